@@ -1,0 +1,127 @@
+/**
+ * The settings of a Lucca client, read from options or through `Config`, and their
+ * validation. Bad settings fail early, with a `ConfigError` that names the setting.
+ *
+ * Environment variables (the default `ConfigProvider`):
+ * - `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET` (read as `Redacted`);
+ * - `LUCCA_SCOPES`: space- or comma-separated, such as `employees.readonly departments.readonly`;
+ * - `LUCCA_ACCOUNT_URL`: the account origin, such as `https://example.ilucca.net`;
+ * - optional `LUCCA_TOKEN_URL` and `LUCCA_API_VERSION`.
+ *
+ * Several client applications in one program: nest the configs, for example
+ * `Config.nested(LuccaConfig.client, "PAYROLL")` reads `PAYROLL_LUCCA_CLIENT_ID` and so on.
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as ClientCredentials from "./ClientCredentials.js"
+import * as Options from "./internal/options.js"
+import * as LuccaScope from "./LuccaScope.js"
+
+/**
+ * The API version sent in `Api-Version` by default.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultApiVersion: string = Options.defaultApiVersion
+
+/**
+ * What the `Config` readers produce: a client application's credentials.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credentials {
+  readonly clientId: string
+  readonly clientSecret: Redacted.Redacted<string>
+  readonly scopes: ReadonlyArray<string>
+  readonly tokenUrl?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CredentialsConfig = Config.Config<Credentials>
+
+/**
+ * Credentials and the account they are used with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Client extends Credentials {
+  readonly accountUrl: string
+  readonly apiVersion?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ClientConfig = Config.Config<Client>
+
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
+
+/**
+ * `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES` and optional `LUCCA_TOKEN_URL`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const credentials: CredentialsConfig = Config.all({
+  clientId: Options.config(Config.string("LUCCA_CLIENT_ID"), Options.checkClientId),
+  // checks run on the raw `Config.string` so that errors carry the variable's name
+  clientSecret: Options.config(
+    Config.string("LUCCA_CLIENT_SECRET"),
+    (secret) => Options.checkClientSecret(Redacted.make(secret))
+  ),
+  scopes: Options.config(Config.string("LUCCA_SCOPES"), (scopes) => Options.checkScopes(LuccaScope.split(scopes))),
+  tokenUrl: optional(
+    Options.config(Config.string("LUCCA_TOKEN_URL"), (url) => Either.map(Options.checkTokenUrl(url), String))
+  )
+})
+
+/**
+ * {@link credentials} plus `LUCCA_ACCOUNT_URL` and optional `LUCCA_API_VERSION`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const client: ClientConfig = Config.all({
+  credentials,
+  accountUrl: Options.config(
+    Config.string("LUCCA_ACCOUNT_URL"),
+    (url) => Either.map(Options.checkAccountUrl(url), (u) => u.origin)
+  ),
+  apiVersion: optional(Options.config(Config.string("LUCCA_API_VERSION"), Options.checkApiVersion))
+}).pipe(Config.map(({ credentials, ...rest }) => ({ ...credentials, ...rest })))
+
+/**
+ * Validates client credentials given as options; the error names the option.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateCredentials = (
+  options: ClientCredentials.Options
+): Effect.Effect<ClientCredentials.Options, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const clientId = yield* Options.option("clientId", options.clientId, Options.checkClientId)
+    const clientSecret = yield* Options.option("clientSecret", options.clientSecret, Options.checkClientSecret)
+    const scopes = yield* Options.option("scopes", options.scopes, Options.checkScopes)
+    const tokenUrl = options.tokenUrl === undefined
+      ? undefined
+      : yield* Options.option("tokenUrl", options.tokenUrl, Options.checkTokenUrl)
+    const timeout = options.timeout === undefined
+      ? undefined
+      : yield* Options.option("timeout", options.timeout, Options.checkDuration)
+    return { clientId, clientSecret, scopes, tokenUrl, timeout }
+  })

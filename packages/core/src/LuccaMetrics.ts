@@ -1,0 +1,53 @@
+/**
+ * Counters that show how the client spends its token requests and why requests fail.
+ * They carry no secret: tags are outcomes and reasons only.
+ *
+ * @since 0.1.0
+ */
+import * as Metric from "effect/Metric"
+
+/**
+ * Token requests sent to the token endpoint, tagged with `outcome`: `success`,
+ * `oauth_error`, `invalid_response` or `request_error`.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRequests = Metric.counter("lucca_token_requests_total", {
+  description: "Token requests sent to the token endpoint, by outcome",
+  incremental: true
+})
+
+/**
+ * Token refreshes started by a `TokenProvider`, tagged with `mode`: `foreground` (callers
+ * wait) or `background` (refresh ahead while the current token is still served).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRefreshes = Metric.counter("lucca_token_refreshes_total", {
+  description: "Token refreshes started by a token provider, by mode",
+  incremental: true
+})
+
+/**
+ * Requests retried once with a fresh token after a 401.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const unauthorizedRetries = Metric.counter("lucca_unauthorized_retries_total", {
+  description: "Requests retried with a fresh token after a 401",
+  incremental: true
+})
+
+/**
+ * Requests refused with 403 Forbidden (a missing scope).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const forbidden = Metric.counter("lucca_forbidden_total", {
+  description: "Requests refused with 403 Forbidden",
+  incremental: true
+})

@@ -1,0 +1,175 @@
+/**
+ * Where access tokens come from. A `TokenProvider` is safe for concurrent use: any number
+ * of fibers may call `get` at once.
+ *
+ * The cached implementation built by {@link make} and {@link cached}:
+ * - single-flight: concurrent callers with an empty or expired cache share one request;
+ * - refresh ahead: inside the refresh window (default 5 minutes before expiry) callers keep
+ *   getting the current token while one background request fetches the next; only inside
+ *   the hard margin (default 30 s) do callers wait;
+ * - failures are never cached, and a failed background refresh keeps the current token in
+ *   service until the hard margin;
+ * - `invalidate(token)` drops the cached token only if it is still that token, so many
+ *   concurrent 401s on one token cause one new request;
+ * - time comes from `Clock`; there is no global state.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientTag from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as AccessToken from "./AccessToken.js"
+import * as ClientCredentials from "./ClientCredentials.js"
+import * as InternalOptions from "./internal/options.js"
+import * as internal from "./internal/tokenProvider.js"
+import * as LuccaConfig from "./LuccaConfig.js"
+import type * as LuccaError from "./LuccaError.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The current token, fetching a new one when needed. */
+  readonly get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>
+  /** Drops `token` from the cache if it is still the cached one (after a 401). */
+  readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<void>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class TokenProvider extends Context.Tag("@effect-lucca/core/TokenProvider")<TokenProvider, Service>() {}
+
+/**
+ * How long before expiry the cache starts refreshing in the background.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultRefreshWindow: Duration.Duration = Duration.minutes(5)
+
+/**
+ * How long before expiry a token stops being served and callers wait for a new one.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultHardMargin: Duration.Duration = Duration.seconds(30)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CacheOptions {
+  /** Defaults to {@link defaultRefreshWindow}; shrinks to half the lifetime of short tokens. */
+  readonly refreshWindow?: Duration.DurationInput | undefined
+  /** Defaults to {@link defaultHardMargin}; shrinks to a tenth of the lifetime of short tokens. */
+  readonly hardMargin?: Duration.DurationInput | undefined
+}
+
+/**
+ * Options of the client credentials provider: a client application and its cache.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends ClientCredentials.Options, CacheOptions {}
+
+const cacheMargins = (options: CacheOptions) =>
+  Effect.gen(function*() {
+    const refreshWindow = yield* InternalOptions.option(
+      "refreshWindow",
+      options.refreshWindow ?? defaultRefreshWindow,
+      InternalOptions.checkDuration
+    )
+    const hardMargin = yield* InternalOptions.option(
+      "hardMargin",
+      options.hardMargin ?? defaultHardMargin,
+      InternalOptions.checkDuration
+    )
+    if (Duration.greaterThan(hardMargin, refreshWindow)) {
+      return yield* InternalOptions.invalid("hardMargin", "must not exceed refreshWindow")
+    }
+    return { refreshWindow: Duration.toMillis(refreshWindow), hardMargin: Duration.toMillis(hardMargin) }
+  })
+
+/**
+ * Wraps any token source in the single-flight, refresh-ahead cache. The source is run for
+ * each refresh; its requests live in the given scope.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cached = (
+  source: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>,
+  options?: CacheOptions
+): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
+  Effect.flatMap(cacheMargins(options ?? {}), (margins) => internal.make(source, margins))
+
+/**
+ * A cached provider for one client application, over the `HttpClient` in context.
+ * Fails with a `ConfigError` naming the option when the options are invalid.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const credentials = yield* LuccaConfig.validateCredentials(options)
+    const client = yield* HttpClientTag.HttpClient
+    const source = Effect.provideService(ClientCredentials.requestToken(credentials), HttpClientTag.HttpClient, client)
+    return yield* cached(source, options)
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<TokenProvider, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(TokenProvider, make(options))
+
+/**
+ * A cached provider configured from `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`,
+ * `LUCCA_SCOPES` and the optional `LUCCA_TOKEN_URL`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: LuccaConfig.CredentialsConfig = LuccaConfig.credentials
+): Layer.Layer<TokenProvider, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(TokenProvider, Effect.flatMap(config, make))
+
+/**
+ * A provider that always returns the same token and never refreshes it, for tests of user
+ * code and for tokens obtained elsewhere. `invalidate` does nothing.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeStatic = (
+  token: string | Redacted.Redacted<string> | AccessToken.AccessToken,
+  options?: { readonly scopes?: ReadonlyArray<string> | undefined }
+): Service => {
+  const value = token instanceof AccessToken.AccessToken ? token : AccessToken.unsafeMakeStatic(token, options)
+  return { get: Effect.succeed(value), invalidate: () => Effect.void }
+}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerStatic = (
+  token: string | Redacted.Redacted<string> | AccessToken.AccessToken,
+  options?: { readonly scopes?: ReadonlyArray<string> | undefined }
+): Layer.Layer<TokenProvider> => Layer.succeed(TokenProvider, makeStatic(token, options))

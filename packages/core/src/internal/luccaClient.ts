@@ -1,0 +1,256 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type * as AccessToken from "../AccessToken.js"
+import type * as LuccaClient from "../LuccaClient.js"
+import * as LuccaError from "../LuccaError.js"
+import * as LuccaMetrics from "../LuccaMetrics.js"
+import * as LuccaScope from "../LuccaScope.js"
+import type * as TokenProvider from "../TokenProvider.js"
+import * as Http from "./http.js"
+
+interface Problem {
+  readonly type?: string
+  readonly title?: string
+  readonly detail?: string
+  readonly instance?: string
+  readonly errors?: Record<string, ReadonlyArray<string>>
+  readonly traceId?: string
+}
+
+const stringField = <K extends string>(body: Record<string, unknown>, key: K): { readonly [_ in K]?: string } =>
+  (typeof body[key] === "string" ? { [key]: body[key] } : {}) as { readonly [_ in K]?: string }
+
+/**
+ * The RFC 7807 fields of an error body, or nothing when it is not problem+json. Reading the
+ * body also releases the connection before a retry.
+ */
+const readProblem = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Problem> =>
+  response.text.pipe(
+    Effect.map((text): Problem => {
+      const body = Http.parseJson(text)?.value
+      if (!Http.isRecord(body)) return {}
+      const errors = Http.isRecord(body.errors)
+        ? Object.fromEntries(
+          Object.entries(body.errors).map(([field, messages]) => [
+            field,
+            Array.isArray(messages) ? messages.map(String) : [String(messages)]
+          ])
+        )
+        : undefined
+      const extensions = Http.isRecord(body.extensions) ? body.extensions : {}
+      const traceId = stringField(extensions, "traceId").traceId ?? stringField(body, "traceId").traceId
+      return {
+        ...stringField(body, "type"),
+        ...stringField(body, "title"),
+        ...stringField(body, "detail"),
+        ...stringField(body, "instance"),
+        ...(errors === undefined ? {} : { errors }),
+        ...(traceId === undefined ? {} : { traceId })
+      }
+    }),
+    Effect.orElseSucceed((): Problem => ({}))
+  )
+
+const requestUrl = (request: HttpClientRequest.HttpClientRequest): string => Http.displayUrl(request.url)
+
+const optional = <K extends string, A>(key: K, value: A | undefined): { readonly [_ in K]?: A } =>
+  (value === undefined ? {} : { [key]: value }) as { readonly [_ in K]?: A }
+
+/** @internal */
+export const make = (options: {
+  readonly accountUrl: URL
+  readonly apiVersion: string
+  readonly tokenProvider: TokenProvider.Service
+  readonly httpClient: HttpClient.HttpClient
+}): LuccaClient.Service => {
+  const { accountUrl, apiVersion, tokenProvider } = options
+  const base = options.httpClient
+  const accountOrigin = accountUrl.origin
+
+  // Paths are resolved against the account origin; an absolute URL must stay on it, because
+  // the token goes with every request.
+  const resolve = (
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<HttpClientRequest.HttpClientRequest, LuccaError.ForeignOriginError> => {
+    if (URL.canParse(request.url)) {
+      const url = new URL(request.url)
+      return url.origin === accountOrigin
+        ? Effect.succeed(request)
+        : Effect.fail(
+          new LuccaError.ForeignOriginError({ method: request.method, url: Http.displayUrl(url), accountOrigin })
+        )
+    }
+    return Effect.succeed(HttpClientRequest.setUrl(request, new URL(request.url, accountUrl).toString()))
+  }
+
+  const prepare = (request: HttpClientRequest.HttpClientRequest) =>
+    resolve(request).pipe(
+      Effect.map((request) =>
+        HttpClientRequest.setHeaders(request, {
+          "api-version": request.headers["api-version"] ?? apiVersion,
+          accept: request.headers["accept"] ?? "application/json"
+        })
+      )
+    )
+
+  const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken.AccessToken) =>
+    base.execute(HttpClientRequest.bearerToken(request, Redacted.value(token.value)))
+
+  const forbidden = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse,
+    token: AccessToken.AccessToken
+  ) =>
+    readProblem(response).pipe(
+      Effect.tap(() => Metric.increment(LuccaMetrics.forbidden)),
+      Effect.flatMap((problem) =>
+        new LuccaError.Forbidden({
+          method: request.method,
+          url: requestUrl(request),
+          grantedScopes: token.scopes,
+          ...optional("suggestedScope", LuccaScope.forEndpoint(request.method, new URL(request.url).pathname)),
+          ...optional("title", problem.title),
+          ...optional("detail", problem.detail)
+        })
+      )
+    )
+
+  const unauthorized = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse,
+    retried: boolean
+  ) =>
+    readProblem(response).pipe(
+      Effect.flatMap((problem) =>
+        new LuccaError.Unauthorized({
+          method: request.method,
+          url: requestUrl(request),
+          retried,
+          ...optional("title", problem.title),
+          ...optional("detail", problem.detail)
+        })
+      )
+    )
+
+  const execute = (
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, LuccaClient.ClientError> =>
+    Effect.gen(function*() {
+      const token = yield* tokenProvider.get
+      const response = yield* send(request, token)
+      if (response.status === 403) return yield* forbidden(request, response, token)
+      if (response.status !== 401) return response
+      // A stream body has been consumed by the first attempt and cannot be sent again.
+      if (request.body._tag === "Stream") return yield* unauthorized(request, response, false)
+      // The server did not act on a 401, so one retry is safe for every method.
+      yield* readProblem(response)
+      yield* tokenProvider.invalidate(token)
+      yield* Metric.increment(LuccaMetrics.unauthorizedRetries)
+      const fresh = yield* tokenProvider.get
+      const second = yield* send(request, fresh)
+      if (second.status === 401) return yield* unauthorized(request, second, true)
+      if (second.status === 403) return yield* forbidden(request, second, fresh)
+      return second
+    })
+
+  const httpClient: HttpClient.HttpClient.With<LuccaClient.ClientError> = HttpClient.makeWith(
+    Effect.flatMap(execute),
+    prepare
+  )
+
+  const json = <A, I, R>(
+    request: HttpClientRequest.HttpClientRequest,
+    schema: Schema.Schema<A, I, R>
+  ): Effect.Effect<A, LuccaClient.ClientError | LuccaError.ApiError | LuccaError.ResponseDecodeError, R> =>
+    httpClient.execute(request).pipe(
+      Effect.flatMap((response) => decode(response, schema))
+    )
+
+  const get = <A, I, R>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options?: { readonly urlParams?: UrlParams.Input | undefined }
+  ) => json(HttpClientRequest.get(path, { urlParams: options?.urlParams ?? [] }), schema)
+
+  const paginate = <A, I, R>(
+    path: string,
+    item: Schema.Schema<A, I, R>,
+    options?: LuccaClient.PaginateOptions
+  ): Stream.Stream<A, LuccaClient.ClientError | LuccaError.ApiError | LuccaError.ResponseDecodeError, R> => {
+    const page = Schema.Struct({
+      items: Schema.Array(item),
+      links: Schema.optional(Schema.NullOr(Schema.Struct({
+        next: Schema.optional(Schema.NullOr(Schema.Struct({ href: Schema.String })))
+      })))
+    })
+    const params = UrlParams.fromInput(options?.urlParams ?? [])
+    const include = UrlParams.getFirst(params, "include").pipe(
+      Option.map((value) => value.split(",").includes("links") ? value : `${value},links`),
+      Option.getOrElse(() => "links")
+    )
+    const first = HttpClientRequest.get(path, {
+      urlParams: UrlParams.setAll(params, {
+        include,
+        ...(options?.limit === undefined ? {} : { limit: String(options.limit) })
+      })
+    })
+    return Stream.paginateChunkEffect(first, (request) =>
+      json(request, page).pipe(
+        Effect.map(({ items, links }) => {
+          const next = links?.next?.href
+          return [
+            Chunk.unsafeFromArray(items as Array<A>),
+            next === undefined || next === "" ? Option.none() : Option.some(HttpClientRequest.get(next))
+          ] as const
+        })
+      ))
+  }
+
+  return { accountUrl, apiVersion, tokenProvider, httpClient, execute: httpClient.execute, json, get, paginate }
+}
+
+const decode = <A, I, R>(
+  response: HttpClientResponse.HttpClientResponse,
+  schema: Schema.Schema<A, I, R>
+): Effect.Effect<A, LuccaError.ApiError | LuccaError.ResponseDecodeError, R> => {
+  const request = response.request
+  const context = { method: request.method, url: requestUrl(request), status: response.status }
+  if (response.status < 200 || response.status >= 300) {
+    return Effect.flatMap(
+      Effect.zip(readProblem(response), Clock.currentTimeMillis),
+      ([problem, now]) =>
+        new LuccaError.ApiError({
+          ...context,
+          ...problem,
+          ...optional("retryAfterMillis", Http.retryAfterMillis(response, now))
+        })
+    )
+  }
+  return response.text.pipe(
+    Effect.mapError(() =>
+      new LuccaError.ResponseDecodeError({ ...context, path: "", description: "the body could not be read" })
+    ),
+    Effect.flatMap((text) => {
+      const json = text === "" && response.status === 204 ? { value: undefined } : Http.parseJson(text)
+      if (json === undefined) {
+        return new LuccaError.ResponseDecodeError({ ...context, path: "", description: "the body is not valid JSON" })
+      }
+      return Schema.decodeUnknown(schema)(json.value).pipe(
+        Effect.mapError((error) => {
+          const { message, path } = Http.describeParseError(error)
+          return new LuccaError.ResponseDecodeError({ ...context, path, description: message })
+        })
+      )
+    })
+  )
+}

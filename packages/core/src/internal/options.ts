@@ -1,0 +1,114 @@
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import * as LuccaScope from "../LuccaScope.js"
+
+const tokenHost = "accounts.world.luccasoftware.com"
+
+/** @internal */
+export const defaultApiVersion = "2024-11-01"
+
+/** @internal */
+export const isLoopback = (hostname: string): boolean =>
+  hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
+
+type Check<A, B = A> = (value: A) => Either.Either<B, string>
+
+/** @internal */
+export const checkClientId: Check<string> = (clientId) =>
+  clientId.trim() === "" ? Either.left("must not be empty") : Either.right(clientId.trim())
+
+/** @internal */
+export const checkClientSecret: Check<Redacted.Redacted<string>> = (secret) =>
+  Redacted.value(secret) === "" ? Either.left("must not be empty") : Either.right(secret)
+
+/** @internal */
+export const checkScopes: Check<ReadonlyArray<string>> = (scopes) => {
+  if (scopes.length === 0) {
+    return Either.left("must name at least one scope, such as \"employees.readonly\"")
+  }
+  const problems: Array<string> = []
+  for (const scope of scopes) {
+    const checked = LuccaScope.validate(scope)
+    if (Either.isLeft(checked)) problems.push(checked.left)
+  }
+  return problems.length === 0 ? Either.right([...new Set(scopes)]) : Either.left(problems.join(" "))
+}
+
+const checkHttpsUrl = (url: string | URL): Either.Either<URL, string> => {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return Either.left(`"${String(url)}" is not an absolute URL`)
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    return Either.left("must not contain credentials")
+  }
+  if (parsed.protocol === "https:") return Either.right(parsed)
+  if (parsed.protocol === "http:" && isLoopback(parsed.hostname)) return Either.right(parsed)
+  return Either.left(`must use https (plain http is only accepted for loopback hosts), got ${parsed.protocol}//`)
+}
+
+/** @internal */
+export const checkTokenUrl: Check<string | URL, URL> = checkHttpsUrl
+
+/**
+ * The account URL is an origin such as `https://example.ilucca.net`: paths are relative to
+ * it, and the token is sent nowhere else.
+ *
+ * @internal
+ */
+export const checkAccountUrl: Check<string | URL, URL> = (url) =>
+  Either.flatMap(checkHttpsUrl(url), (parsed) => {
+    if (parsed.hostname === tokenHost) {
+      return Either.left(
+        `${tokenHost} is the global token host, not an account: use your account's own host, such as https://example.ilucca.net`
+      )
+    }
+    if (parsed.pathname !== "/" || parsed.search !== "" || parsed.hash !== "") {
+      return Either.left(`must be an origin without a path, such as ${parsed.origin}`)
+    }
+    return Either.right(new URL(parsed.origin))
+  })
+
+/** @internal */
+export const checkApiVersion: Check<string> = (version) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(version) && !Number.isNaN(Date.parse(version))
+    ? Either.right(version)
+    : Either.left(`must be a date such as ${defaultApiVersion}`)
+
+/** @internal */
+export const checkDuration = (value: Duration.DurationInput): Either.Either<Duration.Duration, string> =>
+  Either.flatMap(
+    Either.fromOption(Duration.decodeUnknown(value), () => "must be a duration"),
+    (duration) =>
+      Duration.lessThan(duration, Duration.zero) ? Either.left("must not be negative") : Either.right(duration)
+  )
+
+/** @internal */
+export const invalid = (name: string, message: string): Effect.Effect<never, ConfigError.ConfigError> =>
+  Effect.fail(ConfigError.InvalidData([name], message))
+
+/**
+ * Runs a check on an option and turns its complaint into a `ConfigError` naming it.
+ *
+ * @internal
+ */
+export const option = <A, B>(name: string, value: A, check: Check<A, B>): Effect.Effect<B, ConfigError.ConfigError> =>
+  Either.match(check(value), {
+    onLeft: (message) => invalid(name, message),
+    onRight: Effect.succeed
+  })
+
+/**
+ * The same check for a `Config`: the error names the configuration key (for example
+ * `LUCCA_SCOPES`).
+ *
+ * @internal
+ */
+export const config = <A, B>(self: Config.Config<A>, check: Check<A, B>): Config.Config<B> =>
+  Config.mapOrFail(self, (value) => Either.mapLeft(check(value), (message) => ConfigError.InvalidData([], message)))

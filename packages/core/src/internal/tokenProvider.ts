@@ -1,0 +1,162 @@
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Metric from "effect/Metric"
+import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
+import * as AccessToken from "../AccessToken.js"
+import type * as LuccaError from "../LuccaError.js"
+import * as LuccaMetrics from "../LuccaMetrics.js"
+
+/** @internal */
+export interface Margins {
+  readonly refreshWindow: number
+  readonly hardMargin: number
+}
+
+/**
+ * The margins applied to one token. For a short-lived token they shrink with its lifetime
+ * (refresh ahead no earlier than half-way, wait no earlier than the last tenth), so that a
+ * token is never refreshed continuously.
+ *
+ * @internal
+ */
+export const marginsFor = (token: AccessToken.AccessToken, margins: Margins): Margins => {
+  const lifetime = Duration.toMillis(token.lifetime)
+  if (!Number.isFinite(lifetime)) return margins
+  const hardMargin = Math.min(margins.hardMargin, lifetime / 10)
+  const refreshWindow = Math.max(hardMargin, Math.min(margins.refreshWindow, lifetime / 2))
+  return { refreshWindow, hardMargin }
+}
+
+type Phase = "fresh" | "refresh" | "expired"
+
+/** @internal */
+export const phase = (token: AccessToken.AccessToken, now: number, margins: Margins): Phase => {
+  const effective = marginsFor(token, margins)
+  if (AccessToken.isExpired(token, now, effective.hardMargin)) return "expired"
+  if (AccessToken.isExpired(token, now, effective.refreshWindow)) return "refresh"
+  return "fresh"
+}
+
+interface State {
+  readonly token: AccessToken.AccessToken | undefined
+  /** The one token request under way, shared by every caller (single-flight). */
+  readonly inflight: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError> | undefined
+}
+
+type Decision =
+  | { readonly _tag: "Serve"; readonly token: AccessToken.AccessToken }
+  | {
+    readonly _tag: "ServeAndRefresh"
+    readonly token: AccessToken.AccessToken
+    readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>
+  }
+  | { readonly _tag: "Await"; readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError> }
+  | {
+    readonly _tag: "FetchAndAwait"
+    readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>
+  }
+
+/**
+ * A cache around any token source. The state is a plain `Ref` rather than
+ * `Effect.cachedInvalidateWithTTL` because refresh ahead needs two deadlines per token and
+ * must keep serving the old token while one background request runs.
+ *
+ * @internal
+ */
+export const make = (
+  source: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>,
+  margins: Margins
+): Effect.Effect<
+  {
+    readonly get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>
+    readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<void>
+  },
+  never,
+  Scope.Scope
+> =>
+  Effect.gen(function*() {
+    // Requests run in the provider's scope, not in the caller's fiber: a caller that is
+    // interrupted must not cancel the request the other callers are waiting for.
+    const scope = yield* Effect.scope
+    const fiberId = yield* Effect.fiberId
+    const state = yield* Ref.make<State>({ token: undefined, inflight: undefined })
+
+    const run = (
+      deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>,
+      mode: "foreground" | "background"
+    ) =>
+      Metric.increment(Metric.tagged(LuccaMetrics.tokenRefreshes, "mode", mode)).pipe(
+        Effect.zipRight(source),
+        Effect.withSpan("TokenProvider.refresh", { attributes: { "lucca.refresh_mode": mode } }),
+        Effect.exit,
+        Effect.flatMap((exit) =>
+          Ref.update(state, (s) => ({
+            // failures are never cached: the next caller tries again
+            token: Exit.isSuccess(exit) ? exit.value : s.token,
+            inflight: undefined
+          })).pipe(
+            Effect.zipRight(
+              mode === "background" && Exit.isFailure(exit)
+                ? Effect.logWarning("Lucca token refresh ahead failed; the current token stays in service").pipe(
+                  Effect.annotateLogs("error", Cause.pretty(exit.cause))
+                )
+                : Effect.void
+            ),
+            Effect.zipRight(Deferred.done(deferred, exit))
+          )
+        ),
+        Effect.onInterrupt(() =>
+          Ref.update(state, (s) => ({ ...s, inflight: undefined })).pipe(
+            Effect.zipRight(Deferred.interrupt(deferred))
+          )
+        ),
+        Effect.forkIn(scope)
+      )
+
+    const decide = (now: number) =>
+      Ref.modify(state, (s): [Decision, State] => {
+        const current = s.token === undefined ? "expired" : phase(s.token, now, margins)
+        if (current === "fresh") return [{ _tag: "Serve", token: s.token! }, s]
+        if (current === "refresh") {
+          if (s.inflight !== undefined) return [{ _tag: "Serve", token: s.token! }, s]
+          const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
+          return [{ _tag: "ServeAndRefresh", token: s.token!, deferred }, { ...s, inflight: deferred }]
+        }
+        if (s.inflight !== undefined) return [{ _tag: "Await", deferred: s.inflight }, s]
+        const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
+        return [{ _tag: "FetchAndAwait", deferred }, { ...s, inflight: deferred }]
+      })
+
+    // Deciding and starting a request happen without interruption, so that no caller can
+    // leave a registered request unstarted; only the waiting itself is interruptible.
+    const get = Effect.uninterruptibleMask((restore) =>
+      Clock.currentTimeMillis.pipe(
+        Effect.flatMap(decide),
+        Effect.flatMap((decision): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
+          switch (decision._tag) {
+            case "Serve":
+              return Effect.succeed(decision.token)
+            case "ServeAndRefresh":
+              return Effect.as(run(decision.deferred, "background"), decision.token)
+            case "Await":
+              return restore(Deferred.await(decision.deferred))
+            case "FetchAndAwait":
+              return Effect.zipRight(run(decision.deferred, "foreground"), restore(Deferred.await(decision.deferred)))
+          }
+        })
+      )
+    )
+
+    const invalidate = (token: AccessToken.AccessToken) =>
+      Ref.update(state, (s) =>
+        s.token !== undefined && AccessToken.isSame(s.token, token)
+          ? { ...s, token: undefined }
+          : s)
+
+    return { get, invalidate } as const
+  })

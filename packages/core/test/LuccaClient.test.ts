@@ -1,0 +1,243 @@
+import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { accountUrl, bearer, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
+
+const options = { ...credentials, accountUrl }
+
+const setup = Effect.gen(function*() {
+  const fake = makeFake()
+  const client = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer))
+  return { fake, client }
+})
+
+const Employee = Schema.Struct({ id: Schema.String, name: Schema.String })
+
+describe("LuccaClient", () => {
+  it.scoped("resolves paths on the account and sends the token, Api-Version and Accept", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      const response = yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+      assert.strictEqual(response.status, 200)
+      const sent = fake.state.apiRequests[0]
+      assert.strictEqual(sent.url.href, "https://example.ilucca.net/lucca-api/employees")
+      assert.strictEqual(sent.headers["authorization"], `Bearer ${tokenFor(1)}`)
+      assert.strictEqual(sent.headers["api-version"], "2024-11-01")
+      assert.strictEqual(sent.headers["accept"], "application/json")
+    }))
+
+  it.scoped("a 401 invalidates the token and retries once with a fresh one", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      fake.state.onApi = (request) =>
+        Effect.succeed(bearer(request) === tokenFor(1) ? problem(401, "Unauthorized") : json(200, { ok: true }))
+      const response = yield* client.execute(
+        HttpClientRequest.post("/lucca-api/leaves").pipe(HttpClientRequest.bodyUnsafeJson({ a: 1 }))
+      )
+      assert.strictEqual(response.status, 200)
+      assert.deepStrictEqual(fake.state.apiRequests.map(bearer), [tokenFor(1), tokenFor(2)])
+      assert.deepStrictEqual(fake.state.apiRequests.map((r) => r.body), ["{\"a\":1}", "{\"a\":1}"])
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+
+  it.scoped("a second 401 fails with Unauthorized", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      fake.state.onApi = () => Effect.succeed(problem(401, "Unauthorized", "please refresh your token"))
+      const error = yield* Effect.flip(client.execute(HttpClientRequest.get("/lucca-api/employees")))
+      assert.instanceOf(error, LuccaError.Unauthorized)
+      if (error._tag !== "Unauthorized") return
+      assert.isTrue(error.retried)
+      assert.strictEqual(error.detail, "please refresh your token")
+      assert.strictEqual(fake.state.apiRequests.length, 2)
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+
+  it.scoped("a request with a stream body is not replayed after a 401", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      fake.state.onApi = () => Effect.succeed(problem(401, "Unauthorized"))
+      const request = HttpClientRequest.post("/lucca-api/files").pipe(
+        HttpClientRequest.bodyStream(Stream.make(new TextEncoder().encode("data")))
+      )
+      const error = yield* Effect.flip(client.execute(request))
+      assert.instanceOf(error, LuccaError.Unauthorized)
+      if (error._tag !== "Unauthorized") return
+      assert.isFalse(error.retried)
+      assert.strictEqual(fake.state.apiRequests.length, 1)
+    }))
+
+  it.scoped("100 concurrent 401s on one token cause one new token request", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      yield* client.tokenProvider.get
+      fake.state.onApi = (request) =>
+        Effect.succeed(bearer(request) === tokenFor(1) ? problem(401, "Unauthorized") : json(200, { ok: true }))
+      const responses = yield* Effect.all(
+        Array.from({ length: 100 }, () => client.execute(HttpClientRequest.get("/lucca-api/employees"))),
+        { concurrency: "unbounded" }
+      )
+      assert.isTrue(responses.every((r) => r.status === 200))
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+
+  it.scoped("a 403 fails with Forbidden, explains the missing scope and is not retried", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      fake.state.onApi = () => Effect.succeed(problem(403, "Forbidden", "Insufficient scope"))
+      const error = yield* Effect.flip(client.execute(HttpClientRequest.get("/lucca-api/leaves?limit=2")))
+      assert.instanceOf(error, LuccaError.Forbidden)
+      if (error._tag !== "Forbidden") return
+      assert.strictEqual(error.method, "GET")
+      assert.strictEqual(error.url, "https://example.ilucca.net/lucca-api/leaves")
+      assert.deepStrictEqual(error.grantedScopes, ["employees.readonly", "departments.readonly"])
+      assert.strictEqual(error.suggestedScope, "leaves.readonly")
+      assert.strictEqual(error.title, "Forbidden")
+      assert.strictEqual(error.detail, "Insufficient scope")
+      assert.include(error.message, "https://example.ilucca.net/identity/admin/integration-keys")
+      assert.include(error.message, "leaves.readonly")
+      assert.strictEqual(fake.state.apiRequests.length, 1)
+      assert.strictEqual(fake.state.tokenRequests.length, 1)
+    }))
+
+  it.scoped("other statuses are returned as responses", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      fake.state.onApi = () => Effect.succeed(problem(404, "Not Found"))
+      const response = yield* client.execute(HttpClientRequest.get("/lucca-api/employees/nope"))
+      assert.strictEqual(response.status, 404)
+    }))
+
+  it.scoped("refuses to send the token to another origin", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      const error = yield* Effect.flip(client.execute(HttpClientRequest.get("https://evil.example.com/steal")))
+      assert.instanceOf(error, LuccaError.ForeignOriginError)
+      assert.strictEqual(fake.state.apiRequests.length, 0)
+      assert.strictEqual(fake.state.tokenRequests.length, 0)
+    }))
+
+  describe("JSON helpers", () => {
+    it.scoped("decode a body with a Schema", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        fake.state.onApi = () => Effect.succeed(json(200, { id: "1", name: "Ada", extra: true }))
+        const employee = yield* client.get("/lucca-api/employees/1", Employee)
+        assert.deepStrictEqual(employee, { id: "1", name: "Ada" })
+      }))
+
+    it.scoped("turn problem+json into ApiError", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        fake.state.onApi = () =>
+          Effect.succeed(
+            new Response(
+              JSON.stringify({
+                type: "https://httpstatuses.io/400",
+                title: "Bad Request",
+                status: 400,
+                errors: { startsOn: ["is required"] },
+                extensions: { traceId: "trace-1" }
+              }),
+              { status: 400, headers: { "content-type": "application/problem+json" } }
+            )
+          )
+        const error = yield* Effect.flip(client.get("/lucca-api/leaves", Employee))
+        assert.instanceOf(error, LuccaError.ApiError)
+        if (error._tag !== "ApiError") return
+        assert.strictEqual(error.status, 400)
+        assert.strictEqual(error.title, "Bad Request")
+        assert.deepStrictEqual(error.errors, { startsOn: ["is required"] })
+        assert.strictEqual(error.traceId, "trace-1")
+        assert.include(error.message, "startsOn: is required")
+      }))
+
+    it.scoped("name the path of a body that does not match", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        fake.state.onApi = () =>
+          Effect.succeed(json(200, { items: [{ id: "1", name: "Ada" }, { id: 2, name: "Bob" }], links: null }))
+        const error = yield* Effect.flip(Stream.runCollect(client.paginate("/lucca-api/employees", Employee)))
+        assert.instanceOf(error, LuccaError.ResponseDecodeError)
+        if (error._tag !== "ResponseDecodeError") return
+        assert.strictEqual(error.path, "items[1].id")
+      }))
+
+    it.scoped("report a truncated body as a decode error", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        fake.state.onApi = () => Effect.succeed(new Response("{\"id\": \"1\", \"na", { status: 200 }))
+        const error = yield* Effect.flip(client.get("/lucca-api/employees/1", Employee))
+        assert.instanceOf(error, LuccaError.ResponseDecodeError)
+        if (error._tag !== "ResponseDecodeError") return
+        assert.strictEqual(error.path, "")
+        assert.include(error.description, "not valid JSON")
+      }))
+  })
+
+  it.scoped("paginate follows links.next.href to the end", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      const all = Array.from({ length: 7 }, (_, i) => ({ id: String(i), name: `E${i}` }))
+      fake.state.onApi = (request) => {
+        const page = Number(request.url.searchParams.get("page") ?? "0")
+        const limit = Number(request.url.searchParams.get("limit"))
+        const next = page + limit < all.length
+          ? { href: `${accountUrl}/lucca-api/employees?page=${page + limit}&limit=${limit}&include=links` }
+          : null
+        return Effect.succeed(json(200, {
+          type: "employees",
+          items: all.slice(page, page + limit),
+          links: request.url.searchParams.get("include")?.includes("links") ? { prev: null, next } : undefined
+        }))
+      }
+      const items = yield* Stream.runCollect(
+        client.paginate("/lucca-api/employees", Employee, { limit: 3, urlParams: { "department.id": "4" } })
+      )
+      assert.deepStrictEqual(Chunk.toReadonlyArray(items), all)
+      assert.strictEqual(fake.state.apiRequests.length, 3)
+      const first = fake.state.apiRequests[0].url
+      assert.strictEqual(first.searchParams.get("include"), "links")
+      assert.strictEqual(first.searchParams.get("limit"), "3")
+      assert.strictEqual(first.searchParams.get("department.id"), "4")
+      assert.strictEqual(fake.state.tokenRequests.length, 1)
+    }))
+
+  it.effect("uses a user-supplied TokenProvider", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      yield* LuccaClient.get("/lucca-api/employees/1", Schema.Unknown).pipe(
+        Effect.provide(
+          LuccaClient.layerWithTokenProvider({ accountUrl }).pipe(
+            Layer.provide(TokenProvider.layerStatic("from-my-backend")),
+            Layer.provide(fake.layer)
+          )
+        )
+      )
+      assert.strictEqual(bearer(fake.state.apiRequests[0]), "from-my-backend")
+      assert.strictEqual(fake.state.tokenRequests.length, 0)
+    }))
+
+  it.effect("two client applications in one program keep their own tokens", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onToken = (n, request) =>
+        Effect.succeed(json(200, {
+          access_token: `${new URLSearchParams(request.body).get("client_id")}-${n}`,
+          token_type: "Bearer"
+        }))
+      yield* Effect.gen(function*() {
+        const a = yield* LuccaClient.make({ ...options, clientId: "a" })
+        const b = yield* LuccaClient.make({ ...options, clientId: "b", scopes: ["leaves.readonly"] })
+        yield* a.execute(HttpClientRequest.get("/lucca-api/employees"))
+        yield* b.execute(HttpClientRequest.get("/lucca-api/leaves"))
+        yield* a.execute(HttpClientRequest.get("/lucca-api/employees"))
+      }).pipe(Effect.scoped, Effect.provide(fake.layer))
+      assert.deepStrictEqual(fake.state.apiRequests.map(bearer), ["a-1", "b-2", "a-1"])
+    }))
+})

@@ -1,0 +1,152 @@
+import { LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
+import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { accountUrl, credentials, makeFake, tokenFor } from "./fixtures.js"
+
+const options = { ...credentials, accountUrl }
+
+/** Builds a client from options and returns the configuration error it fails with. */
+const configError = (overrides: Partial<LuccaClient.Options>) =>
+  LuccaClient.make({ ...options, ...overrides }).pipe(
+    Effect.provide(makeFake().layer),
+    Effect.scoped,
+    Effect.flip
+  )
+
+const env = (vars: Record<string, string>) =>
+  Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
+
+const validEnv = {
+  LUCCA_CLIENT_ID: "id",
+  LUCCA_CLIENT_SECRET: "secret",
+  LUCCA_SCOPES: "employees.readonly, departments.readonly",
+  LUCCA_ACCOUNT_URL: accountUrl
+}
+
+describe("configuration", () => {
+  describe("options are checked when the layer is built, and the error names the option", () => {
+    const cases: Array<[string, Partial<LuccaClient.Options>, string, string]> = [
+      ["an empty client id", { clientId: " " }, "clientId", "must not be empty"],
+      ["an empty secret", { clientSecret: Redacted.make("") }, "clientSecret", "must not be empty"],
+      ["no scope", { scopes: [] }, "scopes", "at least one scope"],
+      ["a malformed scope", { scopes: ["employees:read"] }, "scopes", "not a Lucca scope"],
+      ["a near miss", { scopes: ["employee.readonly"] }, "scopes", "Did you mean \"employees.readonly\"?"],
+      ["a wrong suffix", { scopes: ["leaves.read"] }, "scopes", "Did you mean \"leaves.readonly\"?"],
+      ["readwrite on a read-only resource", { scopes: ["events.readwrite"] }, "scopes", "only has \"events.readonly\""],
+      ["a plain http account", { accountUrl: "http://example.ilucca.net" }, "accountUrl", "must use https"],
+      [
+        "the token host as account",
+        { accountUrl: "https://accounts.world.luccasoftware.com" },
+        "accountUrl",
+        "global token host"
+      ],
+      ["an account URL with a path", { accountUrl: `${accountUrl}/lucca-api` }, "accountUrl", "without a path"],
+      ["a relative account URL", { accountUrl: "example.ilucca.net" }, "accountUrl", "not an absolute URL"],
+      ["a plain http token URL", { tokenUrl: "http://accounts.example.com/connect/token" }, "tokenUrl", "https"],
+      ["a malformed Api-Version", { apiVersion: "v2" }, "apiVersion", "must be a date"],
+      ["a hard margin above the window", { hardMargin: "10 minutes" }, "hardMargin", "must not exceed"]
+    ]
+    for (const [name, overrides, setting, message] of cases) {
+      it.effect(name, () =>
+        Effect.gen(function*() {
+          const error = yield* configError(overrides)
+          assert.isTrue(ConfigError.isConfigError(error))
+          assert.include(String(error), setting)
+          assert.include(String(error), message)
+        }))
+    }
+  })
+
+  it.effect("loopback hosts may use plain http, for local emulation", () =>
+    Effect.gen(function*() {
+      const client = yield* LuccaClient.make({
+        ...options,
+        accountUrl: "http://127.0.0.1:8080",
+        tokenUrl: "http://localhost:8080/connect/token"
+      }).pipe(Effect.provide(makeFake().layer), Effect.scoped)
+      assert.strictEqual(client.accountUrl.origin, "http://127.0.0.1:8080")
+    }))
+
+  it("well-shaped unknown scopes are allowed, other shapes are not", () => {
+    assert.isTrue(Either.isRight(LuccaScope.validate("time-entries.readwrite")))
+    assert.isTrue(Either.isRight(LuccaScope.validate("employees.readwrite")))
+    assert.isTrue(Either.isLeft(LuccaScope.validate("Employees.readonly")))
+    assert.isTrue(Either.isLeft(LuccaScope.validate("employees")))
+  })
+
+  describe("layerConfig reads LUCCA_* variables", () => {
+    it.effect("a complete environment", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const client = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(LuccaClient.layerConfig().pipe(Layer.provide(fake.layer), Layer.provide(env(validEnv))))
+        )
+        const token = yield* client.tokenProvider.get
+        assert.strictEqual(Redacted.value(token.value), tokenFor(1))
+        assert.strictEqual(client.accountUrl.origin, accountUrl)
+        assert.strictEqual(client.apiVersion, "2024-11-01")
+        const form = new URLSearchParams(fake.state.tokenRequests[0].body)
+        assert.strictEqual(form.get("scope"), "employees.readonly departments.readonly")
+        assert.strictEqual(form.get("client_secret"), "secret")
+      }))
+
+    const broken: Array<[string, Record<string, string>]> = [
+      ["LUCCA_CLIENT_SECRET", { LUCCA_CLIENT_SECRET: "" }],
+      ["LUCCA_SCOPES", { LUCCA_SCOPES: "employees.readonyl" }],
+      ["LUCCA_ACCOUNT_URL", { LUCCA_ACCOUNT_URL: "https://accounts.world.luccasoftware.com" }],
+      ["LUCCA_TOKEN_URL", { LUCCA_TOKEN_URL: "ftp://x" }],
+      ["LUCCA_API_VERSION", { LUCCA_API_VERSION: "latest" }]
+    ]
+    for (const [setting, vars] of broken) {
+      it.effect(`a bad ${setting} is named`, () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(
+            LuccaClient.LuccaClient.pipe(
+              Effect.provide(
+                LuccaClient.layerConfig().pipe(
+                  Layer.provide(makeFake().layer),
+                  Layer.provide(env({ ...validEnv, ...vars }))
+                )
+              )
+            )
+          )
+          assert.isTrue(ConfigError.isConfigError(error))
+          assert.include(String(error), setting)
+        }))
+    }
+
+    it.effect("a missing variable is named", () =>
+      Effect.gen(function*() {
+        const { LUCCA_CLIENT_ID: _, ...rest } = validEnv
+        const error = yield* Effect.flip(
+          TokenProvider.TokenProvider.pipe(
+            Effect.provide(TokenProvider.layerConfig().pipe(Layer.provide(makeFake().layer), Layer.provide(env(rest))))
+          )
+        )
+        assert.include(String(error), "LUCCA_CLIENT_ID")
+      }))
+
+    it.effect("several client applications through nested configs", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const vars = Object.fromEntries(Object.entries(validEnv).map(([k, v]) => [`PAYROLL_${k}`, v]))
+        const client = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            LuccaClient.layerConfig(Config.nested(LuccaConfig.client, "PAYROLL")).pipe(
+              Layer.provide(fake.layer),
+              Layer.provide(
+                Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars)), { pathDelim: "_" }))
+              )
+            )
+          )
+        )
+        assert.strictEqual(client.accountUrl.origin, accountUrl)
+      }))
+  })
+})

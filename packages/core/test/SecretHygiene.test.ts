@@ -1,0 +1,75 @@
+import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
+import { accountUrl, bearer, clientSecret, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
+import { leaks, makeCapture } from "./hygiene.js"
+
+const options = { ...credentials, accountUrl }
+const secrets = { clientSecret, token1: tokenFor(1), token2: tokenFor(2), token3: tokenFor(3) }
+
+describe("secret hygiene", () => {
+  it.effect("no secret or token in any error, log line or span across failure paths", () =>
+    Effect.gen(function*() {
+      const { capture, run } = makeCapture()
+      const fake = makeFake()
+      const client = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer), Effect.scoped, run)
+      assert.isTrue(Exit.isSuccess(client))
+      if (Exit.isFailure(client)) return
+      const lucca = client.value
+
+      // success, then 401 twice, then a 403, then a decode error and a problem+json error
+      yield* run(lucca.get("/lucca-api/employees/1", Schema.Unknown))
+      fake.state.onApi = () => Effect.succeed(problem(401, "Unauthorized"))
+      const unauthorized = yield* run(lucca.execute(HttpClientRequest.get("/lucca-api/employees")))
+      assert.isTrue(Exit.isFailure(unauthorized))
+      fake.state.onApi = () => Effect.succeed(problem(403, "Forbidden"))
+      yield* run(lucca.execute(HttpClientRequest.get("/lucca-api/leaves")))
+      fake.state.onApi = () => Effect.succeed(json(200, { id: 5 }))
+      yield* run(lucca.get("/lucca-api/employees/1", Schema.Struct({ id: Schema.String })))
+      fake.state.onApi = () => Effect.succeed(problem(400, "Bad Request", "nope"))
+      yield* run(lucca.get("/lucca-api/employees/1", Schema.Unknown))
+
+      // the token endpoint echoing the secret, then a failed refresh ahead (a warning log)
+      fake.state.onToken = () =>
+        Effect.succeed(json(401, { error: "invalid_client", error_description: `bad secret ${clientSecret}` }))
+      yield* TestClock.adjust("26 minutes")
+      yield* run(lucca.tokenProvider.get)
+      yield* run(Effect.yieldNow())
+      yield* TestClock.adjust("4 minutes")
+      const refused = yield* run(lucca.tokenProvider.get)
+      assert.isTrue(Exit.isFailure(refused))
+
+      // a transport failure of an API call carries the request, whose headers hold the token
+      const broken = yield* LuccaClient.makeWithTokenProvider(lucca.tokenProvider, { accountUrl }).pipe(
+        Effect.provideService(
+          HttpClient.HttpClient,
+          HttpClient.make((request) =>
+            Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("reset") }))
+          )
+        )
+      )
+      fake.state.onToken = (n) => Effect.succeed(json(200, { access_token: tokenFor(n), token_type: "Bearer" }))
+      const transport = yield* run(broken.execute(HttpClientRequest.get("/lucca-api/employees")))
+      assert.isTrue(Exit.isFailure(transport))
+
+      // the scenarios did produce tokens, errors, logs and spans to inspect
+      assert.isAbove(fake.state.apiRequests.filter((r) => bearer(r) !== undefined).length, 3)
+      assert.isAbove(capture.logCount(), 0)
+      assert.include(capture.spanNames, "ClientCredentials.requestToken")
+      assert.isTrue(capture.texts.some((t) => t.includes("Forbidden")))
+      assert.isTrue(capture.texts.some((t) => t.includes("invalid_client")))
+      assert.deepStrictEqual(leaks(capture, secrets), [])
+    }))
+
+  it("the harness does see a secret that leaks", () => {
+    const { capture } = makeCapture()
+    capture.texts.push(String(new LuccaError.ApiError({ method: "GET", url: "u", status: 500, detail: clientSecret })))
+    assert.deepStrictEqual(leaks(capture, { clientSecret }), ["clientSecret"])
+  })
+})

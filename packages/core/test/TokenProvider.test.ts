@@ -1,0 +1,192 @@
+import type { AccessToken } from "@effect-lucca/core"
+import { LuccaError, TokenProvider } from "@effect-lucca/core"
+import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+import { credentials, eventually, json, makeFake, okToken, pollUntil, tokenFor } from "./fixtures.js"
+
+const value = (token: AccessToken.AccessToken) => Redacted.value(token.value)
+
+const setup = Effect.gen(function*() {
+  const fake = makeFake()
+  const provider = yield* TokenProvider.make(credentials).pipe(Effect.provide(fake.layer))
+  return { fake, provider }
+})
+
+/** Makes the n-th token request wait for the returned gate. */
+const gateRequest = (fake: ReturnType<typeof makeFake>, n: number) =>
+  Effect.map(Deferred.make<void>(), (gate) => {
+    const previous = fake.state.onToken
+    fake.state.onToken = (i, request) =>
+      i === n ? Effect.zipRight(Deferred.await(gate), previous(i, request)) : previous(i, request)
+    return gate
+  })
+
+describe("TokenProvider", () => {
+  it.scoped("1,000 concurrent callers on a cold cache cause one token request", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      const gate = yield* gateRequest(fake, 1)
+      const callers = yield* Effect.fork(
+        Effect.all(Array.from({ length: 1000 }, () => provider.get), { concurrency: "unbounded" })
+      )
+      // every caller is now suspended, waiting; a naive cache would have sent 1,000 requests
+      yield* TestClock.adjust(0)
+      yield* Deferred.succeed(gate, void 0)
+      const tokens = yield* Fiber.join(callers)
+      assert.strictEqual(fake.state.tokenRequests.length, 1)
+      assert.strictEqual(new Set(tokens.map(value)).size, 1)
+      assert.strictEqual(value(tokens[0]), tokenFor(1))
+    }))
+
+  it.scoped("serves the cached token while it is fresh", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      yield* provider.get
+      yield* TestClock.adjust("20 minutes")
+      const token = yield* provider.get
+      assert.strictEqual(value(token), tokenFor(1))
+      assert.strictEqual(fake.state.tokenRequests.length, 1)
+    }))
+
+  it.scoped("at 26 minutes no caller waits and one background refresh happens", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      yield* provider.get
+      const gate = yield* gateRequest(fake, 2)
+      yield* TestClock.adjust("26 minutes")
+      // the refresh is held at the gate: callers that waited for it would never return
+      const served = yield* Effect.all(Array.from({ length: 50 }, () => provider.get), { concurrency: "unbounded" })
+      assert.deepStrictEqual(new Set(served.map(value)), new Set([tokenFor(1)]))
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+      yield* Deferred.succeed(gate, void 0)
+      // the background fiber stores the new token shortly after the gate opens
+      const latest = yield* pollUntil(provider.get, (token) => value(token) === tokenFor(2))
+      assert.strictEqual(value(latest), tokenFor(2))
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+
+  it.scoped("inside the hard margin callers wait for one fetch", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      yield* provider.get
+      const gate = yield* gateRequest(fake, 2)
+      yield* TestClock.adjust(Duration.sum(Duration.minutes(29), Duration.seconds(45)))
+      const callers = yield* Effect.fork(
+        Effect.all(Array.from({ length: 20 }, () => provider.get), { concurrency: "unbounded" })
+      )
+      yield* TestClock.adjust(0)
+      assert.isTrue(Option.isNone(yield* Fiber.poll(callers)), "callers must wait past the hard margin")
+      yield* Deferred.succeed(gate, void 0)
+      const tokens = yield* Fiber.join(callers)
+      assert.deepStrictEqual(new Set(tokens.map(value)), new Set([tokenFor(2)]))
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+
+  it.scoped("a failed refresh ahead keeps serving the current token until the hard margin", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      yield* provider.get
+      fake.state.onToken = () => Effect.succeed(new Response("busy", { status: 503 }))
+      yield* TestClock.adjust("26 minutes")
+      assert.strictEqual(value(yield* provider.get), tokenFor(1))
+      yield* eventually(() => fake.state.tokenRequests.length === 2)
+      yield* TestClock.adjust("3 minutes")
+      assert.strictEqual(value(yield* provider.get), tokenFor(1))
+      // past the hard margin the failure reaches the caller
+      yield* TestClock.adjust("40 seconds")
+      const error = yield* Effect.flip(provider.get)
+      assert.instanceOf(error, LuccaError.TokenRequestError)
+    }))
+
+  it.scoped("failures are not cached: the next caller tries again", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      fake.state.onToken = (n) => Effect.succeed(n === 1 ? json(400, { error: "invalid_scope" }) : okToken(n))
+      const first = yield* Effect.exit(provider.get)
+      assert.isTrue(Exit.isFailure(first))
+      const second = yield* provider.get
+      assert.strictEqual(value(second), tokenFor(2))
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+
+  it.scoped("invalidate drops only the token it names", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      const first = yield* provider.get
+      yield* provider.invalidate(first)
+      const second = yield* provider.get
+      assert.strictEqual(value(second), tokenFor(2))
+      // a late 401 on the first token must not drop the second
+      yield* provider.invalidate(first)
+      assert.strictEqual(value(yield* provider.get), tokenFor(2))
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+
+  it.scoped("short-lived tokens shrink the margins instead of refreshing continuously", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      fake.state.onToken = (n) => Effect.succeed(okToken(n, 60))
+      yield* provider.get
+      // the default 5 minute window would cover the whole minute: it shrinks to 30 s
+      yield* TestClock.adjust("20 seconds")
+      yield* provider.get
+      assert.strictEqual(fake.state.tokenRequests.length, 1)
+      yield* TestClock.adjust("15 seconds")
+      assert.strictEqual(value(yield* provider.get), tokenFor(1))
+      yield* eventually(() => fake.state.tokenRequests.length === 2)
+    }))
+
+  it.scoped("an interrupted caller does not cancel the request others wait for", () =>
+    Effect.gen(function*() {
+      const { fake, provider } = yield* setup
+      const gate = yield* gateRequest(fake, 1)
+      const first = yield* Effect.fork(provider.get)
+      const second = yield* Effect.fork(provider.get)
+      yield* TestClock.adjust(0)
+      yield* Fiber.interrupt(first)
+      yield* Deferred.succeed(gate, void 0)
+      assert.strictEqual(value(yield* Fiber.join(second)), tokenFor(1))
+      assert.strictEqual(fake.state.tokenRequests.length, 1)
+    }))
+
+  it.scoped("providers of different client applications keep separate caches", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onToken = (n, request) =>
+        Effect.succeed(
+          json(200, {
+            access_token: `${new URLSearchParams(request.body).get("client_id")}-${n}`,
+            token_type: "Bearer",
+            expires_in: 1800
+          })
+        )
+      const payroll = yield* TokenProvider.make({ ...credentials, clientId: "payroll" }).pipe(
+        Effect.provide(fake.layer)
+      )
+      const absences = yield* TokenProvider.make({ ...credentials, clientId: "absences", scopes: ["leaves.readonly"] })
+        .pipe(Effect.provide(fake.layer))
+      assert.strictEqual(value(yield* payroll.get), "payroll-1")
+      assert.strictEqual(value(yield* absences.get), "absences-2")
+      assert.strictEqual(value(yield* payroll.get), "payroll-1")
+      yield* payroll.invalidate(yield* payroll.get)
+      assert.strictEqual(value(yield* absences.get), "absences-2")
+      assert.strictEqual(value(yield* payroll.get), "payroll-3")
+    }))
+
+  it.effect("the static provider serves one token and ignores invalidation", () =>
+    Effect.gen(function*() {
+      const provider = TokenProvider.makeStatic("static-token", { scopes: ["employees.readonly"] })
+      const token = yield* provider.get
+      yield* provider.invalidate(token)
+      yield* TestClock.adjust("1000 days")
+      assert.strictEqual(value(yield* provider.get), "static-token")
+      assert.deepStrictEqual(token.scopes, ["employees.readonly"])
+    }))
+})
