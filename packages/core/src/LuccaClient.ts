@@ -6,12 +6,16 @@
  * - on 401, invalidates the token it used, gets a fresh one and retries once (the server
  *   did not act, so this is safe for every method); a second 401 fails with `Unauthorized`;
  * - on 403, fails with `Forbidden`, never retried, explaining which scope is missing;
+ * - retries 429 (after `Retry-After`), 408 and 503 for idempotent methods, and paces
+ *   requests to Lucca's limit of 50 a minute per account;
+ * - warns once per endpoint that answers with `Deprecation` or `Sunset`;
  * - returns every other status as a response. `json`, `get` and `paginate` decode bodies
  *   with a `Schema` and turn error statuses into `ApiError`.
  *
  * @see https://developers.lucca.fr/ (Get Started With Authentication)
  * @since 0.1.0
  */
+import * as RateLimiter from "@effect/experimental/RateLimiter"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientTag from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -20,8 +24,11 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as UrlParams from "@effect/platform/UrlParams"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -29,6 +36,7 @@ import * as internal from "./internal/luccaClient.js"
 import * as InternalOptions from "./internal/options.js"
 import * as LuccaConfig from "./LuccaConfig.js"
 import type * as LuccaError from "./LuccaError.js"
+import * as LuccaRetry from "./LuccaRetry.js"
 import * as TokenProvider from "./TokenProvider.js"
 
 /**
@@ -123,7 +131,94 @@ export interface ClientOptions {
    * tracing or retries of transport errors: whatever it retries is sent with the same token.
    */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  /**
+   * Client-side pacing, so that a batch job gets no 429: a token bucket that allows
+   * `burst` requests at once and refills at `requests - burst` per `per`, so that no window
+   * of `per` ever holds more than `requests`. Defaults to Lucca's limit: 50 a minute, burst
+   * 5. Uses the `RateLimiter` in context when there is one (share it, or back it with Redis,
+   * to share an account's budget between clients), a private memory store otherwise.
+   * `false` turns pacing off.
+   */
+  readonly rateLimit?: RateLimitOptions | false | undefined
+  /** Retries of 408, 429 and 503 answers; `false` turns them off. */
+  readonly requestRetry?: RetryOptions | false | undefined
 }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitOptions {
+  /** Defaults to 50 (Lucca's limit per account). */
+  readonly requests?: number | undefined
+  /** Defaults to one minute. */
+  readonly per?: Duration.DurationInput | undefined
+  /** Defaults to 5; must be below `requests`. */
+  readonly burst?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryOptions {
+  /** Delays between attempts; defaults to `LuccaRetry.defaultBackoff`. `Retry-After` is honoured on top. */
+  readonly backoff?: Schedule.Schedule<unknown, HttpClientResponse.HttpClientResponse> | undefined
+  /** Defaults to 5. */
+  readonly times?: number | undefined
+  /**
+   * Also retry POST and PATCH. Off by default: a 503 or 408 does not prove the server did
+   * nothing, and a second POST may create a second leave.
+   */
+  readonly nonIdempotent?: boolean | undefined
+}
+
+const pacing = (options: RateLimitOptions | false | undefined, accountOrigin: string) =>
+  Effect.gen(function*() {
+    if (options === false) return undefined
+    const requests = yield* InternalOptions.option(
+      "rateLimit.requests",
+      options?.requests ?? 50,
+      InternalOptions.checkCount
+    )
+    const burst = yield* InternalOptions.option("rateLimit.burst", options?.burst ?? 5, InternalOptions.checkCount)
+    if (burst >= requests) return yield* InternalOptions.invalid("rateLimit.burst", "must be below rateLimit.requests")
+    const per = yield* InternalOptions.option(
+      "rateLimit.per",
+      options?.per ?? Duration.minutes(1),
+      InternalOptions.checkDuration
+    )
+    const limiter = yield* Effect.serviceOption(RateLimiter.RateLimiter).pipe(
+      Effect.flatMap(Option.match({
+        onSome: Effect.succeed,
+        onNone: () => Effect.provide(RateLimiter.make, RateLimiter.layerStoreMemory)
+      }))
+    )
+    // refill `burst` tokens every `window`: (requests - burst) per `per`
+    const window = Duration.times(per, burst / (requests - burst))
+    return limiter.consume({
+      algorithm: "token-bucket",
+      onExceeded: "delay",
+      key: `effect-lucca:${accountOrigin}`,
+      limit: burst,
+      window
+    }).pipe(
+      Effect.flatMap(({ delay }) => Duration.isZero(delay) ? Effect.void : Effect.sleep(delay)),
+      // a shared store that fails (Redis down) must not stop the requests
+      Effect.catchAll((error) => Effect.logWarning("Lucca request pacing is unavailable", error))
+    )
+  })
+
+const retrySettings = (options: RetryOptions | false | undefined) =>
+  Effect.gen(function*() {
+    if (options === false) return undefined
+    const times = yield* InternalOptions.option("requestRetry.times", options?.times ?? 5, InternalOptions.checkCount)
+    return {
+      backoff: options?.backoff ?? LuccaRetry.defaultBackoff,
+      times,
+      nonIdempotent: options?.nonIdempotent ?? false
+    }
+  })
 
 /**
  * A client application (credentials and cache options) and the account it calls.
@@ -156,7 +251,9 @@ export const makeWithTokenProvider = (
       accountUrl,
       apiVersion,
       tokenProvider,
-      httpClient: options.transformClient === undefined ? client : options.transformClient(client)
+      httpClient: options.transformClient === undefined ? client : options.transformClient(client),
+      pace: yield* pacing(options.rateLimit, accountUrl.origin),
+      retry: yield* retrySettings(options.requestRetry)
     })
   })
 

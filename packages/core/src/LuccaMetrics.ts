@@ -51,3 +51,14 @@ export const forbidden = Metric.counter("lucca_forbidden_total", {
   description: "Requests refused with 403 Forbidden",
   incremental: true
 })
+
+/**
+ * Account API requests retried after a 408, 429 or 503, tagged with `status`.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const apiRetries = Metric.counter("lucca_api_retries_total", {
+  description: "Account API requests retried after a 408, 429 or 503, by status",
+  incremental: true
+})

@@ -7,8 +7,9 @@
  * - refresh ahead: inside the refresh window (default 5 minutes before expiry) callers keep
  *   getting the current token while one background request fetches the next; only inside
  *   the hard margin (default 30 s) do callers wait;
- * - failures are never cached, and a failed background refresh keeps the current token in
- *   service until the hard margin;
+ * - transient failures are retried with backoff for up to 30 s (a background refresh until
+ *   the hard margin); failures are never cached, and a failed background refresh keeps the
+ *   current token in service until the hard margin;
  * - `invalidate(token)` drops the cached token only if it is still that token, so many
  *   concurrent 401s on one token cause one new request;
  * - time comes from `Clock`; there is no global state.
@@ -23,6 +24,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import * as ClientCredentials from "./ClientCredentials.js"
@@ -30,6 +32,7 @@ import * as InternalOptions from "./internal/options.js"
 import * as internal from "./internal/tokenProvider.js"
 import * as LuccaConfig from "./LuccaConfig.js"
 import type * as LuccaError from "./LuccaError.js"
+import * as LuccaRetry from "./LuccaRetry.js"
 
 /**
  * @since 0.1.0
@@ -65,6 +68,30 @@ export const defaultRefreshWindow: Duration.Duration = Duration.minutes(5)
 export const defaultHardMargin: Duration.Duration = Duration.seconds(30)
 
 /**
+ * How long a caller that holds no valid token may wait while transient failures are retried.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultRetryBudget: Duration.Duration = Duration.seconds(30)
+
+/**
+ * Retries of transient token request failures (see `LuccaRetry`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryOptions {
+  /** Delays between attempts; defaults to `LuccaRetry.defaultBackoff`. `Retry-After` is honoured on top. */
+  readonly backoff?: Schedule.Schedule<unknown, LuccaError.TokenError> | undefined
+  /**
+   * Defaults to {@link defaultRetryBudget}. A background refresh, which runs while a valid
+   * token is still served, retries until that token's hard margin instead.
+   */
+  readonly budget?: Duration.DurationInput | undefined
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -73,6 +100,8 @@ export interface CacheOptions {
   readonly refreshWindow?: Duration.DurationInput | undefined
   /** Defaults to {@link defaultHardMargin}; shrinks to a tenth of the lifetime of short tokens. */
   readonly hardMargin?: Duration.DurationInput | undefined
+  /** Retries of transient token request failures; `false` reports every failure at once. */
+  readonly tokenRetry?: RetryOptions | false | undefined
 }
 
 /**
@@ -83,7 +112,7 @@ export interface CacheOptions {
  */
 export interface Options extends ClientCredentials.Options, CacheOptions {}
 
-const cacheMargins = (options: CacheOptions) =>
+const cacheSettings = (options: CacheOptions) =>
   Effect.gen(function*() {
     const refreshWindow = yield* InternalOptions.option(
       "refreshWindow",
@@ -98,7 +127,18 @@ const cacheMargins = (options: CacheOptions) =>
     if (Duration.greaterThan(hardMargin, refreshWindow)) {
       return yield* InternalOptions.invalid("hardMargin", "must not exceed refreshWindow")
     }
-    return { refreshWindow: Duration.toMillis(refreshWindow), hardMargin: Duration.toMillis(hardMargin) }
+    const margins = { refreshWindow: Duration.toMillis(refreshWindow), hardMargin: Duration.toMillis(hardMargin) }
+    if (options.tokenRetry === false) return { margins, retry: undefined }
+    const budget = yield* InternalOptions.option(
+      "tokenRetry.budget",
+      options.tokenRetry?.budget ?? defaultRetryBudget,
+      InternalOptions.checkDuration
+    )
+    const retry = {
+      backoff: options.tokenRetry?.backoff ?? LuccaRetry.defaultBackoff,
+      budget: Duration.toMillis(budget)
+    }
+    return { margins, retry }
   })
 
 /**
@@ -112,7 +152,7 @@ export const cached = (
   source: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>,
   options?: CacheOptions
 ): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
-  Effect.flatMap(cacheMargins(options ?? {}), (margins) => internal.make(source, margins))
+  Effect.flatMap(cacheSettings(options ?? {}), (settings) => internal.make(source, settings))
 
 /**
  * A cached provider for one client application, over the `HttpClient` in context.

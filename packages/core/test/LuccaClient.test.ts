@@ -2,10 +2,14 @@ import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
 import { accountUrl, bearer, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
 
 const options = { ...credentials, accountUrl }
@@ -74,7 +78,8 @@ describe("LuccaClient", () => {
 
   it.scoped("100 concurrent 401s on one token cause one new token request", () =>
     Effect.gen(function*() {
-      const { client, fake } = yield* setup
+      const fake = makeFake()
+      const client = yield* LuccaClient.make({ ...options, rateLimit: false }).pipe(Effect.provide(fake.layer))
       yield* client.tokenProvider.get
       fake.state.onApi = (request) =>
         Effect.succeed(bearer(request) === tokenFor(1) ? problem(401, "Unauthorized") : json(200, { ok: true }))
@@ -207,6 +212,107 @@ describe("LuccaClient", () => {
       assert.strictEqual(first.searchParams.get("department.id"), "4")
       assert.strictEqual(fake.state.tokenRequests.length, 1)
     }))
+
+  describe("transient answers and pacing", () => {
+    it.scoped("a 429 waits for Retry-After and is retried", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        fake.state.onApi = () =>
+          Effect.succeed(
+            fake.state.apiRequests.length === 1
+              ? new Response(null, { status: 429, headers: { "retry-after": "3" } })
+              : json(200, { ok: true })
+          )
+        const request = yield* Effect.fork(client.execute(HttpClientRequest.get("/lucca-api/employees")))
+        yield* TestClock.adjust("2 seconds")
+        assert.strictEqual(fake.state.apiRequests.length, 1)
+        yield* TestClock.adjust("1 second")
+        const response = yield* Fiber.join(request)
+        assert.strictEqual(response.status, 200)
+        assert.strictEqual(fake.state.apiRequests.length, 2)
+      }))
+
+    it.scoped("a 503 on a GET is retried with backoff until it gives up, then returned", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onApi = () => Effect.succeed(problem(503, "Service Unavailable"))
+        const client = yield* LuccaClient.make({ ...options, requestRetry: { times: 3 } }).pipe(
+          Effect.provide(fake.layer)
+        )
+        const request = yield* Effect.fork(client.get("/lucca-api/employees", Schema.Unknown))
+        yield* TestClock.adjust("1 minute")
+        const error = yield* Effect.flip(Fiber.join(request))
+        assert.instanceOf(error, LuccaError.ApiError)
+        if (error._tag !== "ApiError") return
+        assert.strictEqual(error.status, 503)
+        assert.strictEqual(error.title, "Service Unavailable", "the last answer's body is kept")
+        assert.strictEqual(fake.state.apiRequests.length, 4)
+      }))
+
+    it.scoped("a POST is not retried after a 503 unless opted in", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onApi = () =>
+          Effect.succeed(fake.state.apiRequests.length === 1 ? problem(503, "Busy") : json(201, { id: "1" }))
+        const post = HttpClientRequest.post("/lucca-api/leaves").pipe(HttpClientRequest.bodyUnsafeJson({ a: 1 }))
+        const strict = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer))
+        assert.strictEqual((yield* strict.execute(post)).status, 503)
+        assert.strictEqual(fake.state.apiRequests.length, 1)
+
+        fake.state.apiRequests.length = 0
+        const lenient = yield* LuccaClient.make({ ...options, requestRetry: { nonIdempotent: true } }).pipe(
+          Effect.provide(fake.layer)
+        )
+        const response = yield* Effect.fork(lenient.execute(post))
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual((yield* Fiber.join(response)).status, 201)
+        assert.strictEqual(fake.state.apiRequests.length, 2)
+      }))
+
+    it.scoped("pacing keeps every minute under Lucca's 50 requests", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        const sentAt: Array<number> = []
+        fake.state.onApi = () =>
+          Effect.map(Clock.currentTimeMillis, (now) => {
+            sentAt.push(now)
+            return json(200, { ok: true })
+          })
+        const batch = yield* Effect.fork(
+          Effect.all(Array.from({ length: 120 }, () => client.execute(HttpClientRequest.get("/lucca-api/employees"))), {
+            concurrency: 10
+          })
+        )
+        for (let second = 0; second < 200 && sentAt.length < 120; second++) {
+          yield* TestClock.adjust("1 second")
+        }
+        yield* Fiber.join(batch)
+        assert.strictEqual(sentAt.length, 120)
+        const busiestMinute = Math.max(...sentAt.map((t) => sentAt.filter((u) => u >= t && u < t + 60_000).length))
+        assert.isAtMost(busiestMinute, 50)
+        // and it does not crawl: the 120 requests take less than 3 minutes (45 a minute after a burst of 5)
+        assert.isBelow(sentAt[sentAt.length - 1] - sentAt[0], 3 * 60_000)
+      }))
+
+    it.scoped("Deprecation and Sunset headers produce one warning per endpoint", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        const warnings: Array<string> = []
+        fake.state.onApi = () =>
+          Effect.succeed(json(200, {}, { deprecation: "@1735689600", sunset: "Wed, 31 Dec 2025 23:59:59 GMT" }))
+        yield* Effect.forEach(
+          ["/lucca-api/employees/1", "/lucca-api/employees/2", "/lucca-api/departments"],
+          (path) => client.execute(HttpClientRequest.get(path))
+        ).pipe(
+          Effect.provide(
+            Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => warnings.push(String(message))))
+          )
+        )
+        assert.deepStrictEqual(warnings.length, 2)
+        assert.include(warnings[0], "GET /lucca-api/employees/{id}")
+        assert.include(warnings[1], "GET /lucca-api/departments")
+      }))
+  })
 
   it.effect("uses a user-supplied TokenProvider", () =>
     Effect.gen(function*() {

@@ -10,7 +10,7 @@ import * as TestClock from "effect/TestClock"
 import { accountUrl, bearer, clientSecret, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
 import { leaks, makeCapture } from "./hygiene.js"
 
-const options = { ...credentials, accountUrl }
+const options = { ...credentials, accountUrl, rateLimit: false } as const
 const secrets = { clientSecret, token1: tokenFor(1), token2: tokenFor(2), token3: tokenFor(3) }
 
 describe("secret hygiene", () => {

@@ -6,10 +6,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import { credentials, eventually, json, makeFake, okToken, pollUntil, tokenFor } from "./fixtures.js"
+import { clientSecret, credentials, eventually, json, makeFake, okToken, pollUntil, tokenFor } from "./fixtures.js"
 
 const value = (token: AccessToken.AccessToken) => Redacted.value(token.value)
 
@@ -99,11 +100,100 @@ describe("TokenProvider", () => {
       yield* eventually(() => fake.state.tokenRequests.length === 2)
       yield* TestClock.adjust("3 minutes")
       assert.strictEqual(value(yield* provider.get), tokenFor(1))
-      // past the hard margin the failure reaches the caller
+      // past the hard margin callers wait; once the retry budget is spent the failure reaches them
       yield* TestClock.adjust("40 seconds")
-      const error = yield* Effect.flip(provider.get)
+      const caller = yield* Effect.fork(Effect.flip(provider.get))
+      yield* TestClock.adjust("31 seconds")
+      const error = yield* Fiber.join(caller)
       assert.instanceOf(error, LuccaError.TokenRequestError)
     }))
+
+  describe("retries", () => {
+    it.scoped("a transient failure is retried with backoff and the caller gets the token", () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup
+        fake.state.onToken = (n) =>
+          Effect.succeed(n < 3 ? new Response("<html>502</html>", { status: 502 }) : okToken(n))
+        const caller = yield* Effect.fork(provider.get)
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual(value(yield* Fiber.join(caller)), tokenFor(3))
+        assert.strictEqual(fake.state.tokenRequests.length, 3)
+      }))
+
+    it.scoped("a permanent OAuth error fails at once", () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup
+        fake.state.onToken = () => Effect.succeed(json(401, { error: "invalid_client" }))
+        const error = yield* Effect.flip(provider.get)
+        assert.instanceOf(error, LuccaError.OAuthError)
+        assert.strictEqual(fake.state.tokenRequests.length, 1)
+      }))
+
+    it.scoped("Retry-After is honoured", () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup
+        fake.state.onToken = (n) =>
+          Effect.succeed(
+            n === 1 ? new Response("slow down", { status: 429, headers: { "retry-after": "20" } }) : okToken(n)
+          )
+        const caller = yield* Effect.fork(provider.get)
+        yield* TestClock.adjust("19 seconds")
+        assert.strictEqual(fake.state.tokenRequests.length, 1)
+        yield* TestClock.adjust("1 second")
+        assert.strictEqual(value(yield* Fiber.join(caller)), tokenFor(2))
+      }))
+
+    it.scoped("retries stop when the budget is spent", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onToken = () => Effect.succeed(new Response("down", { status: 503 }))
+        const provider = yield* TokenProvider.make({ ...credentials, tokenRetry: { budget: "10 seconds" } }).pipe(
+          Effect.provide(fake.layer)
+        )
+        const caller = yield* Effect.fork(Effect.flip(provider.get))
+        yield* TestClock.adjust("11 seconds")
+        const error = yield* Fiber.join(caller)
+        assert.instanceOf(error, LuccaError.TokenRequestError)
+        const sent = fake.state.tokenRequests.length
+        assert.isAbove(sent, 2)
+        yield* TestClock.adjust("1 minute")
+        assert.strictEqual(fake.state.tokenRequests.length, sent, "no request after the caller was answered")
+      }))
+
+    it.scoped("tokenRetry: false reports the first failure", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onToken = () => Effect.succeed(new Response("down", { status: 503 }))
+        const provider = yield* TokenProvider.make({ ...credentials, tokenRetry: false }).pipe(
+          Effect.provide(fake.layer)
+        )
+        yield* Effect.flip(provider.get)
+        assert.strictEqual(fake.state.tokenRequests.length, 1)
+      }))
+
+    it.scoped("a failing refresh ahead logs one warning while it retries", () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup
+        const warnings: Array<string> = []
+        yield* provider.get
+        fake.state.onToken = (n) => Effect.succeed(n < 5 ? new Response("down", { status: 503 }) : okToken(n))
+        yield* TestClock.adjust("26 minutes")
+        yield* provider.get.pipe(
+          Effect.provide(
+            Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => warnings.push(String(message))))
+          )
+        )
+        yield* eventually(() => fake.state.tokenRequests.length === 2)
+        for (let i = 0; i < 6; i++) {
+          yield* TestClock.adjust("5 seconds")
+          yield* eventually(() => true)
+        }
+        const latest = yield* pollUntil(provider.get, (token) => value(token) === tokenFor(5))
+        assert.strictEqual(value(latest), tokenFor(5))
+        assert.strictEqual(warnings.length, 1)
+        assert.notInclude(warnings[0], clientSecret)
+      }))
+  })
 
   it.scoped("failures are not cached: the next caller tries again", () =>
     Effect.gen(function*() {

@@ -1,6 +1,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -8,15 +9,18 @@ import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as AccessToken from "../AccessToken.js"
 import type * as LuccaClient from "../LuccaClient.js"
 import * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
+import * as LuccaRetry from "../LuccaRetry.js"
 import * as LuccaScope from "../LuccaScope.js"
 import type * as TokenProvider from "../TokenProvider.js"
 import * as Http from "./http.js"
+import * as Retry from "./retry.js"
 
 interface Problem {
   readonly type?: string
@@ -67,15 +71,46 @@ const optional = <K extends string, A>(key: K, value: A | undefined): { readonly
   (value === undefined ? {} : { [key]: value }) as { readonly [_ in K]?: A }
 
 /** @internal */
-export const make = (options: {
+export interface Settings {
   readonly accountUrl: URL
   readonly apiVersion: string
   readonly tokenProvider: TokenProvider.Service
   readonly httpClient: HttpClient.HttpClient
-}): LuccaClient.Service => {
-  const { accountUrl, apiVersion, tokenProvider } = options
-  const base = options.httpClient
+  /** Waits for the account's request budget before each request; `undefined` when off. */
+  readonly pace: Effect.Effect<void> | undefined
+  readonly retry: {
+    readonly backoff: Schedule.Schedule<unknown, HttpClientResponse.HttpClientResponse>
+    readonly times: number
+    readonly nonIdempotent: boolean
+  } | undefined
+}
+
+/** A copy of a response whose body is already read, so the connection is free for a retry. */
+const buffered = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.map(
+    Effect.orElseSucceed(response.arrayBuffer, () => new ArrayBuffer(0)),
+    (body) =>
+      HttpClientResponse.fromWeb(
+        response.request,
+        new Response(body.byteLength === 0 ? null : body, {
+          status: response.status,
+          headers: new Headers(response.headers)
+        })
+      )
+  )
+
+// One warning per endpoint: ids and other values in the path are folded into "{id}".
+const endpointKey = (request: HttpClientRequest.HttpClientRequest) =>
+  `${request.method} ${
+    new URL(request.url).pathname.split("/").map((segment) => /\d/.test(segment) ? "{id}" : segment).join("/")
+  }`
+
+/** @internal */
+export const make = (settings: Settings): LuccaClient.Service => {
+  const { accountUrl, apiVersion, tokenProvider } = settings
+  const base = settings.httpClient
   const accountOrigin = accountUrl.origin
+  const warnedEndpoints = new Set<string>()
 
   // Paths are resolved against the account origin; an absolute URL must stay on it, because
   // the token goes with every request.
@@ -103,8 +138,69 @@ export const make = (options: {
       )
     )
 
-  const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken.AccessToken) =>
-    base.execute(HttpClientRequest.bearerToken(request, Redacted.value(token.value)))
+  const sendOnce = (request: HttpClientRequest.HttpClientRequest, token: AccessToken.AccessToken) => {
+    const execute = base.execute(HttpClientRequest.bearerToken(request, Redacted.value(token.value)))
+    return settings.pace === undefined ? execute : Effect.zipRight(settings.pace, execute)
+  }
+
+  const retryPolicy = settings.retry === undefined ? undefined : Retry.policy({
+    backoff: settings.retry.backoff,
+    retryable: LuccaRetry.isRetryableStatus,
+    retryAfterMillis: Http.retryAfterMillis,
+    times: settings.retry.times
+  })
+
+  // 429, 408 and 503 are retried here, with the same token, before 401/403 handling sees
+  // the final answer. Only idempotent methods, unless the user opted in.
+  const send = (
+    request: HttpClientRequest.HttpClientRequest,
+    token: AccessToken.AccessToken
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+    if (
+      retryPolicy === undefined ||
+      request.body._tag === "Stream" ||
+      !(settings.retry!.nonIdempotent || LuccaRetry.idempotentMethods.has(request.method))
+    ) {
+      return sendOnce(request, token)
+    }
+    return Effect.flatMap(Schedule.driver(retryPolicy), (driver) => {
+      const loop: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> = Effect
+        .flatMap(sendOnce(request, token), (response) => {
+          if (!LuccaRetry.isRetryableStatus(response)) return Effect.succeed(response)
+          return Effect.flatMap(buffered(response), (response) =>
+            driver.next(response).pipe(
+              Effect.matchEffect({
+                onFailure: () => Effect.succeed(response),
+                onSuccess: () =>
+                  Effect.zipRight(
+                    Metric.increment(Metric.tagged(LuccaMetrics.apiRetries, "status", String(response.status))),
+                    loop
+                  )
+              })
+            ))
+        })
+      return loop
+    })
+  }
+
+  const warnIfDeprecated = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse
+  ) => {
+    const deprecation = response.headers["deprecation"]
+    const sunset = response.headers["sunset"]
+    if (deprecation === undefined && sunset === undefined) return Effect.void
+    const key = endpointKey(request)
+    if (warnedEndpoints.has(key)) return Effect.void
+    warnedEndpoints.add(key)
+    return Effect.logWarning(`Lucca marks ${key} as deprecated; plan a move before its sunset`).pipe(
+      Effect.annotateLogs({
+        "lucca.api_version": apiVersion,
+        ...(deprecation === undefined ? {} : { "http.deprecation": deprecation }),
+        ...(sunset === undefined ? {} : { "http.sunset": sunset })
+      })
+    )
+  }
 
   const forbidden = (
     request: HttpClientRequest.HttpClientRequest,
@@ -142,7 +238,7 @@ export const make = (options: {
       )
     )
 
-  const execute = (
+  const authenticate = (
     request: HttpClientRequest.HttpClientRequest
   ): Effect.Effect<HttpClientResponse.HttpClientResponse, LuccaClient.ClientError> =>
     Effect.gen(function*() {
@@ -162,6 +258,9 @@ export const make = (options: {
       if (second.status === 403) return yield* forbidden(request, second, fresh)
       return second
     })
+
+  const execute = (request: HttpClientRequest.HttpClientRequest) =>
+    Effect.tap(authenticate(request), (response) => warnIfDeprecated(request, response))
 
   const httpClient: HttpClient.HttpClient.With<LuccaClient.ClientError> = HttpClient.makeWith(
     Effect.flatMap(execute),

@@ -82,6 +82,10 @@ export const checkApiVersion: Check<string> = (version) =>
     : Either.left(`must be a date such as ${defaultApiVersion}`)
 
 /** @internal */
+export const checkCount: Check<number> = (n) =>
+  Number.isSafeInteger(n) && n >= 1 ? Either.right(n) : Either.left("must be a whole number of at least 1")
+
+/** @internal */
 export const checkDuration = (value: Duration.DurationInput): Either.Either<Duration.Duration, string> =>
   Either.flatMap(
     Either.fromOption(Duration.decodeUnknown(value), () => "must be a duration"),

@@ -6,15 +6,29 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Ref from "effect/Ref"
+import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "../AccessToken.js"
 import type * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
+import * as LuccaRetry from "../LuccaRetry.js"
+import * as Retry from "./retry.js"
 
 /** @internal */
 export interface Margins {
   readonly refreshWindow: number
   readonly hardMargin: number
+}
+
+/** @internal */
+export interface Settings {
+  readonly margins: Margins
+  /** `undefined` turns retries off. */
+  readonly retry: {
+    readonly backoff: Schedule.Schedule<unknown, LuccaError.TokenError>
+    /** How long a caller with no valid token may wait for retries, in milliseconds. */
+    readonly budget: number
+  } | undefined
 }
 
 /**
@@ -54,6 +68,8 @@ type Decision =
     readonly _tag: "ServeAndRefresh"
     readonly token: AccessToken.AccessToken
     readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>
+    /** Background retries stop at the current token's hard margin. */
+    readonly deadline: number
   }
   | { readonly _tag: "Await"; readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError> }
   | {
@@ -70,7 +86,7 @@ type Decision =
  */
 export const make = (
   source: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>,
-  margins: Margins
+  settings: Settings
 ): Effect.Effect<
   {
     readonly get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>
@@ -85,13 +101,34 @@ export const make = (
     const scope = yield* Effect.scope
     const fiberId = yield* Effect.fiberId
     const state = yield* Ref.make<State>({ token: undefined, inflight: undefined })
+    const { margins, retry } = settings
+
+    const withRetries = (deadline: number, onFirstFailure: Effect.Effect<void>) => {
+      if (retry === undefined) return source
+      let failures = 0
+      return source.pipe(
+        Effect.tapError(() => failures++ === 0 ? onFirstFailure : Effect.void),
+        Effect.retry(Retry.policy({
+          backoff: retry.backoff,
+          retryable: LuccaRetry.isTransientTokenError,
+          retryAfterMillis: (error) => error._tag === "TokenRequestError" ? error.retryAfterMillis : undefined,
+          deadline
+        }))
+      )
+    }
+
+    const warn = Effect.logWarning(
+      "Lucca token refresh ahead failed; retrying, and the current token stays in service until its hard margin"
+    )
 
     const run = (
       deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>,
-      mode: "foreground" | "background"
+      mode: "foreground" | "background",
+      deadline: number
     ) =>
       Metric.increment(Metric.tagged(LuccaMetrics.tokenRefreshes, "mode", mode)).pipe(
-        Effect.zipRight(source),
+        // a failed background refresh is logged once, with its cause (which holds no secret)
+        Effect.zipRight(withRetries(deadline, mode === "background" ? warn : Effect.void)),
         Effect.withSpan("TokenProvider.refresh", { attributes: { "lucca.refresh_mode": mode } }),
         Effect.exit,
         Effect.flatMap((exit) =>
@@ -102,7 +139,7 @@ export const make = (
           })).pipe(
             Effect.zipRight(
               mode === "background" && Exit.isFailure(exit)
-                ? Effect.logWarning("Lucca token refresh ahead failed; the current token stays in service").pipe(
+                ? Effect.logWarning("Lucca token refresh ahead gave up; callers will request a new token").pipe(
                   Effect.annotateLogs("error", Cause.pretty(exit.cause))
                 )
                 : Effect.void
@@ -125,7 +162,8 @@ export const make = (
         if (current === "refresh") {
           if (s.inflight !== undefined) return [{ _tag: "Serve", token: s.token! }, s]
           const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
-          return [{ _tag: "ServeAndRefresh", token: s.token!, deferred }, { ...s, inflight: deferred }]
+          const deadline = s.token!.expiresAt - marginsFor(s.token!, margins).hardMargin
+          return [{ _tag: "ServeAndRefresh", token: s.token!, deferred, deadline }, { ...s, inflight: deferred }]
         }
         if (s.inflight !== undefined) return [{ _tag: "Await", deferred: s.inflight }, s]
         const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
@@ -135,21 +173,22 @@ export const make = (
     // Deciding and starting a request happen without interruption, so that no caller can
     // leave a registered request unstarted; only the waiting itself is interruptible.
     const get = Effect.uninterruptibleMask((restore) =>
-      Clock.currentTimeMillis.pipe(
-        Effect.flatMap(decide),
-        Effect.flatMap((decision): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.flatMap(decide(now), (decision): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
           switch (decision._tag) {
             case "Serve":
               return Effect.succeed(decision.token)
             case "ServeAndRefresh":
-              return Effect.as(run(decision.deferred, "background"), decision.token)
+              return Effect.as(run(decision.deferred, "background", decision.deadline), decision.token)
             case "Await":
               return restore(Deferred.await(decision.deferred))
             case "FetchAndAwait":
-              return Effect.zipRight(run(decision.deferred, "foreground"), restore(Deferred.await(decision.deferred)))
+              return Effect.zipRight(
+                run(decision.deferred, "foreground", now + (retry?.budget ?? 0)),
+                restore(Deferred.await(decision.deferred))
+              )
           }
-        })
-      )
+        }))
     )
 
     const invalidate = (token: AccessToken.AccessToken) =>

@@ -1,0 +1,70 @@
+/**
+ * What is retried, and how long: the classification of failures and the default backoff
+ * shared by the token provider and the account client.
+ *
+ * - Token endpoint: transient failures (network errors, timeouts, 5xx, 429, a 4xx whose
+ *   body is not an RFC 6749 error) are retried; OAuth errors such as `invalid_client` fail
+ *   at once.
+ * - Account API: 429 waits for `Retry-After`; 408 and 503 are retried with backoff; only
+ *   idempotent methods unless opted in. A 401 is handled apart (one retry with a fresh token).
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Schedule from "effect/Schedule"
+import type * as LuccaError from "./LuccaError.js"
+
+/**
+ * Exponential backoff from 250 ms, doubling, each delay capped at 5 s, with jitter so that
+ * many clients do not retry in step.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultBackoff: Schedule.Schedule<unknown> = Schedule.exponential("250 millis").pipe(
+  Schedule.union(Schedule.spaced("5 seconds")),
+  Schedule.jittered
+)
+
+/**
+ * Whether trying to get a token again may succeed.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isTransientTokenError = (error: LuccaError.TokenError): boolean => {
+  switch (error._tag) {
+    case "TokenRequestError":
+      return error.transient
+    case "OAuthError":
+      return error.transient
+    case "InvalidTokenResponse":
+      return false
+  }
+}
+
+/**
+ * Methods that may be sent twice without changing the outcome (RFC 9110 §9.2.2).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2
+ * @since 0.1.0
+ * @category constants
+ */
+export const idempotentMethods: ReadonlySet<HttpClientRequest.HttpClientRequest["method"]> = new Set([
+  "GET",
+  "HEAD",
+  "PUT",
+  "DELETE",
+  "OPTIONS"
+])
+
+/**
+ * Statuses of the account API worth retrying: 408 (Lucca gives up after 5 s), 429 (rate
+ * limit) and 503.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryableStatus = (response: HttpClientResponse.HttpClientResponse): boolean =>
+  response.status === 408 || response.status === 429 || response.status === 503
