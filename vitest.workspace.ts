@@ -3,5 +3,6 @@
  * `test.projects` (loading a workspace file on its own is deprecated in Vitest 3.2).
  */
 export default [
-  "packages/*/vitest.config.ts"
+  "packages/*/vitest.config.ts",
+  "examples/vitest.config.ts"
 ]

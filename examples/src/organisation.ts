@@ -1,0 +1,45 @@
+/**
+ * Scopes `business-establishments.readonly` and `departments.readonly`: print the
+ * organisation, establishments first, then the department tree.
+ */
+import { LuccaClient } from "@effect-lucca/core"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import { BusinessEstablishment, Department } from "./Schemas.js"
+import * as Target from "./Target.js"
+
+export const scopes = ["business-establishments.readonly", "departments.readonly"]
+
+export const program = Effect.gen(function*() {
+  const [establishments, departments] = yield* Effect.all([
+    Stream.runCollect(LuccaClient.paginate("/lucca-api/business-establishments", BusinessEstablishment)),
+    Stream.runCollect(LuccaClient.paginate("/lucca-api/departments", Department, { limit: 100 }))
+  ], { concurrency: 2 })
+
+  yield* Console.log("  Business establishments:")
+  for (const establishment of establishments) {
+    yield* Console.log(`    ${establishment.name}${establishment.city ? ` (${establishment.city})` : ""}`)
+  }
+
+  yield* Console.log("  Departments:")
+  const children = new Map<string | null, Array<typeof Department.Type>>()
+  for (const department of departments) {
+    const parent = department.parent?.id ?? null
+    children.set(parent, [...(children.get(parent) ?? []), department])
+  }
+  const print = (parent: string | null, depth: number): Effect.Effect<void> =>
+    Effect.forEach(
+      children.get(parent) ?? [],
+      (department) =>
+        Console.log(`    ${"  ".repeat(depth)}${department.name}`).pipe(
+          Effect.zipRight(print(department.id, depth + 1))
+        ),
+      { discard: true }
+    )
+  yield* print(null, 0)
+
+  return { establishments: establishments.length, departments: departments.length }
+}).pipe(Effect.provide(Target.client("Organisation chart", scopes)))
+
+Target.runIfMain(import.meta.url, program)
