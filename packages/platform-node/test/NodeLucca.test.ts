@@ -1,0 +1,141 @@
+/**
+ * The core behaviours end to end, over real loopback sockets: NodeLucca's undici client
+ * against the emulator served on 127.0.0.1.
+ */
+import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import { NodeLucca } from "@effect-lucca/platform-node"
+import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
+
+const Employee = Schema.Struct({
+  id: Schema.String,
+  businessEstablishment: Schema.Struct({ id: Schema.String })
+})
+
+/** A fresh emulator on loopback, and a client for `scopes` of the given application. */
+const setup = (options?: {
+  readonly scopes?: ReadonlyArray<string>
+  readonly application?: FakeLucca.ApplicationOptions
+}) =>
+  Effect.gen(function*() {
+    const context = yield* Layer.build(FakeLuccaServer.layerFake())
+    const fake = yield* Effect.provide(FakeLucca.FakeLucca, context)
+    const server = yield* Effect.provide(FakeLuccaServer.FakeLuccaServer, context)
+    const application = options?.application === undefined
+      ? undefined
+      : yield* fake.registerApplication(options.application)
+    const client = yield* Effect.provide(
+      LuccaClient.LuccaClient,
+      yield* Layer.build(NodeLucca.layer({
+        clientId: application?.clientId ?? FakeLucca.defaultClientId,
+        clientSecret: application?.clientSecret ?? Redacted.make(FakeLucca.defaultClientSecret),
+        scopes: options?.scopes ?? ["employees.readonly", "leaves.readonly"],
+        accountUrl: server.url,
+        tokenUrl: server.tokenUrl,
+        rateLimit: false
+      }))
+    )
+    return { fake, server, client }
+  })
+
+describe("NodeLucca against the emulator on loopback", () => {
+  it.scoped("200 concurrent requests on a cold cache share one token request", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      const responses = yield* Effect.all(
+        Array.from({ length: 200 }, () => client.execute(HttpClientRequest.get("/lucca-api/employees?limit=1"))),
+        { concurrency: "unbounded" }
+      )
+      assert.isTrue(responses.every((response) => response.status === 200))
+      const stats = yield* fake.stats
+      assert.strictEqual(stats.token.issued, 1)
+      assert.strictEqual(stats.api.byStatus["200"], 200)
+    }))
+
+  it.scoped("short tokens are refreshed ahead of expiry, in the background", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      yield* fake.setTokenLifetime("60 seconds")
+      const first = yield* client.tokenProvider.get
+      // a 60 s token: refresh ahead from half its life, callers wait only in its last 6 s
+      yield* TestClock.adjust("35 seconds")
+      const served = yield* client.tokenProvider.get
+      assert.strictEqual(Redacted.value(served.value), Redacted.value(first.value))
+      let next = served
+      for (let i = 0; i < 200 && Redacted.value(next.value) === Redacted.value(first.value); i++) {
+        // the background refresh does real socket I/O: give it real time
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+        next = yield* client.tokenProvider.get
+      }
+      assert.notStrictEqual(Redacted.value(next.value), Redacted.value(first.value))
+      const response = yield* client.execute(HttpClientRequest.get("/lucca-api/employees?limit=1"))
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual((yield* fake.stats).token.issued, 2)
+    }))
+
+  it.scoped("a revoked token is recovered with one retry", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      yield* client.get("/lucca-api/employees", Schema.Unknown)
+      assert.strictEqual(yield* fake.revokeTokens(), 1)
+      const page = yield* client.get("/lucca-api/employees", Schema.Unknown)
+      assert.isDefined(page)
+      const stats = yield* fake.stats
+      assert.strictEqual(stats.token.issued, 2)
+      assert.strictEqual(stats.api.byStatus["401"], 1)
+    }))
+
+  it.scoped("a disabled application: the 401 retry's token request is refused", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      yield* client.get("/lucca-api/employees", Schema.Unknown)
+      yield* fake.disable(FakeLucca.defaultClientId)
+      const error = yield* Effect.flip(client.get("/lucca-api/employees", Schema.Unknown))
+      // the 401 invalidates the token, and the new token request is refused
+      assert.strictEqual(error._tag, "OAuthError")
+      if (error._tag === "OAuthError") assert.strictEqual(error.error, "invalid_client")
+    }))
+
+  it.scoped("a missing scope is a typed Forbidden", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup({ scopes: ["employees.readonly"] })
+      const error = yield* Effect.flip(client.get("/lucca-api/leaves", Schema.Unknown))
+      assert.instanceOf(error, LuccaError.Forbidden)
+      if (error._tag === "Forbidden") {
+        assert.strictEqual(error.suggestedScope, "leaves.readonly")
+        assert.deepStrictEqual(error.grantedScopes, ["employees.readonly"])
+      }
+    }))
+
+  it.scoped("paginate follows the cursors across pages", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      const employees = yield* Stream.runCollect(client.paginate("/lucca-api/employees", Employee, { limit: 10 }))
+      const data = yield* fake.data()
+      assert.strictEqual(employees.length, data.employees.length)
+      assert.strictEqual(new Set(Array.from(employees, (e) => e.id)).size, data.employees.length)
+      assert.isAtLeast((yield* fake.stats).api.byStatus["200"], 10)
+    }))
+
+  it.scoped("results are filtered to the application's business establishments", () =>
+    Effect.gen(function*() {
+      const data = yield* FakeLucca.make().pipe(Effect.flatMap((fake) => fake.data()))
+      const establishment = data.businessEstablishments[0].id
+      const { client } = yield* setup({
+        scopes: ["employees.readonly"],
+        application: { name: "Paris only", scopes: ["employees.readonly"], businessEstablishmentIds: [establishment] }
+      })
+      const employees = yield* Stream.runCollect(client.paginate("/lucca-api/employees", Employee, { limit: 100 }))
+      const expected = data.employees.filter((e) => e.businessEstablishmentId === establishment).length
+      assert.isAbove(expected, 0)
+      assert.strictEqual(employees.length, expected)
+      assert.isTrue(Array.from(employees).every((e) => e.businessEstablishment.id === establishment))
+    }))
+})

@@ -1,0 +1,65 @@
+/**
+ * The token is only ever sent to the account origin. A redirect to another origin must not
+ * carry it: checked for the HTTP layers users plug in on Node, over real loopback sockets.
+ */
+import { LuccaClient, TokenProvider } from "@effect-lucca/core"
+import { NodeLucca } from "@effect-lucca/platform-node"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+
+/** A loopback server for the scope of the test; records the Authorization header it sees. */
+const serve = (handler: (request: Http.IncomingMessage, response: Http.ServerResponse) => void) =>
+  Effect.gen(function*() {
+    const seen: Array<string | undefined> = []
+    const server = Http.createServer((request, response) => {
+      seen.push(request.headers.authorization)
+      handler(request, response)
+    })
+    yield* Effect.acquireRelease(
+      Effect.async<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          server.close(() => resume(Effect.void))
+        })
+    )
+    const { port } = server.address() as AddressInfo
+    return { url: `http://127.0.0.1:${port}`, seen }
+  })
+
+const layers: Array<[string, Layer.Layer<HttpClient.HttpClient>]> = [
+  ["NodeHttpClient.layerUndici", NodeLucca.layerHttpClient],
+  ["FetchHttpClient", FetchHttpClient.layer]
+]
+
+describe("redirects", () => {
+  for (const [name, httpLayer] of layers) {
+    for (const status of [302, 307]) {
+      it.scoped(`${name}: a ${status} to another origin never receives the token`, () =>
+        Effect.gen(function*() {
+          const elsewhere = yield* serve((_, response) => {
+            response.writeHead(200, { "content-type": "application/json" }).end("{}")
+          })
+          const account = yield* serve((_, response) => {
+            response.writeHead(status, { location: `${elsewhere.url}/collect` }).end()
+          })
+          const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+            accountUrl: account.url,
+            rateLimit: false
+          }).pipe(Effect.provide(yield* Layer.build(httpLayer)))
+          const response = yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+          assert.deepStrictEqual(account.seen, ["Bearer the-token"])
+          assert.isTrue(elsewhere.seen.every((header) => header === undefined), `${name} forwarded the token`)
+          // undici does not follow redirects; fetch follows them without the header
+          assert.include([status, 200], response.status)
+        }))
+    }
+  }
+})
