@@ -6,7 +6,8 @@
  * - on 401, invalidates the token it used, gets a fresh one and retries once (the server
  *   did not act, so this is safe for every method); a second 401 fails with `Unauthorized`;
  * - on 403, fails with `Forbidden`, never retried, explaining which scope is missing;
- * - retries 429 (after `Retry-After`), 408 and 503 for idempotent methods, and paces
+ * - retries 429 (after `Retry-After`), 408, 502, 503, 504 and dropped connections for
+ *   idempotent methods, and paces
  *   requests to Lucca's limit of 50 a minute per account;
  * - warns once per endpoint that answers with `Deprecation` or `Sunset`;
  * - returns every other status as a response. `json`, `get` and `paginate` decode bodies
@@ -140,7 +141,7 @@ export interface ClientOptions {
    * `false` turns pacing off.
    */
   readonly rateLimit?: RateLimitOptions | false | undefined
-  /** Retries of 408, 429 and 503 answers; `false` turns them off. */
+  /** Retries of 408, 429, 502, 503 and 504 answers and dropped connections; `false` turns them off. */
   readonly requestRetry?: RetryOptions | false | undefined
 }
 
@@ -163,12 +164,12 @@ export interface RateLimitOptions {
  */
 export interface RetryOptions {
   /** Delays between attempts; defaults to `LuccaRetry.defaultBackoff`. `Retry-After` is honoured on top. */
-  readonly backoff?: Schedule.Schedule<unknown, HttpClientResponse.HttpClientResponse> | undefined
+  readonly backoff?: Schedule.Schedule<unknown, LuccaRetry.RequestOutcome> | undefined
   /** Defaults to 5. */
   readonly times?: number | undefined
   /**
-   * Also retry POST and PATCH. Off by default: a 503 or 408 does not prove the server did
-   * nothing, and a second POST may create a second leave.
+   * Also retry POST and PATCH. Off by default: a 503, a 408 or a dropped connection does
+   * not prove the server did nothing, and a second POST may create a second leave.
    */
   readonly nonIdempotent?: boolean | undefined
 }

@@ -53,12 +53,13 @@ export const forbidden = Metric.counter("lucca_forbidden_total", {
 })
 
 /**
- * Account API requests retried after a 408, 429 or 503, tagged with `status`.
+ * Account API requests retried after a retryable status or a dropped connection, tagged
+ * with `reason` (the status, or `Transport`).
  *
  * @since 0.1.0
  * @category metrics
  */
 export const apiRetries = Metric.counter("lucca_api_retries_total", {
-  description: "Account API requests retried after a 408, 429 or 503, by status",
+  description: "Account API requests retried, by reason",
   incremental: true
 })

@@ -5,11 +5,13 @@
  * - Token endpoint: transient failures (network errors, timeouts, 5xx, 429, a 4xx whose
  *   body is not an RFC 6749 error) are retried; OAuth errors such as `invalid_client` fail
  *   at once.
- * - Account API: 429 waits for `Retry-After`; 408 and 503 are retried with backoff; only
- *   idempotent methods unless opted in. A 401 is handled apart (one retry with a fresh token).
+ * - Account API: 429 waits for `Retry-After`; 408, 502, 503, 504 and dropped connections
+ *   are retried with backoff; only idempotent methods unless opted in. A 401 is handled
+ *   apart (one retry with a fresh token).
  *
  * @since 0.1.0
  */
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Schedule from "effect/Schedule"
@@ -61,10 +63,31 @@ export const idempotentMethods: ReadonlySet<HttpClientRequest.HttpClientRequest[
 
 /**
  * Statuses of the account API worth retrying: 408 (Lucca gives up after 5 s), 429 (rate
- * limit) and 503.
+ * limit), 503, and the 502 and 504 of a gateway in between.
  *
  * @since 0.1.0
  * @category predicates
  */
 export const isRetryableStatus = (response: HttpClientResponse.HttpClientResponse): boolean =>
-  response.status === 408 || response.status === 429 || response.status === 503
+  response.status === 408 || response.status === 429 || response.status === 502 || response.status === 503 ||
+  response.status === 504
+
+/**
+ * What one attempt at an account API request ends with: an answer, or a transport failure.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestOutcome = HttpClientResponse.HttpClientResponse | HttpClientError.HttpClientError
+
+/**
+ * Whether an attempt is worth repeating (for a method that may be repeated): a retryable
+ * status, or a connection that failed or dropped before an answer.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryableOutcome = (outcome: RequestOutcome): boolean =>
+  HttpClientError.isHttpClientError(outcome)
+    ? outcome._tag === "RequestError" && outcome.reason === "Transport"
+    : isRetryableStatus(outcome)

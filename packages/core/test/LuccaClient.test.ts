@@ -1,5 +1,8 @@
 import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -247,6 +250,27 @@ describe("LuccaClient", () => {
         assert.strictEqual(error.status, 503)
         assert.strictEqual(error.title, "Service Unavailable", "the last answer's body is kept")
         assert.strictEqual(fake.state.apiRequests.length, 4)
+      }))
+
+    it.scoped("a dropped connection on a GET is retried; on a POST it is not", () =>
+      Effect.gen(function*() {
+        let attempts = 0
+        const flaky = HttpClient.make((request) => {
+          attempts++
+          return attempts % 2 === 1
+            ? Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("reset") }))
+            : Effect.succeed(HttpClientResponse.fromWeb(request, json(200, { ok: true })))
+        })
+        const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("t"), { accountUrl }).pipe(
+          Effect.provideService(HttpClient.HttpClient, flaky)
+        )
+        const get = yield* Effect.fork(client.execute(HttpClientRequest.get("/lucca-api/employees")))
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual((yield* Fiber.join(get)).status, 200)
+        assert.strictEqual(attempts, 2)
+        const error = yield* Effect.flip(client.execute(HttpClientRequest.post("/lucca-api/leaves")))
+        assert.strictEqual(error._tag, "RequestError")
+        assert.strictEqual(attempts, 3)
       }))
 
     it.scoped("a POST is not retried after a 503 unless opted in", () =>

@@ -46,7 +46,10 @@ describe("secret hygiene", () => {
       assert.isTrue(Exit.isFailure(refused))
 
       // a transport failure of an API call carries the request, whose headers hold the token
-      const broken = yield* LuccaClient.makeWithTokenProvider(lucca.tokenProvider, { accountUrl }).pipe(
+      const broken = yield* LuccaClient.makeWithTokenProvider(lucca.tokenProvider, {
+        accountUrl,
+        requestRetry: false
+      }).pipe(
         Effect.provideService(
           HttpClient.HttpClient,
           HttpClient.make((request) =>

@@ -1,5 +1,5 @@
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
@@ -79,7 +79,7 @@ export interface Settings {
   /** Waits for the account's request budget before each request; `undefined` when off. */
   readonly pace: Effect.Effect<void> | undefined
   readonly retry: {
-    readonly backoff: Schedule.Schedule<unknown, HttpClientResponse.HttpClientResponse>
+    readonly backoff: Schedule.Schedule<unknown, LuccaRetry.RequestOutcome>
     readonly times: number
     readonly nonIdempotent: boolean
   } | undefined
@@ -145,13 +145,15 @@ export const make = (settings: Settings): LuccaClient.Service => {
 
   const retryPolicy = settings.retry === undefined ? undefined : Retry.policy({
     backoff: settings.retry.backoff,
-    retryable: LuccaRetry.isRetryableStatus,
-    retryAfterMillis: Http.retryAfterMillis,
+    retryable: LuccaRetry.isRetryableOutcome,
+    retryAfterMillis: (outcome, now) =>
+      HttpClientError.isHttpClientError(outcome) ? undefined : Http.retryAfterMillis(outcome, now),
     times: settings.retry.times
   })
 
-  // 429, 408 and 503 are retried here, with the same token, before 401/403 handling sees
-  // the final answer. Only idempotent methods, unless the user opted in.
+  // 408, 429, 502, 503, 504 and dropped connections are retried here, with the same token,
+  // before 401/403 handling sees the final answer. Only idempotent methods, unless the user
+  // opted in.
   const send = (
     request: HttpClientRequest.HttpClientRequest,
     token: AccessToken.AccessToken
@@ -164,21 +166,37 @@ export const make = (settings: Settings): LuccaClient.Service => {
       return sendOnce(request, token)
     }
     return Effect.flatMap(Schedule.driver(retryPolicy), (driver) => {
-      const loop: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> = Effect
-        .flatMap(sendOnce(request, token), (response) => {
-          if (!LuccaRetry.isRetryableStatus(response)) return Effect.succeed(response)
-          return Effect.flatMap(buffered(response), (response) =>
-            driver.next(response).pipe(
-              Effect.matchEffect({
-                onFailure: () => Effect.succeed(response),
-                onSuccess: () =>
-                  Effect.zipRight(
-                    Metric.increment(Metric.tagged(LuccaMetrics.apiRetries, "status", String(response.status))),
-                    loop
-                  )
-              })
-            ))
+      const retryOr = <A>(
+        outcome: LuccaRetry.RequestOutcome,
+        giveUp: Effect.Effect<A, HttpClientError.HttpClientError>
+      ) =>
+        driver.next(outcome).pipe(
+          Effect.matchEffect({
+            onFailure: () => giveUp,
+            onSuccess: () =>
+              Effect.zipRight(
+                Metric.increment(Metric.tagged(
+                  LuccaMetrics.apiRetries,
+                  "reason",
+                  HttpClientError.isHttpClientError(outcome) ? outcome.reason : String(outcome.status)
+                )),
+                loop
+              )
+          })
+        )
+      const loop: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> = sendOnce(
+        request,
+        token
+      ).pipe(
+        Effect.matchEffect({
+          onFailure: (error) =>
+            LuccaRetry.isRetryableOutcome(error) ? retryOr(error, Effect.fail(error)) : Effect.fail(error),
+          onSuccess: (response) =>
+            LuccaRetry.isRetryableOutcome(response)
+              ? Effect.flatMap(buffered(response), (response) => retryOr(response, Effect.succeed(response)))
+              : Effect.succeed(response)
         })
+      )
       return loop
     })
   }
