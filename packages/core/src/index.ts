@@ -31,6 +31,11 @@ export * as LuccaMetrics from "./LuccaMetrics.js"
 /**
  * @since 0.1.0
  */
+export * as LuccaRetry from "./LuccaRetry.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as LuccaScope from "./LuccaScope.js"
 
 /**
