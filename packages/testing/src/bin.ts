@@ -1,0 +1,109 @@
+#!/usr/bin/env tsx
+/**
+ * `fake-lucca`: the emulator on loopback, until Ctrl-C.
+ *
+ * @since 0.1.0
+ */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Console from "effect/Console"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Redacted from "effect/Redacted"
+import { parseArgs } from "node:util"
+import * as FakeLucca from "./FakeLucca.js"
+import * as FakeLuccaServer from "./FakeLuccaServer.js"
+
+const usage = `Usage: fake-lucca [options]
+
+Serves a Lucca emulator on loopback: the token endpoint and the account API.
+
+Options:
+  --port <n>             port of the first account (default 0: a free port);
+                         further accounts take the following ports
+  --host <host>          address to bind (default 127.0.0.1)
+  --account <name|url>   an account to serve; repeat for several (default: example)
+  --seed <seed>          seed of the data set (default 42)
+  --token-lifetime <s>   token lifetime in seconds (default 1800)
+  --no-rate-limit        turn off the 50 requests/minute per-account limit
+  --verbose              log every request (never tokens nor secrets)
+  -h, --help             show this help
+`
+
+const parseOptions = Effect.try({
+  try: () =>
+    parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        account: { type: "string", multiple: true },
+        seed: { type: "string" },
+        "token-lifetime": { type: "string" },
+        "no-rate-limit": { type: "boolean" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" }
+      },
+      strict: true,
+      allowPositionals: false
+    }).values,
+  catch: (cause) => new Error(`${cause instanceof Error ? cause.message : String(cause)}\n\n${usage}`)
+})
+
+const integer = (name: string, value: string | undefined, fallback: number) =>
+  value === undefined
+    ? Effect.succeed(fallback)
+    : /^\d+$/.test(value)
+    ? Effect.succeed(Number(value))
+    : Effect.fail(new Error(`--${name} must be a non-negative integer, got '${value}'`))
+
+const program = Effect.gen(function*() {
+  const options = yield* parseOptions
+  if (options.help) return yield* Console.log(usage)
+  const port = yield* integer("port", options.port, 0)
+  const tokenLifetime = yield* integer("token-lifetime", options["token-lifetime"], 1800)
+  const rateLimit = options["no-rate-limit"] ? false : FakeLucca.luccaRateLimit
+
+  const serve = Effect.gen(function*() {
+    const server = yield* FakeLuccaServer.FakeLuccaServer
+    const fake = yield* FakeLucca.FakeLucca
+    const applications = yield* fake.applications
+    const lines = ["Fake Lucca is listening (Ctrl-C to stop)", "", `token URL:     ${server.tokenUrl}`]
+    for (const account of server.accounts) {
+      lines.push(`account URL:   ${account.url}   (account "${account.name}")`)
+      for (const application of applications.filter((a) => a.account === account.name)) {
+        lines.push(`client id:     ${application.clientId}`)
+        // the emulator's own, published default secret: printing it is the point
+        lines.push(`client secret: ${Redacted.value(application.clientSecret)}`)
+      }
+    }
+    lines.push(`scopes:        ${FakeLucca.allScopes.join(" ")}`)
+    lines.push(
+      `rate limit:    ${
+        rateLimit === false
+          ? "off"
+          : `${rateLimit.requests} requests per ${Duration.format(rateLimit.window)} per account`
+      }`
+    )
+    lines.push(`token life:    ${tokenLifetime} s`, "")
+    yield* Console.log(lines.join("\n"))
+    return yield* Effect.never
+  })
+
+  return yield* serve.pipe(
+    Effect.provide(FakeLuccaServer.layerFake({
+      port,
+      host: options.host,
+      fake: {
+        accounts: options.account,
+        seed: options.seed,
+        rateLimit,
+        tokenLifetime: Duration.seconds(tokenLifetime)
+      }
+    })),
+    Logger.withMinimumLogLevel(options.verbose ? LogLevel.Debug : LogLevel.Info)
+  )
+})
+
+NodeRuntime.runMain(program)

@@ -1,0 +1,73 @@
+import * as Either from "effect/Either"
+import * as Encoding from "effect/Encoding"
+import * as Hash from "effect/Hash"
+
+/** @internal */
+export const defaultLimit = 25
+
+/** @internal */
+export const maxLimit = 100
+
+/** @internal */
+export interface Include {
+  readonly totalCount: boolean
+  readonly links: boolean
+  readonly embedded: boolean
+}
+
+/**
+ * `include=totalCount,links,embedded`, comma-separated and/or repeated. Unknown parts are
+ * ignored: the docs are silent, so be lenient.
+ *
+ * @internal
+ */
+export const parseInclude = (values: ReadonlyArray<string>): Include => {
+  const parts = new Set(values.flatMap((v) => v.split(",")).map((v) => v.trim()))
+  return { totalCount: parts.has("totalCount"), links: parts.has("links"), embedded: parts.has("embedded") }
+}
+
+/** @internal */
+export const parseLimit = (values: ReadonlyArray<string>): Either.Either<number, string> => {
+  if (values.length === 0) return Either.right(defaultLimit)
+  if (values.length > 1) return Either.left("limit must be given once.")
+  const raw = values[0].trim()
+  if (!/^\d+$/.test(raw)) return Either.left(`limit must be an integer between 1 and ${maxLimit}.`)
+  const limit = Number(raw)
+  if (limit < 1 || limit > maxLimit) return Either.left(`limit must be between 1 and ${maxLimit}, got ${limit}.`)
+  return Either.right(limit)
+}
+
+const check = (key: string, resource: string, offset: number) =>
+  (Hash.string(`${key}|${resource}|${offset}`) >>> 0).toString(36)
+
+/**
+ * An opaque cursor: base64url of the offset and a check of it, bound to the resource
+ * and to a per-emulator key so that a cursor edited by hand (or taken from another
+ * list) is refused rather than silently misread.
+ *
+ * @internal
+ */
+export const encodeCursor = (key: string, resource: string, offset: number): string =>
+  Encoding.encodeBase64Url(`${offset}.${check(key, resource, offset)}`)
+
+/** @internal */
+export const decodeCursor = (key: string, resource: string, cursor: string): Either.Either<number, string> => {
+  const invalid = Either.left("The page cursor is invalid; use the links returned by the previous page.")
+  const decoded = Encoding.decodeBase64UrlString(cursor)
+  if (Either.isLeft(decoded)) return invalid
+  const match = /^(\d{1,9})\.([0-9a-z]+)$/.exec(decoded.right)
+  if (match === null) return invalid
+  const offset = Number(match[1])
+  return check(key, resource, offset) === match[2] ? Either.right(offset) : invalid
+}
+
+/** The same URL with `page` set to `cursor`, or removed for the first page. @internal */
+export const withPage = (url: URL, cursor: string | undefined): string => {
+  const next = new URL(url.href)
+  if (cursor === undefined) {
+    next.searchParams.delete("page")
+  } else {
+    next.searchParams.set("page", cursor)
+  }
+  return next.href
+}

@@ -1,0 +1,67 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { spawn } from "node:child_process"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const packageDir = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
+const tsx = Path.resolve(packageDir, "../../node_modules/.bin/tsx")
+
+/** Starts `fake-lucca` and waits for its banner; the scope sends SIGINT if the test did not. */
+const start = (args: ReadonlyArray<string>) =>
+  Effect.acquireRelease(
+    Effect.async<{ child: ReturnType<typeof spawn>; banner: string; exit: Promise<number | null> }, Error>(
+      (resume) => {
+        const child = spawn(tsx, ["src/bin.ts", ...args], { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] })
+        const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+        let output = ""
+        let errors = ""
+        child.stderr!.on("data", (chunk) => errors += chunk)
+        child.stdout!.on("data", (chunk) => {
+          output += chunk
+          if (output.includes("token life:")) resume(Effect.succeed({ child, banner: output, exit }))
+        })
+        child.on("exit", (code) => resume(Effect.fail(new Error(`fake-lucca exited with ${code}: ${errors}`))))
+      }
+    ),
+    ({ child }) => Effect.sync(() => child.exitCode === null && child.kill("SIGINT"))
+  )
+
+const field = (banner: string, name: string) => {
+  const match = new RegExp(`^${name}:\\s+(\\S+)`, "m").exec(banner)
+  assert.isNotNull(match, `${name} in ${banner}`)
+  return match![1]
+}
+
+describe("fake-lucca", () => {
+  it.scopedLive("prints working URLs and credentials, and stops cleanly on SIGINT", () =>
+    Effect.gen(function*() {
+      const { banner, child, exit } = yield* start(["--port", "0"])
+      const tokenUrl = field(banner, "token URL")
+      const accountUrl = field(banner, "account URL")
+      const clientId = field(banner, "client id")
+      const clientSecret = field(banner, "client secret")
+      assert.match(tokenUrl, /^http:\/\/127\.0\.0\.1:\d+\/connect\/token$/)
+      assert.include(banner, "50 requests per 1m per account")
+
+      const token = yield* Effect.promise(async () => {
+        const response = await fetch(tokenUrl, {
+          method: "POST",
+          body: new URLSearchParams({
+            grant_type: "client_credentials",
+            client_id: clientId,
+            client_secret: clientSecret
+          })
+        })
+        assert.strictEqual(response.status, 200)
+        return (await response.json()).access_token as string
+      })
+      const employees = yield* Effect.promise(() =>
+        fetch(`${accountUrl}/lucca-api/employees`, { headers: { authorization: `Bearer ${token}` } })
+      )
+      assert.strictEqual(employees.status, 200)
+
+      child.kill("SIGINT")
+      assert.strictEqual(yield* Effect.promise(() => exit), 0)
+    }), { timeout: 30_000 })
+})
