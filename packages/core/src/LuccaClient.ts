@@ -6,7 +6,7 @@
  * - on 401, invalidates the token it used, gets a fresh one and retries once (the server
  *   did not act, so this is safe for every method); a second 401 fails with `Unauthorized`;
  * - on 403, fails with `Forbidden`, never retried, explaining which scope is missing;
- * - retries 429 (after `Retry-After`), 408, 502, 503, 504 and dropped connections for
+ * - retries 429 (after `Retry-After`), and 408, 502, 503, 504 and dropped connections for
  *   idempotent methods, and paces
  *   requests to Lucca's limit of 50 a minute per account;
  * - warns once per endpoint that answers with `Deprecation` or `Sunset`;

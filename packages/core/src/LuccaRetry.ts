@@ -5,9 +5,10 @@
  * - Token endpoint: transient failures (network errors, timeouts, 5xx, 429, a 4xx whose
  *   body is not an RFC 6749 error) are retried; OAuth errors such as `invalid_client` fail
  *   at once.
- * - Account API: 429 waits for `Retry-After`; 408, 502, 503, 504 and dropped connections
- *   are retried with backoff; only idempotent methods unless opted in. A 401 is handled
- *   apart (one retry with a fresh token).
+ * - Account API: 429 waits for `Retry-After`, for every method (the request was not
+ *   processed); 408, 502, 503, 504 and dropped connections are retried with backoff for
+ *   idempotent methods only, unless opted in. A 401 is handled apart (one retry with a
+ *   fresh token).
  *
  * @since 0.1.0
  */
@@ -66,11 +67,16 @@ export const idempotentMethods: ReadonlySet<HttpClientRequest.HttpClientRequest[
  * limit), 503, and the 502 and 504 of a gateway in between.
  *
  * @since 0.1.0
+ * @category constants
+ */
+export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 502, 503, 504])
+
+/**
+ * @since 0.1.0
  * @category predicates
  */
 export const isRetryableStatus = (response: HttpClientResponse.HttpClientResponse): boolean =>
-  response.status === 408 || response.status === 429 || response.status === 502 || response.status === 503 ||
-  response.status === 504
+  retryableStatuses.has(response.status)
 
 /**
  * What one attempt at an account API request ends with: an answer, or a transport failure.
@@ -91,3 +97,21 @@ export const isRetryableOutcome = (outcome: RequestOutcome): boolean =>
   HttpClientError.isHttpClientError(outcome)
     ? outcome._tag === "RequestError" && outcome.reason === "Transport"
     : isRetryableStatus(outcome)
+
+/**
+ * Whether an attempt of a request with this method may be repeated: a retryable outcome
+ * for an idempotent method (or any method when `nonIdempotent`), and a 429 for every
+ * method, since a rate-limited request was not processed (RFC 6585 §4).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6585#section-4
+ * @since 0.1.0
+ * @category predicates
+ */
+export const mayRetry = (
+  method: HttpClientRequest.HttpClientRequest["method"],
+  outcome: RequestOutcome,
+  options?: { readonly nonIdempotent?: boolean | undefined }
+): boolean =>
+  isRetryableOutcome(outcome) &&
+  (options?.nonIdempotent === true || idempotentMethods.has(method) ||
+    (!HttpClientError.isHttpClientError(outcome) && outcome.status === 429))

@@ -235,6 +235,22 @@ describe("LuccaClient", () => {
         assert.strictEqual(fake.state.apiRequests.length, 2)
       }))
 
+    it.scoped("a 429 is retried for a POST too: the server did not process it", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        fake.state.onApi = () =>
+          Effect.succeed(
+            fake.state.apiRequests.length === 1
+              ? new Response(null, { status: 429, headers: { "retry-after": "1" } })
+              : json(201, { id: "1" })
+          )
+        const post = HttpClientRequest.post("/lucca-api/leaves").pipe(HttpClientRequest.bodyUnsafeJson({ a: 1 }))
+        const response = yield* Effect.fork(client.execute(post))
+        yield* TestClock.adjust("1 second")
+        assert.strictEqual((yield* Fiber.join(response)).status, 201)
+        assert.strictEqual(fake.state.apiRequests.length, 2)
+      }))
+
     it.scoped("a 503 on a GET is retried with backoff until it gives up, then returned", () =>
       Effect.gen(function*() {
         const fake = makeFake()

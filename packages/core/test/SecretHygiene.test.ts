@@ -1,4 +1,5 @@
-import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import * as SecretHygiene from "@effect-lucca/testing/SecretHygiene"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -8,7 +9,6 @@ import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { accountUrl, bearer, clientSecret, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
-import { leaks, makeCapture } from "./hygiene.js"
 
 const options = { ...credentials, accountUrl, rateLimit: false } as const
 const secrets = { clientSecret, token1: tokenFor(1), token2: tokenFor(2), token3: tokenFor(3) }
@@ -16,7 +16,8 @@ const secrets = { clientSecret, token1: tokenFor(1), token2: tokenFor(2), token3
 describe("secret hygiene", () => {
   it.effect("no secret or token in any error, log line or span across failure paths", () =>
     Effect.gen(function*() {
-      const { capture, run } = makeCapture()
+      const harness = SecretHygiene.make()
+      const { run } = harness
       const fake = makeFake()
       const client = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer), Effect.scoped, run)
       assert.isTrue(Exit.isSuccess(client))
@@ -63,16 +64,48 @@ describe("secret hygiene", () => {
 
       // the scenarios did produce tokens, errors, logs and spans to inspect
       assert.isAbove(fake.state.apiRequests.filter((r) => bearer(r) !== undefined).length, 3)
-      assert.isAbove(capture.logCount(), 0)
-      assert.include(capture.spanNames, "ClientCredentials.requestToken")
-      assert.isTrue(capture.texts.some((t) => t.includes("Forbidden")))
-      assert.isTrue(capture.texts.some((t) => t.includes("invalid_client")))
-      assert.deepStrictEqual(leaks(capture, secrets), [])
+      assert.isAbove(harness.logCount(), 0)
+      assert.include(harness.spanNames, "ClientCredentials.requestToken")
+      assert.isTrue(harness.texts.some((t) => t.includes("Forbidden")))
+      assert.isTrue(harness.texts.some((t) => t.includes("invalid_client")))
+      assert.deepStrictEqual(harness.leaks(secrets), [])
     }))
 
+  // Plain async test on purpose: `Inspectable.redact` only works inside a running fiber, and
+  // user code often logs what a rejected promise carries outside of one.
+  it("responses and errors render without the token outside a fiber", async () => {
+    const token = "a-token-that-must-not-leak"
+    const fake = makeFake()
+    const client = await Effect.runPromise(
+      LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), { accountUrl, requestRetry: false }).pipe(
+        Effect.provide(fake.layer)
+      )
+    )
+    const response = await Effect.runPromise(client.execute(HttpClientRequest.get("/lucca-api/employees")))
+    assert.strictEqual(bearer(fake.state.apiRequests[0]), token, "the token was sent")
+    const broken = await Effect.runPromise(
+      LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), { accountUrl, requestRetry: false }).pipe(
+        Effect.provideService(
+          HttpClient.HttpClient,
+          HttpClient.make((request) =>
+            Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("reset") }))
+          )
+        )
+      )
+    )
+    const failure = await Effect.runPromiseExit(broken.execute(HttpClientRequest.get("/lucca-api/employees")))
+    assert.isTrue(Exit.isFailure(failure))
+    const error = Exit.isFailure(failure) ? failure.cause : undefined
+    for (const rendering of [...SecretHygiene.renderings(response), ...SecretHygiene.renderings(error)]) {
+      assert.notInclude(rendering, token)
+    }
+    assert.strictEqual(response.status, 200, "the response still works")
+    assert.deepStrictEqual(await Effect.runPromise(response.json), { ok: true })
+  })
+
   it("the harness does see a secret that leaks", () => {
-    const { capture } = makeCapture()
-    capture.texts.push(String(new LuccaError.ApiError({ method: "GET", url: "u", status: 500, detail: clientSecret })))
-    assert.deepStrictEqual(leaks(capture, { clientSecret }), ["clientSecret"])
+    const harness = SecretHygiene.make()
+    harness.record(new LuccaError.ApiError({ method: "GET", url: "u", status: 500, detail: clientSecret }))
+    assert.deepStrictEqual(harness.leaks({ clientSecret }), ["clientSecret"])
   })
 })

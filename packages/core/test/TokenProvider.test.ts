@@ -171,6 +171,23 @@ describe("TokenProvider", () => {
         assert.strictEqual(fake.state.tokenRequests.length, 1)
       }))
 
+    it.scoped("a caller waiting on a refresh ahead that gives up gets a request of its own", () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup
+        const first = yield* provider.get
+        // the refresh ahead fails until the old token's hard margin; later requests succeed
+        fake.state.onToken = (n) => Effect.succeed(n <= 6 ? new Response("down", { status: 503 }) : okToken(n))
+        yield* TestClock.adjust(Duration.sum(Duration.minutes(29), Duration.seconds(25)))
+        assert.strictEqual(value(yield* provider.get), tokenFor(1))
+        // a 401 on the first token: the caller must now wait for the refresh under way
+        yield* provider.invalidate(first)
+        const caller = yield* Effect.fork(provider.get)
+        yield* TestClock.adjust("20 seconds")
+        const token = yield* Fiber.join(caller)
+        assert.strictEqual(value(token), tokenFor(fake.state.tokenRequests.length))
+        assert.isAbove(fake.state.tokenRequests.length, 6)
+      }))
+
     it.scoped("a failing refresh ahead logs one warning while it retries", () =>
       Effect.gen(function*() {
         const { fake, provider } = yield* setup

@@ -21,6 +21,7 @@ import * as LuccaScope from "../LuccaScope.js"
 import type * as TokenProvider from "../TokenProvider.js"
 import * as Http from "./http.js"
 import * as Retry from "./retry.js"
+import * as WithoutToken from "./withoutToken.js"
 
 interface Problem {
   readonly type?: string
@@ -138,10 +139,27 @@ export const make = (settings: Settings): LuccaClient.Service => {
       )
     )
 
-  const sendOnce = (request: HttpClientRequest.HttpClientRequest, token: AccessToken.AccessToken) => {
-    const execute = base.execute(HttpClientRequest.bearerToken(request, Redacted.value(token.value)))
-    return settings.pace === undefined ? execute : Effect.zipRight(settings.pace, execute)
+  /** What one attempt ended with, and the token it carried (to invalidate it after a 401). */
+  interface Sent {
+    readonly response: HttpClientResponse.HttpClientResponse
+    readonly token: AccessToken.AccessToken
   }
+
+  // The token is read for each attempt, after pacing: a request that waited (for its turn,
+  // or for a `Retry-After`) goes out with the token that is current then.
+  const sendOnce = (
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<Sent, HttpClientError.HttpClientError | LuccaError.TokenError> =>
+    Effect.zipRight(
+      settings.pace ?? Effect.void,
+      Effect.flatMap(tokenProvider.get, (token) =>
+        base.execute(HttpClientRequest.bearerToken(request, Redacted.value(token.value))).pipe(
+          Effect.map((response) => ({ response: WithoutToken.responseWithoutToken(response, request), token })),
+          Effect.mapError((error) =>
+            WithoutToken.errorWithoutToken(error, request)
+          )
+        ))
+    )
 
   const retryPolicy = settings.retry === undefined ? undefined : Retry.policy({
     backoff: settings.retry.backoff,
@@ -151,25 +169,16 @@ export const make = (settings: Settings): LuccaClient.Service => {
     times: settings.retry.times
   })
 
-  // 408, 429, 502, 503, 504 and dropped connections are retried here, with the same token,
-  // before 401/403 handling sees the final answer. Only idempotent methods, unless the user
-  // opted in.
+  // Transient answers are retried here, before 401/403 handling sees the final answer
+  // (see `LuccaRetry.mayRetry` for which, and for which methods).
   const send = (
-    request: HttpClientRequest.HttpClientRequest,
-    token: AccessToken.AccessToken
-  ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-    if (
-      retryPolicy === undefined ||
-      request.body._tag === "Stream" ||
-      !(settings.retry!.nonIdempotent || LuccaRetry.idempotentMethods.has(request.method))
-    ) {
-      return sendOnce(request, token)
-    }
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<Sent, HttpClientError.HttpClientError | LuccaError.TokenError> => {
+    if (retryPolicy === undefined || request.body._tag === "Stream") return sendOnce(request)
+    const mayRetry = (outcome: LuccaRetry.RequestOutcome) =>
+      LuccaRetry.mayRetry(request.method, outcome, { nonIdempotent: settings.retry!.nonIdempotent })
     return Effect.flatMap(Schedule.driver(retryPolicy), (driver) => {
-      const retryOr = <A>(
-        outcome: LuccaRetry.RequestOutcome,
-        giveUp: Effect.Effect<A, HttpClientError.HttpClientError>
-      ) =>
+      const retryOr = <A, E>(outcome: LuccaRetry.RequestOutcome, giveUp: Effect.Effect<A, E>) =>
         driver.next(outcome).pipe(
           Effect.matchEffect({
             onFailure: () => giveUp,
@@ -184,19 +193,22 @@ export const make = (settings: Settings): LuccaClient.Service => {
               )
           })
         )
-      const loop: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> = sendOnce(
-        request,
-        token
-      ).pipe(
-        Effect.matchEffect({
-          onFailure: (error) =>
-            LuccaRetry.isRetryableOutcome(error) ? retryOr(error, Effect.fail(error)) : Effect.fail(error),
-          onSuccess: (response) =>
-            LuccaRetry.isRetryableOutcome(response)
-              ? Effect.flatMap(buffered(response), (response) => retryOr(response, Effect.succeed(response)))
-              : Effect.succeed(response)
-        })
-      )
+      const loop: Effect.Effect<Sent, HttpClientError.HttpClientError | LuccaError.TokenError> = sendOnce(request)
+        .pipe(
+          Effect.matchEffect({
+            onFailure: (error) =>
+              HttpClientError.isHttpClientError(error) && mayRetry(error)
+                ? retryOr(error, Effect.fail(error))
+                : Effect.fail(error),
+            onSuccess: (sent) =>
+              mayRetry(sent.response)
+                ? Effect.flatMap(
+                  buffered(sent.response),
+                  (response) => retryOr(response, Effect.succeed({ response, token: sent.token }))
+                )
+                : Effect.succeed(sent)
+          })
+        )
       return loop
     })
   }
@@ -260,21 +272,19 @@ export const make = (settings: Settings): LuccaClient.Service => {
     request: HttpClientRequest.HttpClientRequest
   ): Effect.Effect<HttpClientResponse.HttpClientResponse, LuccaClient.ClientError> =>
     Effect.gen(function*() {
-      const token = yield* tokenProvider.get
-      const response = yield* send(request, token)
-      if (response.status === 403) return yield* forbidden(request, response, token)
-      if (response.status !== 401) return response
+      const first = yield* send(request)
+      if (first.response.status === 403) return yield* forbidden(request, first.response, first.token)
+      if (first.response.status !== 401) return first.response
       // A stream body has been consumed by the first attempt and cannot be sent again.
-      if (request.body._tag === "Stream") return yield* unauthorized(request, response, false)
+      if (request.body._tag === "Stream") return yield* unauthorized(request, first.response, false)
       // The server did not act on a 401, so one retry is safe for every method.
-      yield* readProblem(response)
-      yield* tokenProvider.invalidate(token)
+      yield* readProblem(first.response)
+      yield* tokenProvider.invalidate(first.token)
       yield* Metric.increment(LuccaMetrics.unauthorizedRetries)
-      const fresh = yield* tokenProvider.get
-      const second = yield* send(request, fresh)
-      if (second.status === 401) return yield* unauthorized(request, second, true)
-      if (second.status === 403) return yield* forbidden(request, second, fresh)
-      return second
+      const second = yield* send(request)
+      if (second.response.status === 401) return yield* unauthorized(request, second.response, true)
+      if (second.response.status === 403) return yield* forbidden(request, second.response, second.token)
+      return second.response
     })
 
   const execute = (request: HttpClientRequest.HttpClientRequest) =>

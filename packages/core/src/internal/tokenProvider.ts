@@ -59,7 +59,12 @@ export const phase = (token: AccessToken.AccessToken, now: number, margins: Marg
 interface State {
   readonly token: AccessToken.AccessToken | undefined
   /** The one token request under way, shared by every caller (single-flight). */
-  readonly inflight: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError> | undefined
+  readonly inflight: Inflight | undefined
+}
+
+interface Inflight {
+  readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>
+  readonly mode: "foreground" | "background"
 }
 
 type Decision =
@@ -71,7 +76,7 @@ type Decision =
     /** Background retries stop at the current token's hard margin. */
     readonly deadline: number
   }
-  | { readonly _tag: "Await"; readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError> }
+  | { readonly _tag: "Await"; readonly inflight: Inflight }
   | {
     readonly _tag: "FetchAndAwait"
     readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>
@@ -163,16 +168,19 @@ export const make = (
           if (s.inflight !== undefined) return [{ _tag: "Serve", token: s.token! }, s]
           const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
           const deadline = s.token!.expiresAt - marginsFor(s.token!, margins).hardMargin
-          return [{ _tag: "ServeAndRefresh", token: s.token!, deferred, deadline }, { ...s, inflight: deferred }]
+          return [{ _tag: "ServeAndRefresh", token: s.token!, deferred, deadline }, {
+            ...s,
+            inflight: { deferred, mode: "background" }
+          }]
         }
-        if (s.inflight !== undefined) return [{ _tag: "Await", deferred: s.inflight }, s]
+        if (s.inflight !== undefined) return [{ _tag: "Await", inflight: s.inflight }, s]
         const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
-        return [{ _tag: "FetchAndAwait", deferred }, { ...s, inflight: deferred }]
+        return [{ _tag: "FetchAndAwait", deferred }, { ...s, inflight: { deferred, mode: "foreground" } }]
       })
 
     // Deciding and starting a request happen without interruption, so that no caller can
     // leave a registered request unstarted; only the waiting itself is interruptible.
-    const get = Effect.uninterruptibleMask((restore) =>
+    const get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> = Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.flatMap(decide(now), (decision): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
           switch (decision._tag) {
@@ -180,8 +188,15 @@ export const make = (
               return Effect.succeed(decision.token)
             case "ServeAndRefresh":
               return Effect.as(run(decision.deferred, "background", decision.deadline), decision.token)
-            case "Await":
-              return restore(Deferred.await(decision.deferred))
+            case "Await": {
+              const awaited = restore(Deferred.await(decision.inflight.deferred))
+              // A background refresh only retries until the old token's hard margin; a
+              // caller that needs a token now gets a foreground request with the full budget.
+              return decision.inflight.mode === "background"
+                ? Effect.catchAll(awaited, () =>
+                  Effect.suspend(() => get))
+                : awaited
+            }
             case "FetchAndAwait":
               return Effect.zipRight(
                 run(decision.deferred, "foreground", now + (retry?.budget ?? 0)),
