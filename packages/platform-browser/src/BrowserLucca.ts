@@ -1,0 +1,144 @@
+/**
+ * Ready-to-use Lucca client layers for every runtime that speaks `fetch` and has no
+ * Node built-ins: dedicated and shared Web Workers, Service Workers, edge workers, and
+ * (with care, see {@link BrowserOptions}) a page's main thread.
+ *
+ * The `HttpClient` is `@effect/platform`'s `FetchHttpClient`: the runtime's own `fetch`,
+ * or the one in `FetchHttpClient.Fetch` when you provide it (a runtime binding, a mock).
+ *
+ * A client credentials secret must not ship to end users' browsers: on a page's main
+ * thread the layers that hold a secret fail with a `ConfigError` naming
+ * `dangerouslyAllowBrowser` unless you pass it. Pages should use
+ * {@link layerWithTokenProvider} with a `TokenProvider` that asks your backend for tokens,
+ * or talk to a worker through `LuccaWorkerClient`.
+ *
+ * @since 0.1.0
+ */
+import { LuccaClient, type LuccaConfig, TokenProvider } from "@effect-lucca/core"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as internal from "./internal/mainThread.js"
+
+/**
+ * The option that lets a client credentials secret load on a page's main thread.
+ *
+ * Every visitor of such a page can read the secret (in the bundle, in memory, in the
+ * devtools) and call the Lucca API with all of the application's scopes, for as long as
+ * the secret is not regenerated. Set it only when everyone who can open the page is
+ * trusted with the secret itself, such as a local tool or a test.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BrowserOptions {
+  readonly dangerouslyAllowBrowser?: boolean | undefined
+}
+
+/**
+ * Options of {@link layer}: a client application, the account, and the browser opt-in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends LuccaClient.Options, BrowserOptions {}
+
+/**
+ * Options of {@link layerTokenProvider}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TokenProviderOptions extends TokenProvider.Options, BrowserOptions {}
+
+/**
+ * Whether this code runs on a web page's main thread (a `window` and a `document` are
+ * global), where anything loaded is readable by the page's visitors and scripts. False in
+ * Web Workers, Service Workers, edge workers, Deno, Bun and Node.
+ *
+ * @see https://html.spec.whatwg.org/multipage/workers.html#the-workerglobalscope-common-interface
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isBrowserMainThread: () => boolean = internal.isBrowserMainThread
+
+/**
+ * Succeeds off a page's main thread, or with `dangerouslyAllowBrowser: true`; otherwise
+ * fails with a `ConfigError` naming `dangerouslyAllowBrowser` and explaining the safe
+ * deployments. Every layer of this module that holds a client secret runs it first; call
+ * it yourself before building a client credentials provider by other means.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const guardClientSecret: (options?: BrowserOptions) => Effect.Effect<void, ConfigError.ConfigError> =
+  internal.guardClientSecret
+
+/**
+ * The `HttpClient` these layers use: `FetchHttpClient`, over the `FetchHttpClient.Fetch`
+ * in context when there is one, the global `fetch` otherwise.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
+
+const guarded = <A, E, R>(options: BrowserOptions | undefined, self: Layer.Layer<A, E, R>) =>
+  Layer.unwrapEffect(Effect.as(guardClientSecret(options), self))
+
+/**
+ * A `LuccaClient` for one client application and account, from options, over `fetch`.
+ * Refused on a page's main thread unless `dangerouslyAllowBrowser` is set.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<LuccaClient.LuccaClient, ConfigError.ConfigError> =>
+  guarded(options, Layer.provide(LuccaClient.layer(options), layerHttpClient))
+
+/**
+ * A `LuccaClient` configured through `Config` (by default the `LUCCA_*` variables of the
+ * current `ConfigProvider`, see `LuccaConfig`), over `fetch`. Refused on a page's main
+ * thread unless `options.dangerouslyAllowBrowser` is set.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config?: LuccaConfig.ClientConfig,
+  options?: Omit<Options, keyof LuccaConfig.Client>
+): Layer.Layer<LuccaClient.LuccaClient, ConfigError.ConfigError> =>
+  guarded(options, Layer.provide(LuccaClient.layerConfig(config, withoutOptIn(options)), layerHttpClient))
+
+/**
+ * A cached client credentials `TokenProvider` over `fetch`, for programs that build their
+ * own clients. Refused on a page's main thread unless `dangerouslyAllowBrowser` is set.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerTokenProvider = (
+  options: TokenProviderOptions
+): Layer.Layer<TokenProvider.TokenProvider, ConfigError.ConfigError> =>
+  guarded(options, Layer.provide(TokenProvider.layer(options), layerHttpClient))
+
+/**
+ * A `LuccaClient` over the `TokenProvider` in context, over `fetch`. No secret is
+ * involved, so it is allowed everywhere: this is the layer for a page whose tokens come
+ * from the application's own backend (see the package README).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithTokenProvider = (
+  options: LuccaClient.ClientOptions
+): Layer.Layer<LuccaClient.LuccaClient, ConfigError.ConfigError, TokenProvider.TokenProvider> =>
+  Layer.provide(LuccaClient.layerWithTokenProvider(options), layerHttpClient)
+
+const withoutOptIn = <A extends BrowserOptions>(options: A | undefined): Omit<A, keyof BrowserOptions> | undefined => {
+  if (options === undefined) return undefined
+  const { dangerouslyAllowBrowser: _, ...rest } = options
+  return rest
+}

@@ -1,0 +1,237 @@
+/**
+ * The page side of `LuccaWorker`: a client whose calls run in a worker that holds the
+ * `LuccaClient`. The page sends paths, query parameters and JSON bodies; it receives
+ * response data and typed errors, never the token nor the client secret. Bodies are
+ * decoded on the page, with the page's schemas.
+ *
+ * ```ts
+ * import { LuccaWorkerClient } from "@effect-lucca/platform-browser"
+ *
+ * const layer = LuccaWorkerClient.layerBrowser(() =>
+ *   new Worker(new URL("./lucca.worker.js", import.meta.url), { type: "module" })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { type LuccaClient, LuccaError } from "@effect-lucca/core"
+import * as BrowserWorker from "@effect/platform-browser/BrowserWorker"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Worker from "@effect/platform/Worker"
+import { WorkerError } from "@effect/platform/WorkerError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as LuccaWorker from "./LuccaWorker.js"
+
+/**
+ * What a call can fail with: the failures of the worker's client, a decoding failure of
+ * the page's schema (`ResponseDecodeError`), or the worker itself (`WorkerError`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ClientError = LuccaWorker.Failure | WorkerError
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestOptions {
+  readonly urlParams?: UrlParams.Input | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `GET path` in the worker, its JSON body decoded with `schema` on the page. */
+  readonly get: <A, I, R>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options?: RequestOptions
+  ) => Effect.Effect<A, ClientError, R>
+  /** `POST path` with a JSON `body` in the worker, the answer decoded with `schema`. */
+  readonly post: <A, I, R>(
+    path: string,
+    body: unknown,
+    schema: Schema.Schema<A, I, R>,
+    options?: RequestOptions
+  ) => Effect.Effect<A, ClientError, R>
+  /**
+   * Every item of a cursor-paginated list. The worker fetches the pages one after the
+   * other and sends each as one message; ending the stream early (`Stream.take`)
+   * interrupts the worker's pagination.
+   */
+  readonly paginate: <A, I, R>(
+    path: string,
+    item: Schema.Schema<A, I, R>,
+    options?: LuccaClient.PaginateOptions
+  ) => Stream.Stream<A, ClientError, R>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class LuccaWorkerClient
+  extends Context.Tag("@effect-lucca/platform-browser/LuccaWorkerClient")<LuccaWorkerClient, Service>()
+{}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (out, key) => typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`,
+    ""
+  )
+
+/** A page-side decoding failure, reported as the core reports one in the worker. */
+const decode = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  value: unknown,
+  context: { readonly method: string; readonly url: string; readonly status: number; readonly at: string }
+): Effect.Effect<A, LuccaError.ResponseDecodeError, R> =>
+  Effect.mapError(Schema.decodeUnknown(schema)(value), (error) => {
+    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+    const inner = issue === undefined ? "" : formatPath(issue.path)
+    return new LuccaError.ResponseDecodeError({
+      method: context.method,
+      url: context.url,
+      status: context.status,
+      path: context.at === ""
+        ? inner
+        : inner === ""
+        ? context.at
+        : `${context.at}${inner.startsWith("[") ? "" : "."}${inner}`,
+      description: issue === undefined
+        ? "does not match the expected shape"
+        : issue._tag === "Missing"
+        ? "is missing"
+        : issue.message
+    })
+  })
+
+// A reply that does not match the protocol means the page and the worker were built from
+// different versions: a failure of the worker, not of the Lucca API.
+const protocolError = <E>(error: E | ParseResult.ParseError): E | WorkerError =>
+  ParseResult.isParseError(error) ? new WorkerError({ reason: "decode", cause: error }) : error
+
+// The initial message's failure arrives in its wire form, as the cause of the spawn error.
+const decodeSetupError = (error: WorkerError): WorkerError => {
+  const decoded = decodeSetupFailure(error.cause)
+  return Either.isRight(decoded) ? new WorkerError({ reason: error.reason, cause: decoded.right }) : error
+}
+
+const decodeSetupFailure = Schema.decodeUnknownEither(LuccaWorker.SetupError)
+
+const wireParams = (input: UrlParams.Input | undefined): ReadonlyArray<readonly [string, string]> =>
+  UrlParams.fromInput(input ?? [])
+
+/**
+ * Spawns the worker (through the `Worker.Spawner` in context), waits until its client is
+ * built and returns the page-side client. Fails with a `WorkerError` whose cause is a
+ * `LuccaWorker.SetupError` when the worker cannot build its client.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, WorkerError, Worker.WorkerManager | Worker.Spawner | Scope.Scope> = Effect
+  .gen(function*() {
+    const worker = yield* Worker.makeSerialized<LuccaWorker.Request>({
+      initialMessage: () => new LuccaWorker.InitialMessage()
+    }).pipe(Effect.mapError(decodeSetupError))
+    const get = <A, I, R>(path: string, schema: Schema.Schema<A, I, R>, options?: RequestOptions) =>
+      worker.executeEffect(new LuccaWorker.Get({ path, urlParams: wireParams(options?.urlParams) })).pipe(
+        Effect.mapError(protocolError),
+        Effect.flatMap((response) =>
+          decode(schema, response.body, { method: "GET", url: response.url, status: response.status, at: "" })
+        )
+      )
+    const post = <A, I, R>(path: string, body: unknown, schema: Schema.Schema<A, I, R>, options?: RequestOptions) =>
+      worker.executeEffect(new LuccaWorker.Post({ path, urlParams: wireParams(options?.urlParams), body })).pipe(
+        Effect.mapError(protocolError),
+        Effect.flatMap((response) =>
+          decode(schema, response.body, { method: "POST", url: response.url, status: response.status, at: "" })
+        )
+      )
+    const paginate = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options?: LuccaClient.PaginateOptions) =>
+      worker.execute(
+        new LuccaWorker.Paginate({
+          path,
+          urlParams: wireParams(options?.urlParams),
+          ...(options?.limit === undefined ? {} : { limit: options.limit })
+        })
+      ).pipe(
+        Stream.mapError(protocolError),
+        Stream.mapConcatEffect((page) =>
+          Effect.forEach(
+            page.items,
+            (value, i) => decode(item, value, { method: "GET", url: page.url, status: page.status, at: `items[${i}]` })
+          )
+        )
+      )
+    return { get, post, paginate }
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<LuccaWorkerClient, WorkerError, Worker.WorkerManager | Worker.Spawner> = Layer
+  .scoped(LuccaWorkerClient, make)
+
+/**
+ * The client over a dedicated or shared Web Worker (or a `MessagePort`) that runs
+ * `LuccaWorker.layerBrowserRunner`. `spawn` is called once.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerBrowser = (
+  spawn: (id: number) => globalThis.Worker | SharedWorker | MessagePort
+): Layer.Layer<LuccaWorkerClient, WorkerError> => Layer.provide(layer, BrowserWorker.layer(spawn))
+
+/**
+ * `get` on the `LuccaWorkerClient` in context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const get = <A, I, R>(
+  path: string,
+  schema: Schema.Schema<A, I, R>,
+  options?: RequestOptions
+): Effect.Effect<A, ClientError, R | LuccaWorkerClient> =>
+  Effect.flatMap(LuccaWorkerClient, (client) => client.get(path, schema, options))
+
+/**
+ * `post` on the `LuccaWorkerClient` in context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const post = <A, I, R>(
+  path: string,
+  body: unknown,
+  schema: Schema.Schema<A, I, R>,
+  options?: RequestOptions
+): Effect.Effect<A, ClientError, R | LuccaWorkerClient> =>
+  Effect.flatMap(LuccaWorkerClient, (client) => client.post(path, body, schema, options))
+
+/**
+ * `paginate` on the `LuccaWorkerClient` in context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const paginate = <A, I, R>(
+  path: string,
+  item: Schema.Schema<A, I, R>,
+  options?: LuccaClient.PaginateOptions
+): Stream.Stream<A, ClientError, R | LuccaWorkerClient> =>
+  Stream.unwrap(Effect.map(LuccaWorkerClient, (client) => client.paginate(path, item, options)))

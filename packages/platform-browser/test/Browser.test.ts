@@ -1,0 +1,275 @@
+/**
+ * The worker design in a real browser: Debian's Chromium (headless, driven by
+ * playwright-core), a page and a dedicated module Worker bundled with esbuild and served
+ * from 127.0.0.1, and the emulator on another loopback port, so that CORS and preflights
+ * happen for real.
+ *
+ * Without Chromium the suite says so and skips; under `CI=true` it fails instead.
+ */
+import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
+import type { Page } from "playwright-core"
+import type { Outcome, PageConfig, WorkerSettings } from "./browser/protocol.js"
+import { chromiumFlags, chromiumPath, hasChromium, html, launch, serve } from "./utils/browser.js"
+import type { Browser, StaticServer } from "./utils/browser.js"
+import { bundle } from "./utils/esbuild.js"
+
+const available = hasChromium()
+const inCi = process.env.CI === "true"
+if (!available && !inCi) {
+  console.warn(
+    `[platform-browser] Browser suite SKIPPED: no Chromium at ${chromiumPath}. ` +
+      "Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH."
+  )
+}
+
+/** The worker's application: employees and leaves, no departments (for the 403). */
+const workerScopes = ["employees.readonly", "leaves.readwrite"]
+
+interface Suite {
+  readonly scope: Scope.CloseableScope
+  readonly fake: FakeLucca.Service
+  readonly emulator: FakeLuccaServer.Service
+  readonly site: StaticServer
+  readonly browser: Browser
+  /** Every access token the token endpoint sent over the wire, read from Chromium's network events. */
+  readonly issuedTokens: Array<string>
+  readonly pending: Array<Promise<void>>
+  workerPage?: Page
+}
+
+let suite: Suite | undefined
+
+const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
+
+/** A scenario's result, or an assertion failure that shows the browser-side `Cause.pretty`. */
+const succeeded = <A>(label: string, outcome: Outcome<A>): A => {
+  if (outcome._tag === "Failure") assert.fail(`${label} failed in the browser:\n${outcome.pretty}`)
+  return outcome.value
+}
+
+const failed = <A>(label: string, outcome: Outcome<A>) => {
+  if (outcome._tag === "Success") assert.fail(`${label} succeeded in the browser: ${JSON.stringify(outcome.value)}`)
+  return outcome
+}
+
+const open = async (path: string): Promise<Page> => {
+  const page = await suite!.browser.context.newPage()
+  const errors: Array<string> = []
+  page.on("pageerror", (error) => errors.push(error.message))
+  await page.goto(`${suite!.site.url}${path}`)
+  await page.waitForFunction(() => window.lucca !== undefined, undefined, { timeout: 10_000 }).catch(() => {
+    assert.fail(`${path} did not load its script: ${errors.join("; ") || "no page error"}`)
+  })
+  return page
+}
+
+const workerPage = async (): Promise<Page> => suite!.workerPage ??= await open("/index.html")
+
+/** Waits for the network events of finished token responses to be read. */
+const settle = () => Promise.all(suite!.pending.splice(0))
+
+describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", () => {
+  beforeAll(async () => {
+    if (!available) {
+      throw new Error(
+        `No Chromium at ${chromiumPath}, and CI=true: the browser suite must run in CI. Install it with ` +
+          "`apt-get update && apt-get install -y chromium` (or set CHROMIUM_PATH)."
+      )
+    }
+    const scope = await run(Scope.make())
+    try {
+      const context = await run(Layer.buildWithScope(FakeLuccaServer.layerFake(), scope).pipe(Effect.orDie))
+      const { FakeLucca: fakeTag } = FakeLucca
+      const fake = await run(Effect.provide(fakeTag, context))
+      const emulator = await run(Effect.provide(FakeLuccaServer.FakeLuccaServer, context))
+      const [page, worker] = await Promise.all([bundle("test/browser/page.ts"), bundle("test/browser/worker.ts")])
+      const workerSettings: WorkerSettings = {
+        clientId: FakeLucca.defaultClientId,
+        clientSecret: FakeLucca.defaultClientSecret,
+        scopes: workerScopes,
+        accountUrl: emulator.url,
+        tokenUrl: emulator.tokenUrl
+      }
+      const pageConfig: PageConfig = { workerUrl: "/worker.js" }
+      const guardConfig: PageConfig = { ...pageConfig, guard: workerSettings }
+      const script = (body: string) => ({ contentType: "text/javascript; charset=utf-8", body })
+      const site = await serve({
+        "/index.html": html(pageConfig),
+        "/guard.html": html(guardConfig),
+        "/shared.html": html({ ...pageConfig, shared: true }),
+        "/page.js": script(page),
+        "/worker.js": script(worker),
+        "/config/worker.json": { contentType: "application/json", body: JSON.stringify(workerSettings) }
+      })
+      let browser: Browser
+      try {
+        browser = await launch()
+      } catch (error) {
+        await site.close()
+        throw error
+      }
+      const issuedTokens: Array<string> = []
+      const pending: Array<Promise<void>> = []
+      browser.context.on("response", (response) => {
+        if (response.url() !== emulator.tokenUrl || response.request().method() !== "POST") return
+        pending.push(
+          response.json().then((body: { access_token?: string }) => {
+            if (typeof body.access_token === "string") issuedTokens.push(body.access_token)
+          })
+        )
+      })
+      suite = { scope, fake, emulator, site, browser, issuedTokens, pending }
+    } catch (error) {
+      await run(Scope.close(scope, Exit.void))
+      throw error
+    }
+  }, 60_000)
+
+  afterAll(async () => {
+    if (suite === undefined) return
+    const { browser, scope, site } = suite
+    suite = undefined
+    await Promise.allSettled([browser.close(), site.close()])
+    await run(Scope.close(scope, Exit.void))
+  }, 30_000)
+
+  it("runs Debian's Chromium headless with the requested flags and a fresh profile", async () => {
+    const page = await suite!.browser.context.newPage()
+    try {
+      await page.goto("chrome://version")
+      const commandLine = await page.locator("#command_line").innerText()
+      for (const flag of chromiumFlags) assert.include(commandLine, flag)
+      assert.include(commandLine, `--user-data-dir=${suite!.browser.userDataDir}`)
+    } finally {
+      await page.close()
+    }
+  })
+
+  it("the worker gets a token and pages through the employees", async () => {
+    const page = await workerPage()
+    const result = succeeded(
+      "paginate",
+      await page.evaluate(() => window.lucca.paginate("/lucca-api/employees", 25))
+    )
+    const data = await run(suite!.fake.data())
+    assert.strictEqual(result.count, data.employees.length)
+    assert.strictEqual(new Set(result.ids).size, data.employees.length)
+    const stats = await run(suite!.fake.stats)
+    assert.strictEqual(stats.token.issued, 1)
+    assert.strictEqual(stats.api.byStatus["200"], Math.ceil(data.employees.length / 25))
+    await settle()
+    assert.strictEqual(suite!.issuedTokens.length, 1, "Chromium's network events show the worker's token response")
+  })
+
+  it("a JSON POST from the page is sent by the worker (with its CORS preflight)", async () => {
+    const page = await workerPage()
+    const employee = (await run(suite!.fake.data())).employees[0]
+    const body = { employee: { id: employee.id }, leaveType: "rtt", startsOn: "2031-06-02", endsOn: "2031-06-03" }
+    const created = succeeded("post", await page.evaluate((body) => window.lucca.post("/lucca-api/leaves", body), body))
+    assert.deepInclude(created as object, { leaveType: "rtt", startsOn: "2031-06-02" })
+    assert.isTrue(
+      (await run(suite!.fake.data())).leaves.some((l) => l.employeeId === employee.id && l.startsOn === "2031-06-02")
+    )
+  })
+
+  it("a token revoked mid-test is recovered with one retry", async () => {
+    const page = await workerPage()
+    const params = { limit: "5" }
+    succeeded("get before revocation", await page.evaluate((p) => window.lucca.get("/lucca-api/employees", p), params))
+    const before = await run(suite!.fake.stats)
+    assert.strictEqual(await run(suite!.fake.revokeTokens()), 1)
+    const page2 = succeeded(
+      "get after revocation",
+      await page.evaluate((p) => window.lucca.get("/lucca-api/employees", p), params)
+    ) as { items: ReadonlyArray<unknown> }
+    assert.strictEqual(page2.items.length, 5)
+    const after = await run(suite!.fake.stats)
+    assert.strictEqual(after.token.issued, before.token.issued + 1)
+    assert.strictEqual((after.api.byStatus["401"] ?? 0) - (before.api.byStatus["401"] ?? 0), 1)
+  })
+
+  it("a missing scope arrives on the page as a typed Forbidden", async () => {
+    const page = await workerPage()
+    const outcome = failed(
+      "get /lucca-api/departments",
+      await page.evaluate(() => window.lucca.get("/lucca-api/departments", {}))
+    )
+    assert.strictEqual(outcome.errorClass, "Forbidden", outcome.pretty)
+    assert.strictEqual(outcome.error?._tag, "Forbidden", outcome.pretty)
+    assert.strictEqual(outcome.error?.method, "GET")
+    assert.strictEqual(outcome.error?.url, `${suite!.emulator.url}/lucca-api/departments`)
+    assert.deepStrictEqual(outcome.error?.grantedScopes, workerScopes)
+    assert.strictEqual(outcome.error?.suggestedScope, "departments.readonly")
+    assert.include(outcome.message, "/identity/admin/integration-keys")
+  })
+
+  it("the page never receives the token nor the secret", async () => {
+    const page = await workerPage()
+    const received = await page.evaluate(() => window.lucca.received())
+    await settle()
+    const stats = await run(suite!.fake.stats)
+    // every token the emulator issued was seen on the wire, and the last one is live there
+    assert.strictEqual(suite!.issuedTokens.length, stats.token.issued)
+    assert.isAtLeast(suite!.issuedTokens.length, 2)
+    assert.isTrue(await run(suite!.fake.revokeToken(suite!.issuedTokens.at(-1)!)), "an issued token")
+    // the recording holds what the page did receive: employees, the created leave, the 403
+    const everything = received.join("\n")
+    assert.include(everything, (await run(suite!.fake.data())).employees[0].id)
+    assert.include(everything, "\"Forbidden\"")
+    assert.include(everything, "2031-06-02")
+    for (const token of suite!.issuedTokens) assert.notInclude(everything, token)
+    assert.notInclude(everything, FakeLucca.defaultClientSecret)
+  })
+
+  it("two tabs on one SharedWorker share its client and its token", async () => {
+    const before = await run(suite!.fake.stats)
+    const tabs = [await open("/shared.html"), await open("/shared.html")]
+    try {
+      for (const [i, tab] of tabs.entries()) {
+        succeeded(`get in tab ${i}`, await tab.evaluate(() => window.lucca.get("/lucca-api/employees", { limit: "1" })))
+      }
+      // one client in the worker: the second tab's connection does not build another
+      const after = await run(suite!.fake.stats)
+      assert.strictEqual(after.token.issued - before.token.issued, 1)
+    } finally {
+      await Promise.all(tabs.map((tab) => tab.close()))
+    }
+  })
+
+  it("the main-thread guard refuses a client secret on the page", async () => {
+    const page = await open("/guard.html")
+    try {
+      const before = await run(suite!.fake.stats)
+      const outcome = failed(
+        "BrowserLucca.layer on the main thread",
+        await page.evaluate(() => window.lucca.mainThreadClient(false))
+      )
+      assert.strictEqual(outcome.error?._op, "InvalidData", outcome.pretty)
+      assert.deepStrictEqual(outcome.error?.path, ["dangerouslyAllowBrowser"])
+      assert.include(outcome.pretty, "dangerouslyAllowBrowser: true")
+      assert.include(outcome.pretty, "backend")
+      assert.strictEqual((await run(suite!.fake.stats)).token.total, before.token.total, "no token was requested")
+    } finally {
+      await page.close()
+    }
+  })
+
+  it("the main-thread guard accepts the secret with dangerouslyAllowBrowser: true", async () => {
+    const page = await open("/guard.html")
+    try {
+      const result = succeeded(
+        "BrowserLucca.layer with dangerouslyAllowBrowser",
+        await page.evaluate(() => window.lucca.mainThreadClient(true))
+      )
+      assert.isTrue(result.isMainThread)
+      assert.isAbove(result.count, 0)
+    } finally {
+      await page.close()
+    }
+  })
+})

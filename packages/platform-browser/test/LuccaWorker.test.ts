@@ -1,0 +1,178 @@
+/**
+ * The worker protocol end to end in one Node process: the runner side on one end of a
+ * `MessageChannel`, the page side on the other, the emulator on loopback. The real-browser
+ * run is in `Browser.test.ts`; this one is fast and checks every request and failure type.
+ */
+import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import { BrowserLucca, LuccaWorker, LuccaWorkerClient } from "@effect-lucca/platform-browser"
+import { FakeLucca } from "@effect-lucca/testing"
+import * as BrowserWorkerRunner from "@effect/platform-browser/BrowserWorkerRunner"
+import { WorkerError } from "@effect/platform/WorkerError"
+import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { Employee, Leave, serveEmulator } from "./fixtures.js"
+
+/**
+ * Starts the runner over `client` on one port and returns the page-side client on the
+ * other, with every message the page side received.
+ */
+const connect = <E>(client: Layer.Layer<LuccaClient.LuccaClient, E>) =>
+  Effect.gen(function*() {
+    const channel = yield* Effect.acquireRelease(
+      Effect.sync(() => new MessageChannel()),
+      (channel) =>
+        Effect.sync(() => {
+          channel.port1.close()
+          channel.port2.close()
+        })
+    )
+    const received: Array<unknown> = []
+    channel.port2.addEventListener("message", (event) => received.push(event.data))
+    yield* LuccaWorker.layerRunner(client).pipe(
+      Layer.provide(BrowserWorkerRunner.layerMessagePort(channel.port1)),
+      Layer.launch,
+      Effect.forkScoped
+    )
+    const context = yield* Layer.build(LuccaWorkerClient.layerBrowser(() => channel.port2))
+    return { client: Context.get(context, LuccaWorkerClient.LuccaWorkerClient), received }
+  })
+
+const setup = (scopes: ReadonlyArray<string> = ["employees.readonly", "leaves.readwrite"]) =>
+  Effect.gen(function*() {
+    const { fake, options } = yield* serveEmulator
+    // one client shared by the runner and the test, so that the test can read the token
+    const lucca = yield* Effect.provide(
+      LuccaClient.LuccaClient,
+      yield* Layer.build(BrowserLucca.layer(options(scopes)))
+    )
+    const { client, received } = yield* connect(Layer.succeed(LuccaClient.LuccaClient, lucca))
+    return { fake, lucca, client, received }
+  })
+
+describe("LuccaWorker over a MessageChannel", () => {
+  it.scoped("get sends the query parameters and decodes the body on the page side", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup()
+      const page = yield* client.get("/lucca-api/employees", Schema.Struct({ items: Schema.Array(Employee) }), {
+        urlParams: { limit: 3 }
+      })
+      assert.strictEqual(page.items.length, 3)
+    }))
+
+  it.scoped("paginate streams every item, one message per page", () =>
+    Effect.gen(function*() {
+      const { client, fake, received } = yield* setup()
+      const employees = yield* Stream.runCollect(client.paginate("/lucca-api/employees", Employee, { limit: 25 }))
+      const data = yield* fake.data()
+      assert.strictEqual(employees.length, data.employees.length)
+      assert.strictEqual(new Set(Chunk.map(employees, (e) => e.id)).size, data.employees.length)
+      const pages = Math.ceil(data.employees.length / 25)
+      // [1, [id, 0, [page]]] for each page, then [1, [id, 1]] to end the stream
+      const dataMessages = received.filter((m) => Array.isArray(m) && Array.isArray(m[1]) && m[1][1] === 0)
+      assert.strictEqual(dataMessages.length, pages + 1) // the InitialMessage's answer, then the pages
+    }))
+
+  it.scoped("post sends a JSON body and returns the created resource", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      const employee = (yield* fake.data()).employees[0]
+      const leave = yield* client.post("/lucca-api/leaves", {
+        employee: { id: employee.id },
+        leaveType: "paid-leave",
+        startsOn: "2031-03-03",
+        endsOn: "2031-03-04"
+      }, Leave)
+      assert.strictEqual(leave.employee.id, employee.id)
+      assert.strictEqual(leave.startsOn, "2031-03-03")
+      assert.isTrue((yield* fake.data()).leaves.some((l) => l.id === leave.id))
+    }))
+
+  it.scoped("a missing scope arrives as the core's typed Forbidden", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup(["employees.readonly"])
+      const error = yield* Effect.flip(client.get("/lucca-api/leaves", Schema.Unknown))
+      assert.instanceOf(error, LuccaError.Forbidden)
+      if (error._tag !== "Forbidden") return
+      assert.strictEqual(error.suggestedScope, "leaves.readonly")
+      assert.deepStrictEqual(error.grantedScopes, ["employees.readonly"])
+      assert.include(error.message, "/identity/admin/integration-keys")
+    }))
+
+  it.scoped("a 400 arrives as an ApiError with the problem's fields", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup()
+      const error = yield* Effect.flip(client.post("/lucca-api/leaves", { leaveType: "nap" }, Schema.Unknown))
+      assert.instanceOf(error, LuccaError.ApiError)
+      if (error._tag !== "ApiError") return
+      assert.strictEqual(error.status, 400)
+      assert.strictEqual(error.method, "POST")
+      assert.isDefined(error.errors?.["leaveType"])
+    }))
+
+  it.scoped("a body that does not match the page's schema is a ResponseDecodeError naming the item", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup()
+      const Strict = Schema.Struct({ id: Schema.Number })
+      const error = yield* Effect.flip(Stream.runDrain(client.paginate("/lucca-api/employees", Strict)))
+      assert.instanceOf(error, LuccaError.ResponseDecodeError)
+      if (error._tag !== "ResponseDecodeError") return
+      assert.strictEqual(error.path, "items[0].id")
+      assert.strictEqual(error.status, 200)
+      assert.match(error.url, /\/lucca-api\/employees$/)
+    }))
+
+  it.scoped("an absolute URL on another origin is refused in the worker, typed", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup()
+      const error = yield* Effect.flip(client.get("http://127.0.0.2:9/collect", Schema.Unknown))
+      assert.instanceOf(error, LuccaError.ForeignOriginError)
+    }))
+
+  it.scoped("a revoked token is recovered in the worker with one retry", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      yield* client.get("/lucca-api/employees", Schema.Unknown)
+      assert.strictEqual(yield* fake.revokeTokens(), 1)
+      yield* client.get("/lucca-api/employees", Schema.Unknown)
+      const stats = yield* fake.stats
+      assert.strictEqual(stats.token.issued, 2)
+      assert.strictEqual(stats.api.byStatus["401"], 1)
+    }))
+
+  it.scoped("no message the page side receives holds the token or the secret", () =>
+    Effect.gen(function*() {
+      const { client, lucca, received } = yield* setup(["employees.readonly"])
+      yield* Stream.runDrain(client.paginate("/lucca-api/employees", Employee, { limit: 50 }))
+      yield* Effect.flip(client.get("/lucca-api/leaves", Schema.Unknown))
+      const token = Redacted.value((yield* lucca.tokenProvider.get).value)
+      const text = received.map((message) => JSON.stringify(message)).join("\n")
+      // the recording works: it holds the data and the Forbidden
+      assert.include(text, "\"Forbidden\"")
+      assert.include(text, "\"firstName\"")
+      assert.notInclude(text, token)
+      assert.notInclude(text, FakeLucca.defaultClientSecret)
+    }))
+
+  it.scoped("a worker that cannot build its client fails the spawn with a SetupError", () =>
+    Effect.gen(function*() {
+      const { options } = yield* serveEmulator
+      const exit = yield* Effect.exit(
+        connect(BrowserLucca.layer({ ...options(["employees.readonly"]), accountUrl: "ftp://x" }))
+      )
+      assert.isTrue(Exit.isFailure(exit))
+      if (!Exit.isFailure(exit)) return
+      const error = Cause.squash(exit.cause)
+      assert.instanceOf(error, WorkerError)
+      const cause = (error as WorkerError).cause
+      assert.instanceOf(cause, LuccaWorker.SetupError)
+      assert.include((cause as LuccaWorker.SetupError).message, "accountUrl")
+    }))
+})

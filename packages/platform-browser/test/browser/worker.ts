@@ -1,0 +1,32 @@
+/**
+ * The dedicated module Worker of the browser suite: the trusted side. It fetches its own
+ * settings (client id, secret, account) from the test server, so that the secret never
+ * passes through the page, and serves `LuccaWorker` with a `BrowserLucca` client.
+ */
+import { BrowserLucca, LuccaWorker } from "@effect-lucca/platform-browser"
+import * as BrowserRuntime from "@effect/platform-browser/BrowserRuntime"
+import * as BrowserWorkerRunner from "@effect/platform-browser/BrowserWorkerRunner"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import type { WorkerSettings } from "./protocol.js"
+
+const settings = Effect.promise(() =>
+  fetch(new URL("/config/worker.json", self.location.href)).then((response) =>
+    response.json() as Promise<WorkerSettings>
+  )
+)
+
+const client = Layer.unwrapEffect(
+  Effect.map(settings, (settings) =>
+    BrowserLucca.layer({
+      clientId: settings.clientId,
+      clientSecret: Redacted.make(settings.clientSecret),
+      scopes: settings.scopes,
+      accountUrl: settings.accountUrl,
+      tokenUrl: settings.tokenUrl,
+      rateLimit: false
+    }))
+)
+
+LuccaWorker.layerBrowserRunner(client).pipe(BrowserWorkerRunner.launch, BrowserRuntime.runMain)
