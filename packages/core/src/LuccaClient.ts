@@ -345,3 +345,51 @@ export const paginate = <A, I, R>(
   options?: PaginateOptions
 ): Stream.Stream<A, JsonError, R | LuccaClient> =>
   Stream.unwrap(Effect.map(LuccaClient, (client) => client.paginate(path, item, options)))
+
+/**
+ * Decodes a response as `json` does: a 2xx JSON body (or an empty 204) with `schema`, and
+ * an error status as an `ApiError` with the fields of its `application/problem+json` body.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7807
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeResponse: <A, I, R>(
+  response: HttpClientResponse.HttpClientResponse,
+  schema: Schema.Schema<A, I, R>
+) => Effect.Effect<A, LuccaError.ApiError | LuccaError.ResponseDecodeError, R> = internal.decode
+
+/**
+ * A page of a Lucca list as `paginate` reads it: `{ items, links?: { next?: { href } } }`.
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const Page: <A, I, R>(item: Schema.Schema<A, I, R>) => Schema.Struct<{
+  items: Schema.Array$<Schema.Schema<A, I, R>>
+  links: Schema.optional<
+    Schema.NullOr<
+      Schema.Struct<{ next: Schema.optional<Schema.NullOr<Schema.Struct<{ href: typeof Schema.String }>>> }>
+    >
+  >
+}> = internal.pageSchema
+
+/**
+ * The request for the first page of a list: `include=links` (added to any other `include`),
+ * `limit` and the caller's filters.
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const firstPage: (path: string, options?: PaginateOptions) => HttpClientRequest.HttpClientRequest =
+  internal.firstPage
+
+/**
+ * The request for the page after `page`, following `links.next.href`; `None` at the end.
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const nextPage: (
+  page: { readonly links?: { readonly next?: { readonly href: string } | null | undefined } | null | undefined }
+) => Option.Option<HttpClientRequest.HttpClientRequest> = internal.nextPage

@@ -314,39 +314,55 @@ export const make = (settings: Settings): LuccaClient.Service => {
     item: Schema.Schema<A, I, R>,
     options?: LuccaClient.PaginateOptions
   ): Stream.Stream<A, LuccaClient.ClientError | LuccaError.ApiError | LuccaError.ResponseDecodeError, R> => {
-    const page = Schema.Struct({
-      items: Schema.Array(item),
-      links: Schema.optional(Schema.NullOr(Schema.Struct({
-        next: Schema.optional(Schema.NullOr(Schema.Struct({ href: Schema.String })))
-      })))
-    })
-    const params = UrlParams.fromInput(options?.urlParams ?? [])
-    const include = UrlParams.getFirst(params, "include").pipe(
-      Option.map((value) => value.split(",").includes("links") ? value : `${value},links`),
-      Option.getOrElse(() => "links")
+    const page = pageSchema(item)
+    return Stream.paginateChunkEffect(
+      firstPage(path, options),
+      (request) =>
+        Effect.map(
+          json(request, page),
+          (page) => [Chunk.unsafeFromArray(page.items as Array<A>), nextPage(page)] as const
+        )
     )
-    const first = HttpClientRequest.get(path, {
-      urlParams: UrlParams.setAll(params, {
-        include,
-        ...(options?.limit === undefined ? {} : { limit: String(options.limit) })
-      })
-    })
-    return Stream.paginateChunkEffect(first, (request) =>
-      json(request, page).pipe(
-        Effect.map(({ items, links }) => {
-          const next = links?.next?.href
-          return [
-            Chunk.unsafeFromArray(items as Array<A>),
-            next === undefined || next === "" ? Option.none() : Option.some(HttpClientRequest.get(next))
-          ] as const
-        })
-      ))
   }
 
   return { accountUrl, apiVersion, tokenProvider, httpClient, execute: httpClient.execute, json, get, paginate }
 }
 
-const decode = <A, I, R>(
+/** @internal */
+export const pageSchema = <A, I, R>(item: Schema.Schema<A, I, R>) =>
+  Schema.Struct({
+    items: Schema.Array(item),
+    links: Schema.optional(Schema.NullOr(Schema.Struct({
+      next: Schema.optional(Schema.NullOr(Schema.Struct({ href: Schema.String })))
+    })))
+  })
+
+/** @internal */
+export const firstPage = (path: string, options?: LuccaClient.PaginateOptions): HttpClientRequest.HttpClientRequest => {
+  const params = UrlParams.fromInput(options?.urlParams ?? [])
+  // `links` must be included for the cursors; keep whatever else the caller asked for
+  const include = UrlParams.getFirst(params, "include").pipe(
+    Option.map((value) => value.split(",").includes("links") ? value : `${value},links`),
+    Option.getOrElse(() => "links")
+  )
+  return HttpClientRequest.get(path, {
+    urlParams: UrlParams.setAll(params, {
+      include,
+      ...(options?.limit === undefined ? {} : { limit: String(options.limit) })
+    })
+  })
+}
+
+/** @internal */
+export const nextPage = (
+  page: { readonly links?: { readonly next?: { readonly href: string } | null | undefined } | null | undefined }
+): Option.Option<HttpClientRequest.HttpClientRequest> => {
+  const href = page.links?.next?.href
+  return href === undefined || href === "" ? Option.none() : Option.some(HttpClientRequest.get(href))
+}
+
+/** @internal */
+export const decode = <A, I, R>(
   response: HttpClientResponse.HttpClientResponse,
   schema: Schema.Schema<A, I, R>
 ): Effect.Effect<A, LuccaError.ApiError | LuccaError.ResponseDecodeError, R> => {

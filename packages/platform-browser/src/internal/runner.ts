@@ -1,13 +1,10 @@
-import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import { LuccaClient } from "@effect-lucca/core"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as LuccaWorker from "../LuccaWorker.js"
 import { SetupError, TransportError } from "../LuccaWorker.js"
@@ -23,16 +20,6 @@ const displayUrl = (url: string): string => {
     return url.split("?")[0]
   }
 }
-
-const parseJson = (text: string): { readonly value: unknown } | undefined => {
-  try {
-    return { value: JSON.parse(text) }
-  } catch {
-    return undefined
-  }
-}
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * `HttpClientError` holds the request and response objects, which cannot be cloned to
@@ -51,91 +38,39 @@ const toFailure = (error: LuccaClient.ClientError): Failure => {
   })
 }
 
-const optionalString = (body: Record<string, unknown>, key: string): { readonly [key: string]: string } =>
-  typeof body[key] === "string" ? { [key]: body[key] } : {}
-
-/**
- * An error status as the core's `LuccaClient.json` reports it: an `ApiError` with the RFC
- * 7807 fields of a problem+json body. The worker reads the response itself (rather than
- * through `json`) because the page needs the status and URL of successful answers too.
- */
-const apiError = (
+/** Sends `request` through the worker's client and reads a JSON answer, as `json` would. */
+const exchange = <A, I>(
   request: HttpClientRequest.HttpClientRequest,
-  response: HttpClientResponse.HttpClientResponse,
-  text: string
-) =>
-  Effect.map(Clock.currentTimeMillis, (now) => {
-    const body = parseJson(text)?.value
-    const problem = isRecord(body) ? body : {}
-    const extensions = isRecord(problem.extensions) ? problem.extensions : {}
-    const traceId = optionalString(extensions, "traceId").traceId ?? optionalString(problem, "traceId").traceId
-    const errors = isRecord(problem.errors)
-      ? Object.fromEntries(
-        Object.entries(problem.errors).map((
-          [field, messages]
-        ) => [field, Array.isArray(messages) ? messages.map(String) : [String(messages)]])
-      )
-      : undefined
-    const retryAfter = response.headers["retry-after"]?.trim()
-    const retryAfterMillis = retryAfter === undefined
-      ? undefined
-      : /^\d+$/.test(retryAfter)
-      ? Number(retryAfter) * 1000
-      : Number.isNaN(Date.parse(retryAfter))
-      ? undefined
-      : Math.max(0, Date.parse(retryAfter) - now)
-    return new LuccaError.ApiError({
-      method: request.method,
-      url: displayUrl(response.request.url),
-      status: response.status,
-      ...optionalString(problem, "type"),
-      ...optionalString(problem, "title"),
-      ...optionalString(problem, "detail"),
-      ...optionalString(problem, "instance"),
-      ...(errors === undefined ? {} : { errors }),
-      ...(traceId === undefined ? {} : { traceId }),
-      ...(retryAfterMillis === undefined ? {} : { retryAfterMillis })
-    })
-  })
-
-/** Sends `request` through the worker's client and reads a JSON answer. */
-const exchange = (
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<typeof LuccaWorker.JsonResponse.Type, Failure, LuccaClient.LuccaClient> =>
+  schema: Schema.Schema<A, I>
+): Effect.Effect<
+  { readonly status: number; readonly url: string; readonly body: A },
+  Failure,
+  LuccaClient.LuccaClient
+> =>
   Effect.gen(function*() {
     const client = yield* LuccaClient.LuccaClient
     const response = yield* Effect.mapError(client.execute(request), toFailure)
-    const url = displayUrl(response.request.url)
-    const context = { method: request.method, url, status: response.status }
-    const text = yield* Effect.mapError(response.text, () =>
-      new LuccaError.ResponseDecodeError({ ...context, path: "", description: "the body could not be read" }))
-    if (response.status < 200 || response.status >= 300) {
-      return yield* Effect.flip(apiError(request, response, text))
-    }
-    if (text === "" && response.status === 204) {
-      return { status: response.status, url, body: null }
-    }
-    const json = parseJson(text)
-    if (json === undefined) {
-      return yield* new LuccaError.ResponseDecodeError({
-        ...context,
-        path: "",
-        description: "the body is not valid JSON"
-      })
-    }
-    return { status: response.status, url, body: json.value }
+    const body = yield* LuccaClient.decodeResponse(response, schema)
+    return { status: response.status, url: displayUrl(response.request.url), body }
   })
 
 /** @internal */
 export const get = (request: LuccaWorker.Get) =>
-  exchange(HttpClientRequest.get(request.path, { urlParams: request.urlParams }))
+  Effect.map(
+    exchange(HttpClientRequest.get(request.path, { urlParams: request.urlParams }), Schema.Unknown),
+    (response) => ({ ...response, body: response.body ?? null })
+  )
 
 /** @internal */
 export const post = (request: LuccaWorker.Post) =>
-  exchange(
-    HttpClientRequest.post(request.path, { urlParams: request.urlParams }).pipe(
-      HttpClientRequest.bodyUnsafeJson(request.body)
-    )
+  Effect.map(
+    exchange(
+      HttpClientRequest.post(request.path, { urlParams: request.urlParams }).pipe(
+        HttpClientRequest.bodyUnsafeJson(request.body)
+      ),
+      Schema.Unknown
+    ),
+    (response) => ({ ...response, body: response.body ?? null })
   )
 
 /**
@@ -148,39 +83,15 @@ export const post = (request: LuccaWorker.Post) =>
 export const paginate = (
   request: LuccaWorker.Paginate
 ): Stream.Stream<typeof LuccaWorker.Page.Type, Failure, LuccaClient.LuccaClient> => {
-  const params = UrlParams.fromInput(request.urlParams)
-  const include = UrlParams.getFirst(params, "include").pipe(
-    Option.map((value) => value.split(",").includes("links") ? value : `${value},links`),
-    Option.getOrElse(() => "links")
-  )
-  const first = HttpClientRequest.get(request.path, {
-    urlParams: UrlParams.setAll(params, {
-      include,
-      ...(request.limit === undefined ? {} : { limit: String(request.limit) })
-    })
-  })
-  return Stream.paginateChunkEffect(first, (next) =>
-    Effect.flatMap(exchange(next), (response) => {
-      const body = response.body
-      const links = isRecord(body) && isRecord(body.links) ? body.links : undefined
-      const href = links !== undefined && isRecord(links.next) ? links.next.href : undefined
-      if (!isRecord(body) || !Array.isArray(body.items) || (href !== undefined && typeof href !== "string")) {
-        return new LuccaError.ResponseDecodeError({
-          method: "GET",
-          url: response.url,
-          status: response.status,
-          path: isRecord(body) && !Array.isArray(body.items) ? "items" : "",
-          description: "is not a page of a Lucca list ({ items, links })"
-        })
-      }
-      const page = { status: response.status, url: response.url, items: body.items }
-      return Effect.succeed(
-        [
-          Chunk.of(page),
-          typeof href === "string" && href !== "" ? Option.some(HttpClientRequest.get(href)) : Option.none()
-        ] as const
+  const page = LuccaClient.Page(Schema.Unknown)
+  return Stream.paginateChunkEffect(
+    LuccaClient.firstPage(request.path, { limit: request.limit, urlParams: request.urlParams }),
+    (next) =>
+      Effect.map(
+        exchange(next, page),
+        ({ body, status, url }) => [Chunk.of({ status, url, items: body.items }), LuccaClient.nextPage(body)] as const
       )
-    }))
+  )
 }
 
 /** @internal */
