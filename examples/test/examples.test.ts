@@ -2,10 +2,11 @@
  * Every example, run against the emulator on real loopback sockets, checked against the
  * emulator's own data set; then `pnpm demo` as a user runs it.
  */
-import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
+import { FakeLucca, FakeLuccaServer, SecretHygiene } from "@effect-lucca/testing"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import * as Absences from "../src/absences.js"
@@ -92,6 +93,45 @@ describe("examples", () => {
       const { result } = yield* run(TokenPerFlow.program)
       assert.deepStrictEqual(result, { perFlowTokens: 3, cachedTokens: 1 })
     }))
+
+  it.live("no secret or token in what the examples print, log, trace or fail with", () =>
+    Effect.gen(function*() {
+      const harness = SecretHygiene.make()
+      const printed: Array<string> = []
+      // the examples print with Console, which writes to the global console
+      yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          const original = { log: console.log, error: console.error }
+          console.log = (...args: Array<unknown>) => printed.push(args.map(String).join(" "))
+          console.error = (...args: Array<unknown>) => printed.push(args.map(String).join(" "))
+          return original
+        }),
+        (original) => Effect.sync(() => Object.assign(console, original))
+      )
+      const programs: ReadonlyArray<Effect.Effect<unknown, unknown, Target.Target>> = [
+        Employees.program,
+        Organisation.program,
+        Absences.program,
+        CreateLeave.program,
+        MissingScope.program,
+        TwoApplications.program,
+        TokenPerFlow.program
+      ]
+      for (const program of programs) {
+        const exit = yield* harness.run(program)
+        assert.strictEqual(exit._tag, "Success")
+      }
+      for (const line of printed) harness.record(line)
+
+      const fake = yield* FakeLucca.FakeLucca
+      const secrets: Record<string, Redacted.Redacted<string>> = {}
+      for (const application of yield* fake.applications) secrets[application.name] = application.clientSecret
+      const tokens = yield* fake.issuedTokens
+      tokens.forEach((token, i) => secrets[`token ${i + 1}`] = token)
+      assert.isAtLeast(tokens.length, 8, "every example got its tokens")
+      assert.isAbove(printed.length, 20, "the examples did print")
+      assert.deepStrictEqual(harness.leaks(secrets), [])
+    }).pipe(Effect.scoped, Effect.provide(emulator)))
 
   it("pnpm demo runs every example and prints the summary", async () => {
     const root = fileURLToPath(new URL("../..", import.meta.url))

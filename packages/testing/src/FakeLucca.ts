@@ -312,6 +312,11 @@ export interface Service {
   readonly disable: (clientId: string) => Effect.Effect<void, FakeLuccaError>
   readonly enable: (clientId: string) => Effect.Effect<void, FakeLuccaError>
 
+  /**
+   * The tokens issued so far (the latest 10,000, expired and revoked ones included), for
+   * checks that no token ends up in logs, spans or errors (see `SecretHygiene`).
+   */
+  readonly issuedTokens: Effect.Effect<ReadonlyArray<Redacted.Redacted<string>>>
   /** Revokes one access token; `false` if it was unknown or already revoked. */
   readonly revokeToken: (accessToken: string | Redacted.Redacted<string>) => Effect.Effect<boolean>
   /** Revokes the live tokens of one application, or of every application; returns how many. */

@@ -4,6 +4,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as FakeLucca from "../src/FakeLucca.js"
 import { credentials, execute, get, getToken, send, tokenRequest, withFake } from "./utils.js"
@@ -182,5 +183,17 @@ describe("stats", () => {
       assert.strictEqual(reset.token.total, 0)
       assert.strictEqual(reset.api.total, 0)
       assert.deepStrictEqual(reset.api.byStatus, {})
+    }).pipe(withFake()))
+})
+
+describe("issued tokens", () => {
+  it.effect("lists every token issued, revoked ones included, for hygiene checks", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeLucca.FakeLucca
+      const first = yield* getToken()
+      const second = yield* getToken()
+      yield* fake.revokeTokens()
+      const issued = (yield* fake.issuedTokens).map(Redacted.value)
+      assert.deepStrictEqual(issued, [first, second])
     }).pipe(withFake()))
 })

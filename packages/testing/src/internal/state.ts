@@ -62,6 +62,8 @@ export interface State {
   readonly accounts: ReadonlyArray<AccountState>
   readonly applications: Ref.Ref<ReadonlyMap<string, FakeLucca.Application>>
   readonly tokens: Ref.Ref<ReadonlyMap<string, TokenRecord>>
+  /** Every token issued, newest last, capped at `issuedTokensKept`, for hygiene checks. */
+  readonly issued: Ref.Ref<ReadonlyArray<string>>
   readonly settings: Ref.Ref<Settings>
   readonly faults: Ref.Ref<ReadonlyArray<PendingFault>>
   readonly stats: Ref.Ref<FakeLucca.Stats>
@@ -188,8 +190,12 @@ export const issueToken = (
       })
       return next
     })
+    yield* Ref.update(state.issued, (issued) => [...issued.slice(-(issuedTokensKept - 1)), accessToken])
     return { accessToken, expiresIn: Math.floor(lifetime / 1000) }
   })
+
+/** @internal */
+export const issuedTokensKept = 10_000
 
 /** @internal */
 export interface Caller {
@@ -272,6 +278,7 @@ export const make = (options?: FakeLucca.Options): Effect.Effect<FakeLucca.Servi
       accounts,
       applications: yield* Ref.make<ReadonlyMap<string, FakeLucca.Application>>(applications),
       tokens: yield* Ref.make<ReadonlyMap<string, TokenRecord>>(new Map()),
+      issued: yield* Ref.make<ReadonlyArray<string>>([]),
       settings: yield* Ref.make<Settings>({
         tokenLifetime: Duration.decode(options?.tokenLifetime ?? Duration.minutes(30)),
         rateLimit: toRateLimit(options?.rateLimit),
@@ -360,6 +367,7 @@ export const make = (options?: FakeLucca.Options): Effect.Effect<FakeLucca.Servi
         ),
       disable: (clientId) => Effect.asVoid(updateApplication(clientId, (a) => ({ ...a, disabled: true }))),
       enable: (clientId) => Effect.asVoid(updateApplication(clientId, (a) => ({ ...a, disabled: false }))),
+      issuedTokens: Effect.map(Ref.get(state.issued), (issued) => issued.map((token) => Redacted.make(token))),
       revokeToken: (accessToken) =>
         Ref.modify(state.tokens, (tokens) => {
           const key = Redacted.isRedacted(accessToken) ? Redacted.value(accessToken) : accessToken
