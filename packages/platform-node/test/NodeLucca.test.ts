@@ -7,6 +7,7 @@ import { NodeLucca } from "@effect-lucca/platform-node"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -57,6 +58,29 @@ describe("NodeLucca against the emulator on loopback", () => {
       const stats = yield* fake.stats
       assert.strictEqual(stats.token.issued, 1)
       assert.strictEqual(stats.api.byStatus["200"], 200)
+    }))
+
+  it.scoped("layerConfig reads the LUCCA_* variables", () =>
+    Effect.gen(function*() {
+      const context = yield* Layer.build(FakeLuccaServer.layerFake())
+      const server = yield* Effect.provide(FakeLuccaServer.FakeLuccaServer, context)
+      const env = new Map([
+        ["LUCCA_CLIENT_ID", FakeLucca.defaultClientId],
+        ["LUCCA_CLIENT_SECRET", FakeLucca.defaultClientSecret],
+        ["LUCCA_SCOPES", "employees.readonly,departments.readonly"],
+        ["LUCCA_ACCOUNT_URL", server.url],
+        ["LUCCA_TOKEN_URL", server.tokenUrl]
+      ])
+      const client = yield* Effect.provide(
+        LuccaClient.LuccaClient,
+        yield* Layer.build(
+          NodeLucca.layerConfig().pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(env))))
+        )
+      )
+      const token = yield* client.tokenProvider.get
+      assert.deepStrictEqual(token.scopes, ["employees.readonly", "departments.readonly"])
+      const departments = yield* Stream.runCount(client.paginate("/lucca-api/departments", Schema.Unknown))
+      assert.isAbove(departments, 0)
     }))
 
   it.scoped("short tokens are refreshed ahead of expiry, in the background", () =>
