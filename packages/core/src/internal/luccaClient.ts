@@ -5,6 +5,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
@@ -149,17 +150,19 @@ export const make = (settings: Settings): LuccaClient.Service => {
   // or for a `Retry-After`) goes out with the token that is current then.
   const sendOnce = (
     request: HttpClientRequest.HttpClientRequest
-  ): Effect.Effect<Sent, HttpClientError.HttpClientError | LuccaError.TokenError> =>
-    Effect.zipRight(
-      settings.pace ?? Effect.void,
-      Effect.flatMap(tokenProvider.get, (token) =>
+  ): Effect.Effect<Sent, HttpClientError.HttpClientError | LuccaError.TokenError> => {
+    const attempt = Effect.flatMap(
+      tokenProvider.get,
+      (token) =>
         base.execute(HttpClientRequest.bearerToken(request, Redacted.value(token.value))).pipe(
-          Effect.map((response) => ({ response: WithoutToken.responseWithoutToken(response, request), token })),
-          Effect.mapError((error) =>
-            WithoutToken.errorWithoutToken(error, request)
-          )
-        ))
+          Effect.mapBoth({
+            onFailure: (error) => WithoutToken.errorWithoutToken(error, request),
+            onSuccess: (response) => ({ response: WithoutToken.responseWithoutToken(response, request), token })
+          })
+        )
     )
+    return settings.pace === undefined ? attempt : Effect.zipRight(settings.pace, attempt)
+  }
 
   const retryPolicy = settings.retry === undefined ? undefined : Retry.policy({
     backoff: settings.retry.backoff,
@@ -177,48 +180,54 @@ export const make = (settings: Settings): LuccaClient.Service => {
     if (retryPolicy === undefined || request.body._tag === "Stream") return sendOnce(request)
     const mayRetry = (outcome: LuccaRetry.RequestOutcome) =>
       LuccaRetry.mayRetry(request.method, outcome, { nonIdempotent: settings.retry!.nonIdempotent })
-    return Effect.flatMap(Schedule.driver(retryPolicy), (driver) => {
-      const retryOr = <A, E>(outcome: LuccaRetry.RequestOutcome, giveUp: Effect.Effect<A, E>) =>
-        driver.next(outcome).pipe(
-          Effect.matchEffect({
-            onFailure: () => giveUp,
-            onSuccess: () =>
-              Effect.zipRight(
-                Metric.increment(Metric.tagged(
-                  LuccaMetrics.apiRetries,
-                  "reason",
-                  HttpClientError.isHttpClientError(outcome) ? outcome.reason : String(outcome.status)
-                )),
-                loop
-              )
-          })
-        )
-      const loop: Effect.Effect<Sent, HttpClientError.HttpClientError | LuccaError.TokenError> = sendOnce(request)
-        .pipe(
-          Effect.matchEffect({
-            onFailure: (error) =>
-              HttpClientError.isHttpClientError(error) && mayRetry(error)
-                ? retryOr(error, Effect.fail(error))
-                : Effect.fail(error),
-            onSuccess: (sent) =>
-              mayRetry(sent.response)
-                ? Effect.flatMap(
-                  buffered(sent.response),
-                  (response) => retryOr(response, Effect.succeed({ response, token: sent.token }))
+    type Driver = Schedule.ScheduleDriver<Duration.Duration, LuccaRetry.RequestOutcome>
+    // the schedule's driver is only built once an attempt needs a retry: most never do
+    const retryOr = <A, E>(outcome: LuccaRetry.RequestOutcome, giveUp: Effect.Effect<A, E>, driver?: Driver) =>
+      Effect.flatMap(
+        driver === undefined ? Schedule.driver(retryPolicy) : Effect.succeed(driver),
+        (driver) =>
+          driver.next(outcome).pipe(
+            Effect.matchEffect({
+              onFailure: () => giveUp,
+              onSuccess: () =>
+                Effect.zipRight(
+                  Metric.increment(Metric.tagged(
+                    LuccaMetrics.apiRetries,
+                    "reason",
+                    HttpClientError.isHttpClientError(outcome) ? outcome.reason : String(outcome.status)
+                  )),
+                  loop(driver)
                 )
-                : Effect.succeed(sent)
-          })
-        )
-      return loop
-    })
+            })
+          )
+      )
+    const loop = (driver?: Driver): Effect.Effect<Sent, HttpClientError.HttpClientError | LuccaError.TokenError> =>
+      sendOnce(request).pipe(
+        Effect.matchEffect({
+          onFailure: (error) =>
+            HttpClientError.isHttpClientError(error) && mayRetry(error)
+              ? retryOr(error, Effect.fail(error), driver)
+              : Effect.fail(error),
+          onSuccess: (sent) =>
+            mayRetry(sent.response)
+              ? Effect.flatMap(
+                buffered(sent.response),
+                (response) => retryOr(response, Effect.succeed({ response, token: sent.token }), driver)
+              )
+              : Effect.succeed(sent)
+        })
+      )
+    return loop()
   }
 
   const warnIfDeprecated = (
     request: HttpClientRequest.HttpClientRequest,
     response: HttpClientResponse.HttpClientResponse
   ) => {
-    const deprecation = response.headers["deprecation"]
-    const sunset = response.headers["sunset"]
+    // `headers` may be rebuilt on each read (undici): read it once
+    const headers = response.headers
+    const deprecation = headers["deprecation"]
+    const sunset = headers["sunset"]
     if (deprecation === undefined && sunset === undefined) return Effect.void
     const key = endpointKey(request)
     if (warnedEndpoints.has(key)) return Effect.void
