@@ -1,0 +1,48 @@
+/**
+ * `pnpm bench --quick`, run the way CI runs it: a subprocess whose table must show a row
+ * for every scenario and contender. No timing is asserted: CI machines are too noisy for
+ * that, and the quick sizes prove nothing.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { spawn } from "node:child_process"
+import * as Path from "node:path"
+import * as Scenarios from "../src/Scenarios.js"
+
+const packageDir = Path.resolve(import.meta.dirname, "..")
+
+const runQuick = () =>
+  new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resolve) => {
+    // `--import tsx` is resolved from the working directory, the bench package
+    const child = spawn(process.execPath, ["--import", "tsx", "src/bin.ts", "--quick"], {
+      cwd: packageDir,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
+    const timer = setTimeout(() => child.kill("SIGKILL"), 170_000)
+    child.once("close", (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+
+describe("pnpm bench --quick", () => {
+  it("prints the table with a row for every scenario and contender", async () => {
+    const { code, stderr, stdout } = await runQuick()
+    assert.strictEqual(code, 0, `bench --quick failed:\n${stderr}\n${stdout}`)
+    const rows = stdout.split("\n").filter((line) => /^\| \d\. /.test(line))
+    for (const scenario of Scenarios.all) {
+      const number = scenario.title.split(" ")[0]
+      for (const job of scenario.plan("quick").jobs) {
+        assert.isTrue(
+          rows.some((row) => row.startsWith(`| ${number} `) && row.includes(`| ${job.contender} `)),
+          `no row for ${scenario.title} / ${job.contender} in:\n${stdout}`
+        )
+      }
+    }
+    assert.isTrue(rows.some((row) => row.startsWith("| 6. Browser bundle")), `no browser bundle row in:\n${stdout}`)
+    assert.isFalse(rows.some((row) => row.includes("failed:")), stdout)
+  })
+})
