@@ -133,7 +133,7 @@ export interface ClientOptions {
    */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
   /**
-   * Client-side pacing, so that a batch job gets no 429: a token bucket that allows
+   * Client-side pacing, so that a batch job stays under Lucca's limit: a token bucket that allows
    * `burst` requests at once and refills at `requests - burst` per `per`, so that no window
    * of `per` ever holds more than `requests`. Defaults to Lucca's limit: 50 a minute, burst
    * 5. Uses the `RateLimiter` in context when there is one (share it, or back it with Redis,
