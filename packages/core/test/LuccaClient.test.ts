@@ -121,11 +121,21 @@ describe("LuccaClient", () => {
       assert.strictEqual(response.status, 404)
     }))
 
-  it.scoped("refuses to send the token to another origin", () =>
+  it.scoped("refuses to send the token to another origin, however the URL is written", () =>
     Effect.gen(function*() {
       const { client, fake } = yield* setup
-      const error = yield* Effect.flip(client.execute(HttpClientRequest.get("https://evil.example.com/steal")))
-      assert.instanceOf(error, LuccaError.ForeignOriginError)
+      for (
+        const url of [
+          "https://evil.example.com/steal",
+          "//evil.example.com/steal",
+          "/\\evil.example.com/steal",
+          "\\\\evil.example.com/steal",
+          "http://example.ilucca.net/lucca-api/employees"
+        ]
+      ) {
+        const error = yield* Effect.flip(client.execute(HttpClientRequest.get(url)))
+        assert.instanceOf(error, LuccaError.ForeignOriginError, url)
+      }
       assert.strictEqual(fake.state.apiRequests.length, 0)
       assert.strictEqual(fake.state.tokenRequests.length, 0)
     }))

@@ -81,11 +81,14 @@ describe("configuration", () => {
   })
 
   describe("layerConfig reads LUCCA_* variables", () => {
-    it.effect("a complete environment", () =>
+    it.scoped("a complete environment", () =>
       Effect.gen(function*() {
         const fake = makeFake()
+        // the client lives as long as its layer: build it in the test's scope
         const client = yield* LuccaClient.LuccaClient.pipe(
-          Effect.provide(LuccaClient.layerConfig().pipe(Layer.provide(fake.layer), Layer.provide(env(validEnv))))
+          Effect.provide(
+            yield* Layer.build(LuccaClient.layerConfig().pipe(Layer.provide(fake.layer), Layer.provide(env(validEnv))))
+          )
         )
         const token = yield* client.tokenProvider.get
         assert.strictEqual(Redacted.value(token.value), tokenFor(1))

@@ -14,12 +14,12 @@ const options = { ...credentials, accountUrl, rateLimit: false } as const
 const secrets = { clientSecret, token1: tokenFor(1), token2: tokenFor(2), token3: tokenFor(3) }
 
 describe("secret hygiene", () => {
-  it.effect("no secret or token in any error, log line or span across failure paths", () =>
+  it.scoped("no secret or token in any error, log line or span across failure paths", () =>
     Effect.gen(function*() {
       const harness = SecretHygiene.make()
       const { run } = harness
       const fake = makeFake()
-      const client = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer), Effect.scoped, run)
+      const client = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer), run)
       assert.isTrue(Exit.isSuccess(client))
       if (Exit.isFailure(client)) return
       const lucca = client.value

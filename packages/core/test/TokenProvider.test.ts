@@ -188,6 +188,46 @@ describe("TokenProvider", () => {
         assert.isAbove(fake.state.tokenRequests.length, 6)
       }))
 
+    it.scoped("a token request that never answers times out, and does not hold the cache", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onToken = (n) => n === 1 ? Effect.never : Effect.succeed(okToken(n))
+        const provider = yield* TokenProvider.make({ ...credentials, timeout: "2 seconds", tokenRetry: false }).pipe(
+          Effect.provide(fake.layer)
+        )
+        const caller = yield* Effect.fork(Effect.flip(provider.get))
+        yield* TestClock.adjust("2 seconds")
+        const error = yield* Fiber.join(caller)
+        assert.instanceOf(error, LuccaError.TokenRequestError)
+        if (error._tag === "TokenRequestError") assert.strictEqual(error.reason, "Timeout")
+        assert.strictEqual(value(yield* provider.get), tokenFor(2))
+      }))
+
+    it.scoped("a caller stays interruptible when it falls back from a failed refresh ahead", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const provider = yield* TokenProvider.make({ ...credentials, tokenRetry: false }).pipe(
+          Effect.provide(fake.layer)
+        )
+        const first = yield* provider.get
+        const gate = yield* Deferred.make<void>()
+        // the refresh ahead fails once the gate opens; the foreground request never answers
+        fake.state.onToken = (n) =>
+          n === 2
+            ? Effect.as(Deferred.await(gate), new Response("down", { status: 503 }))
+            : Effect.never
+        yield* TestClock.adjust(Duration.sum(Duration.minutes(29), Duration.seconds(25)))
+        yield* provider.get
+        yield* provider.invalidate(first)
+        const caller = yield* Effect.fork(Effect.timeout(provider.get, "1 second"))
+        yield* TestClock.adjust(0)
+        yield* Deferred.succeed(gate, void 0)
+        yield* eventually(() => fake.state.tokenRequests.length === 3)
+        yield* TestClock.adjust("1 second")
+        const outcome = yield* Effect.flip(Fiber.join(caller))
+        assert.strictEqual(outcome._tag, "TimeoutException")
+      }))
+
     it.scoped("a failing refresh ahead logs one warning while it retries", () =>
       Effect.gen(function*() {
         const { fake, provider } = yield* setup

@@ -114,20 +114,22 @@ export const make = (settings: Settings): LuccaClient.Service => {
   const accountOrigin = accountUrl.origin
   const warnedEndpoints = new Set<string>()
 
-  // Paths are resolved against the account origin; an absolute URL must stay on it, because
-  // the token goes with every request.
+  // Paths are resolved against the account origin, and the result must stay on it, because
+  // the token goes with every request. Resolve first, compare after: "//host/x" and
+  // "/\\host/x" are relative references that resolve to another origin.
   const resolve = (
     request: HttpClientRequest.HttpClientRequest
   ): Effect.Effect<HttpClientRequest.HttpClientRequest, LuccaError.ForeignOriginError> => {
-    if (URL.canParse(request.url)) {
-      const url = new URL(request.url)
-      return url.origin === accountOrigin
-        ? Effect.succeed(request)
-        : Effect.fail(
-          new LuccaError.ForeignOriginError({ method: request.method, url: Http.displayUrl(url), accountOrigin })
-        )
-    }
-    return Effect.succeed(HttpClientRequest.setUrl(request, new URL(request.url, accountUrl).toString()))
+    const url = URL.canParse(request.url, accountUrl) ? new URL(request.url, accountUrl) : undefined
+    return url !== undefined && url.origin === accountOrigin
+      ? Effect.succeed(HttpClientRequest.setUrl(request, url.toString()))
+      : Effect.fail(
+        new LuccaError.ForeignOriginError({
+          method: request.method,
+          url: Http.displayUrl(url ?? request.url),
+          accountOrigin
+        })
+      )
   }
 
   const prepare = (request: HttpClientRequest.HttpClientRequest) =>

@@ -152,6 +152,9 @@ export const make = (
             Effect.zipRight(Deferred.done(deferred, exit))
           )
         ),
+        // `get` starts this fiber inside its uninterruptible region: the request itself must
+        // stay interruptible, or its timeout could never fire and the scope never close
+        Effect.interruptible,
         Effect.onInterrupt(() =>
           Ref.update(state, (s) => ({ ...s, inflight: undefined })).pipe(
             Effect.zipRight(Deferred.interrupt(deferred))
@@ -194,7 +197,7 @@ export const make = (
               // caller that needs a token now gets a foreground request with the full budget.
               return decision.inflight.mode === "background"
                 ? Effect.catchAll(awaited, () =>
-                  Effect.suspend(() => get))
+                  restore(Effect.suspend(() => get)))
                 : awaited
             }
             case "FetchAndAwait":
