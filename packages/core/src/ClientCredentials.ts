@@ -103,7 +103,8 @@ export const processResponse = (
     const json = Http.parseJson(text)
     const body = json?.value
     if (Http.isRecord(body) && typeof body.error === "string") {
-      return yield* oauthError(body, status, tokenUrl)
+      const now = yield* Clock.currentTimeMillis
+      return yield* oauthError(body, status, tokenUrl, Http.retryAfterMillis(response, now))
     }
     if (status !== 200) {
       if (status >= 200 && status < 300) {
@@ -173,7 +174,12 @@ const fieldExpectations: Record<string, string> = {
 
 const optionalString = (u: unknown): string | undefined => typeof u === "string" ? u : undefined
 
-const oauthError = (body: Record<string, unknown>, status: number, tokenUrl: string) => {
+const oauthError = (
+  body: Record<string, unknown>,
+  status: number,
+  tokenUrl: string,
+  retryAfterMillis: number | undefined
+) => {
   const errorDescription = optionalString(body.error_description)
   const errorUri = optionalString(body.error_uri)
   return new LuccaError.OAuthError({
@@ -181,6 +187,7 @@ const oauthError = (body: Record<string, unknown>, status: number, tokenUrl: str
     ...(errorDescription === undefined ? {} : { errorDescription }),
     ...(errorUri === undefined ? {} : { errorUri }),
     status,
+    ...(retryAfterMillis === undefined ? {} : { retryAfterMillis }),
     tokenUrl
   })
 }
@@ -276,6 +283,7 @@ const scrubSecret = (error: LuccaError.TokenError, secret: Redacted.Redacted<str
     ...(errorDescription === undefined ? {} : { errorDescription }),
     ...(errorUri === undefined ? {} : { errorUri }),
     status: error.status,
+    ...(error.retryAfterMillis === undefined ? {} : { retryAfterMillis: error.retryAfterMillis }),
     tokenUrl: error.tokenUrl
   })
 }

@@ -168,6 +168,12 @@ export interface RetryOptions {
   /** Defaults to 5. */
   readonly times?: number | undefined
   /**
+   * The longest `Retry-After` the client waits for; a longer one (or a skewed HTTP date)
+   * ends the retries and the answer is returned, its `retryAfterMillis` on the `ApiError`.
+   * Defaults to one minute, Lucca's rate-limit window.
+   */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /**
    * Also retry POST and PATCH. Off by default: a 503, a 408 or a dropped connection does
    * not prove the server did nothing, and a second POST may create a second leave.
    */
@@ -214,10 +220,16 @@ const retrySettings = (options: RetryOptions | false | undefined) =>
   Effect.gen(function*() {
     if (options === false) return undefined
     const times = yield* InternalOptions.option("requestRetry.times", options?.times ?? 5, InternalOptions.checkCount)
+    const maxRetryAfter = yield* InternalOptions.option(
+      "requestRetry.maxRetryAfter",
+      options?.maxRetryAfter ?? Duration.minutes(1),
+      InternalOptions.checkDuration
+    )
     return {
       backoff: options?.backoff ?? LuccaRetry.defaultBackoff,
       times,
-      nonIdempotent: options?.nonIdempotent ?? false
+      nonIdempotent: options?.nonIdempotent ?? false,
+      maxRetryAfter
     }
   })
 

@@ -73,6 +73,7 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@effect-lucca/co
   errorDescription: Schema.optional(Schema.String),
   errorUri: Schema.optional(Schema.String),
   status: Schema.Number,
+  retryAfterMillis: Schema.optional(Schema.Number),
   tokenUrl: Schema.String
 }) {
   /**
@@ -83,12 +84,14 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@effect-lucca/co
   /**
    * Whether trying again later may succeed. The RFC 6749 token endpoint codes are all
    * permanent; `temporarily_unavailable` and `server_error` are borrowed by some servers
-   * from the authorization endpoint and mean "later".
+   * from the authorization endpoint and mean "later", and so does a 429 or 5xx status,
+   * whatever the body says.
    *
    * @since 0.1.0
    */
   get transient(): boolean {
-    return this.error === "temporarily_unavailable" || this.error === "server_error"
+    return this.error === "temporarily_unavailable" || this.error === "server_error" || this.status === 429 ||
+      this.status >= 500
   }
 
   /**

@@ -245,6 +245,24 @@ describe("LuccaClient", () => {
         assert.strictEqual(fake.state.apiRequests.length, 2)
       }))
 
+    it.scoped("a Retry-After longer than maxRetryAfter is not slept: the 429 is returned", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        fake.state.onApi = () =>
+          Effect.succeed(
+            new Response(JSON.stringify({ title: "Too Many Requests", status: 429 }), {
+              status: 429,
+              headers: { "content-type": "application/problem+json", "retry-after": "3600" }
+            })
+          )
+        const error = yield* Effect.flip(client.get("/lucca-api/employees", Schema.Unknown))
+        assert.instanceOf(error, LuccaError.ApiError)
+        if (error._tag !== "ApiError") return
+        assert.strictEqual(error.status, 429)
+        assert.strictEqual(error.retryAfterMillis, 3_600_000)
+        assert.strictEqual(fake.state.apiRequests.length, 1)
+      }))
+
     it.scoped("a 429 is retried for a POST too: the server did not process it", () =>
       Effect.gen(function*() {
         const { client, fake } = yield* setup

@@ -120,6 +120,20 @@ describe("TokenProvider", () => {
         assert.strictEqual(fake.state.tokenRequests.length, 3)
       }))
 
+    it.scoped("an OAuth error body under a 429 or 5xx status is transient, and its Retry-After is honoured", () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup
+        fake.state.onToken = (n) =>
+          Effect.succeed(
+            n === 1 ? json(429, { error: "too_many_requests" }, { "retry-after": "4" }) : okToken(n)
+          )
+        const caller = yield* Effect.fork(provider.get)
+        yield* TestClock.adjust("3 seconds")
+        assert.strictEqual(fake.state.tokenRequests.length, 1)
+        yield* TestClock.adjust("1 second")
+        assert.strictEqual(value(yield* Fiber.join(caller)), tokenFor(2))
+      }))
+
     it.scoped("a permanent OAuth error fails at once", () =>
       Effect.gen(function*() {
         const { fake, provider } = yield* setup

@@ -84,6 +84,7 @@ export interface Settings {
     readonly backoff: Schedule.Schedule<unknown, LuccaRetry.RequestOutcome>
     readonly times: number
     readonly nonIdempotent: boolean
+    readonly maxRetryAfter: Duration.Duration
   } | undefined
 }
 
@@ -171,7 +172,8 @@ export const make = (settings: Settings): LuccaClient.Service => {
     retryable: LuccaRetry.isRetryableOutcome,
     retryAfterMillis: (outcome, now) =>
       HttpClientError.isHttpClientError(outcome) ? undefined : Http.retryAfterMillis(outcome, now),
-    times: settings.retry.times
+    times: settings.retry.times,
+    maxDelay: settings.retry.maxRetryAfter
   })
 
   // Transient answers are retried here, before 401/403 handling sees the final answer

@@ -5,8 +5,8 @@ import * as Schedule from "effect/Schedule"
 
 /**
  * A retry policy over any backoff: retries while the input is retryable, waits at least
- * what the server asked for (`Retry-After`), at most `times` times, and never sleeps past
- * `deadline` (epoch milliseconds from `Clock`).
+ * what the server asked for (`Retry-After`), at most `times` times, never longer than
+ * `maxDelay` at once, and never sleeps past `deadline` (epoch milliseconds from `Clock`).
  *
  * @internal
  */
@@ -16,6 +16,8 @@ export const policy = <In, R>(options: {
   readonly retryAfterMillis: (input: In, now: number) => number | undefined
   readonly times?: number | undefined
   readonly deadline?: number | undefined
+  /** Longer waits are not slept: the retries stop, and the caller gets the last answer. */
+  readonly maxDelay?: Duration.Duration | undefined
 }): Schedule.Schedule<Duration.Duration, In, R> => {
   const counted = options.times === undefined
     ? options.backoff
@@ -29,6 +31,7 @@ export const policy = <In, R>(options: {
       })
     ),
     Schedule.delays,
+    Schedule.check((_, delay) => options.maxDelay === undefined || Duration.lessThanOrEqualTo(delay, options.maxDelay)),
     Schedule.checkEffect((_, delay) =>
       options.deadline === undefined
         ? Effect.succeed(true)

@@ -116,7 +116,7 @@ export const make = (
         Effect.retry(Retry.policy({
           backoff: retry.backoff,
           retryable: LuccaRetry.isTransientTokenError,
-          retryAfterMillis: (error) => error._tag === "TokenRequestError" ? error.retryAfterMillis : undefined,
+          retryAfterMillis: (error) => error._tag === "InvalidTokenResponse" ? undefined : error.retryAfterMillis,
           deadline
         }))
       )
