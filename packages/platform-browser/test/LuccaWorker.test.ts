@@ -134,6 +134,17 @@ describe("LuccaWorker over a MessageChannel", () => {
       const { client } = yield* setup()
       const error = yield* Effect.flip(client.get("http://127.0.0.2:9/collect", Schema.Unknown))
       assert.instanceOf(error, LuccaError.ForeignOriginError)
+      // a path that resolves to another origin is refused as well
+      const sneaky = yield* Effect.flip(client.get("//127.0.0.2:9/collect", Schema.Unknown))
+      assert.instanceOf(sneaky, LuccaError.ForeignOriginError)
+    }))
+
+  it.scoped("a POST body that JSON cannot hold is a typed TransportError, not a defect", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup()
+      const error = yield* Effect.flip(client.post("/lucca-api/leaves", { count: 1n }, Schema.Unknown))
+      assert.instanceOf(error, LuccaWorker.TransportError)
+      if (error._tag === "TransportError") assert.strictEqual(error.reason, "Encode")
     }))
 
   it.scoped("a revoked token is recovered in the worker with one retry", () =>

@@ -63,14 +63,21 @@ export const get = (request: LuccaWorker.Get) =>
 
 /** @internal */
 export const post = (request: LuccaWorker.Post) =>
-  Effect.map(
-    exchange(
-      HttpClientRequest.post(request.path, { urlParams: request.urlParams }).pipe(
-        HttpClientRequest.bodyUnsafeJson(request.body)
-      ),
-      Schema.Unknown
+  HttpClientRequest.post(request.path, { urlParams: request.urlParams }).pipe(
+    // structured clone lets a BigInt or a cycle through: a body JSON cannot hold is a typed failure
+    HttpClientRequest.bodyJson(request.body),
+    Effect.mapError((error) =>
+      new TransportError({
+        method: "POST",
+        url: displayUrl(request.path),
+        reason: "Encode",
+        description: `the body cannot be sent as JSON: ${
+          error.reason._tag === "JsonError" ? "it is not JSON-serializable" : error.reason._tag
+        }`
+      })
     ),
-    (response) => ({ ...response, body: response.body ?? null })
+    Effect.flatMap((post) => exchange(post, Schema.Unknown)),
+    Effect.map((response) => ({ ...response, body: response.body ?? null }))
   )
 
 /**
