@@ -1,7 +1,6 @@
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
@@ -39,7 +38,7 @@ export interface Settings {
  * @internal
  */
 export const marginsFor = (token: AccessToken.AccessToken, margins: Margins): Margins => {
-  const lifetime = Duration.toMillis(token.lifetime)
+  const lifetime = token.expiresAt - token.issuedAt
   if (!Number.isFinite(lifetime)) return margins
   const hardMargin = Math.min(margins.hardMargin, lifetime / 10)
   const refreshWindow = Math.max(hardMargin, Math.min(margins.refreshWindow, lifetime / 2))
@@ -50,9 +49,10 @@ type Phase = "fresh" | "refresh" | "expired"
 
 /** @internal */
 export const phase = (token: AccessToken.AccessToken, now: number, margins: Margins): Phase => {
+  // plain numbers: this runs on every request
   const effective = marginsFor(token, margins)
-  if (AccessToken.isExpired(token, now, effective.hardMargin)) return "expired"
-  if (AccessToken.isExpired(token, now, effective.refreshWindow)) return "refresh"
+  if (now >= token.expiresAt - effective.hardMargin) return "expired"
+  if (now >= token.expiresAt - effective.refreshWindow) return "refresh"
   return "fresh"
 }
 
@@ -183,7 +183,9 @@ export const make = (
 
     // Deciding and starting a request happen without interruption, so that no caller can
     // leave a registered request unstarted; only the waiting itself is interruptible.
-    const get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> = Effect.uninterruptibleMask((restore) =>
+    const decideAndRun: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> = Effect.uninterruptibleMask((
+      restore
+    ) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.flatMap(decide(now), (decision): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
           switch (decision._tag) {
@@ -197,7 +199,7 @@ export const make = (
               // caller that needs a token now gets a foreground request with the full budget.
               return decision.inflight.mode === "background"
                 ? Effect.catchAll(awaited, () =>
-                  restore(Effect.suspend(() => get)))
+                  restore(Effect.suspend(() => decideAndRun)))
                 : awaited
             }
             case "FetchAndAwait":
@@ -214,6 +216,13 @@ export const make = (
         s.token !== undefined && AccessToken.isSame(s.token, token)
           ? { ...s, token: undefined }
           : s)
+
+    // The common case, a fresh cached token, needs neither the mask nor a state change.
+    const get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> = Effect.flatMap(
+      Effect.zip(Ref.get(state), Clock.currentTimeMillis),
+      ([s, now]) =>
+        s.token !== undefined && phase(s.token, now, margins) === "fresh" ? Effect.succeed(s.token) : decideAndRun
+    )
 
     return { get, invalidate } as const
   })
