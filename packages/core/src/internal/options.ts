@@ -11,8 +11,7 @@ const tokenHost = "accounts.world.luccasoftware.com"
 /** @internal */
 export const defaultApiVersion = "2024-11-01"
 
-/** @internal */
-export const isLoopback = (hostname: string): boolean =>
+const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 
 type Check<A, B = A> = (value: A) => Either.Either<B, string>

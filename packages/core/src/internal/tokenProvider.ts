@@ -34,10 +34,8 @@ export interface Settings {
  * The margins applied to one token. For a short-lived token they shrink with its lifetime
  * (refresh ahead no earlier than half-way, wait no earlier than the last tenth), so that a
  * token is never refreshed continuously.
- *
- * @internal
  */
-export const marginsFor = (token: AccessToken.AccessToken, margins: Margins): Margins => {
+const marginsFor = (token: AccessToken.AccessToken, margins: Margins): Margins => {
   const lifetime = token.expiresAt - token.issuedAt
   if (!Number.isFinite(lifetime)) return margins
   const hardMargin = Math.min(margins.hardMargin, lifetime / 10)
@@ -47,8 +45,7 @@ export const marginsFor = (token: AccessToken.AccessToken, margins: Margins): Ma
 
 type Phase = "fresh" | "refresh" | "expired"
 
-/** @internal */
-export const phase = (token: AccessToken.AccessToken, now: number, margins: Margins): Phase => {
+const phase = (token: AccessToken.AccessToken, now: number, margins: Margins): Phase => {
   // plain numbers: this runs on every request
   const effective = marginsFor(token, margins)
   if (now >= token.expiresAt - effective.hardMargin) return "expired"
