@@ -107,6 +107,17 @@ describe("resources", () => {
     }).pipe(withFake()))
 })
 
+describe("HEAD", () => {
+  it.effect("works like GET, without a body", () =>
+    Effect.gen(function*() {
+      const token = yield* getToken()
+      const head = yield* send(api("/lucca-api/employees/1001", token).pipe(HttpClientRequest.setMethod("HEAD")))
+      assert.strictEqual(head.status, 200)
+      assert.strictEqual(head.body, null)
+      assert.isString(head.headers.etag)
+    }).pipe(withFake()))
+})
+
 describe("business establishments", () => {
   it.effect("an application only sees its establishments: absent from lists, 404 by id", () =>
     Effect.gen(function*() {
