@@ -145,7 +145,8 @@ const representation = (
   return body
 }
 
-const sha = (id: string) => id.replace(/\D/g, "").padStart(12, "0").slice(-12)
+/** A stable UUID for an event id, as CloudEvents ids are UUIDs in the description. */
+const uuidOf = (id: string) => `00000000-0000-4000-8000-${id.replace(/\D/g, "").padStart(12, "0").slice(-12)}`
 
 /** An event as a CloudEvents 1.0 record, as `Accept: application/cloudevents-batch+json` asks. */
 const cloudEvent = (event: FakeLuccaData.Resource, data: FakeLuccaData.DataSet, origin: string) => {
@@ -157,7 +158,7 @@ const cloudEvent = (event: FakeLuccaData.Resource, data: FakeLuccaData.DataSet, 
   const collection = Resources.collectionOf.get((event.data as { type?: string }).type ?? "") ?? "events"
   return {
     specversion: "1.0.3",
-    id: `00000000-0000-4000-8000-${sha(event.id)}`,
+    id: uuidOf(event.id),
     type: `com.luccasoftware.${event.topic as string}`,
     source: `${origin}/lucca-api/${collection}`,
     time: event.occurredAt,
@@ -180,16 +181,19 @@ const cloudEvent = (event: FakeLuccaData.Resource, data: FakeLuccaData.DataSet, 
 }
 
 /** Filters whose meaning is not a field of the resource. */
-const customFilter = (data: FakeLuccaData.DataSet) => (filter: Operations.Filter, values: ReadonlyArray<string>) => {
-  switch (filter.name) {
-    case "isExtended":
-      return (resource: FakeLuccaData.Resource) => (resource.extendedEndsOn !== null) === (values[0] === "true")
-    case "application.id":
-      return (resource: FakeLuccaData.Resource) => data.webhookEndpointOwners.get(resource.id) === values[0]
-    case "status":
-      if (filter.kind !== "enum" || !filter.values!.includes("scheduled")) return undefined
+const customFilter = (data: FakeLuccaData.DataSet, operation: Operations.Operation) =>
+(
+  filter: Operations.Filter,
+  values: ReadonlyArray<string>
+): Query.Predicate | undefined => {
+  switch (`${operation.collection} ${filter.name}`) {
+    case "probationary-periods isExtended":
+      return (resource) => (resource.extendedEndsOn !== null) === (values[0] === "true")
+    case "webhook-endpoints application.id":
+      return (resource) => data.webhookEndpointOwners.get(resource.id) === values[0]
+    case "events status":
       // an event's status is that of its webhook deliveries: delivered, failed, or still scheduled
-      return (resource: FakeLuccaData.Resource) => {
+      return (resource) => {
         const statuses = data.resources["webhook-deliveries"]
           .filter((d) => (d.event as { id: string }).id === resource.id)
           .map((d) => d.status === "undelivered" ? "scheduled" : d.status)
@@ -221,7 +225,7 @@ const list = (operation: Operations.Operation) =>
     const include = Pagination.parseInclude(params.getAll("include"))
     if (Either.isLeft(include)) return badRequest(request, { include: [include.left] })
     const { data, view } = yield* currentView
-    const predicates = Query.predicates(operation, params, view.lookup, customFilter(data))
+    const predicates = Query.predicates(operation, params, view.lookup, customFilter(data, operation))
     if (Either.isLeft(predicates)) return badRequest(request, predicates.left)
     const order = Query.sorter(operation, params, view.lookup)
     if (Either.isLeft(order)) return badRequest(request, { sort: [order.left] })

@@ -16,8 +16,7 @@ type Lookup = (type: string, id: string) => FakeLuccaData.Resource | undefined
  */
 const aliases: Readonly<Record<string, string>> = {
   "applicableEmployment.startsOn": "applicableEmployment.start.date",
-  "applicableEmployment.endsOn": "applicableEmployment.end.date",
-  "applicableEmployment.template.term": "applicableEmployment.template.term"
+  "applicableEmployment.endsOn": "applicableEmployment.end.date"
 }
 
 /** The fields `search` matches, by resource type: words must start a name. */
