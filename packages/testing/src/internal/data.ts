@@ -4,7 +4,7 @@ import * as Random from "effect/Random"
 import type * as FakeLuccaData from "../FakeLuccaData.js"
 import * as Dates from "./dates.js"
 
-const firstNames = [
+const givenNames = [
   "Camille",
   "Léa",
   "Manon",
@@ -47,7 +47,7 @@ const firstNames = [
   "Noah"
 ]
 
-const lastNames = [
+const familyNames = [
   "Martin",
   "Bernard",
   "Dubois",
@@ -425,8 +425,8 @@ const generate = (account: string, today: number) =>
 
     for (let i = 0; i < employeeCount; i++) {
       const id = String(1001 + i)
-      const givenName = yield* pick(firstNames)
-      const familyName = yield* pick(lastNames)
+      const givenName = yield* pick(givenNames)
+      const familyName = yield* pick(familyNames)
       let email = `${emailPart(givenName)}.${emailPart(familyName)}@${emailPart(account)}.test`
       for (let n = 2; usedEmails.has(email); n++) {
         email = `${emailPart(givenName)}.${emailPart(familyName)}${n}@${emailPart(account)}.test`
