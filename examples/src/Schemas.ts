@@ -1,6 +1,7 @@
 /**
- * The parts of Lucca's resources the examples read. Schemas decode only the fields they
- * name, so that new fields in the API do not break a program.
+ * The parts of Lucca's resources the examples read, with the field names of Lucca's API
+ * version `2024-11-01`. Schemas decode only the fields they name, so that new fields in
+ * the API do not break a program.
  */
 import * as Schema from "effect/Schema"
 
@@ -9,37 +10,61 @@ export const Reference = Schema.Struct({ id: Schema.String, type: Schema.String,
 
 export const Employee = Schema.Struct({
   id: Schema.String,
-  firstName: Schema.String,
-  lastName: Schema.String,
-  jobTitle: Schema.optional(Schema.String),
-  department: Schema.NullOr(Reference)
+  givenName: Schema.String,
+  familyName: Schema.String,
+  email: Schema.String,
+  status: Schema.optional(Schema.Literal("active", "upcoming", "deactivated")),
+  applicableJobPosition: Schema.optional(Schema.NullOr(Reference))
 })
 
-export const Department = Schema.Struct({
+export const LegalEntity = Schema.Struct({
   id: Schema.String,
-  name: Schema.String,
-  parent: Schema.NullOr(Reference)
+  legalName: Schema.String,
+  countryCode: Schema.String
 })
 
 export const BusinessEstablishment = Schema.Struct({
   id: Schema.String,
   name: Schema.String,
-  city: Schema.optional(Schema.String)
+  legalEntity: Schema.optional(Reference),
+  address: Schema.optional(Schema.Struct({ locality: Schema.optional(Schema.NullOr(Schema.String)) }))
 })
 
-export const Leave = Schema.Struct({
+export const Department = Schema.Struct({
   id: Schema.String,
-  employee: Reference,
-  leaveType: Schema.String,
-  startsOn: Schema.String,
-  endsOn: Schema.String,
-  status: Schema.String
+  name: Schema.String,
+  parent: Schema.optional(Schema.NullOr(Reference))
 })
 
-export const LeaveRequest = Schema.Struct({
+export const Employment = Schema.Struct({
   id: Schema.String,
   employee: Reference,
+  legalEntity: Reference,
+  status: Schema.optional(Schema.String),
+  start: Schema.Struct({ date: Schema.String }),
+  end: Schema.optional(Schema.NullOr(Schema.Struct({ date: Schema.String })))
+})
+
+export const JobPosition = Schema.Struct({
+  id: Schema.String,
+  employee: Schema.optional(Reference),
+  employment: Schema.optional(Reference),
+  jobTitle: Schema.optional(Schema.NullOr(Schema.String)),
+  department: Reference,
   startsOn: Schema.String,
-  endsOn: Schema.String,
-  status: Schema.String
+  endsOn: Schema.optional(Schema.NullOr(Schema.String))
+})
+
+export const Event = Schema.Struct({
+  id: Schema.String,
+  topic: Schema.String,
+  occurredAt: Schema.String
+})
+
+export const WebhookEndpoint = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  webhookUrl: Schema.String,
+  topics: Schema.Array(Schema.String),
+  status: Schema.optional(Schema.String)
 })

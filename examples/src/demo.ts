@@ -7,14 +7,15 @@ import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Absences from "./absences.js"
-import * as CreateLeave from "./create-leave.js"
 import * as Employees from "./employees.js"
+import * as Employments from "./employments.js"
+import * as Events from "./events.js"
 import * as MissingScope from "./missing-scope.js"
 import * as Organisation from "./organisation.js"
 import * as Target from "./Target.js"
 import * as TokenPerFlow from "./token-per-flow.js"
 import * as TwoApplications from "./two-applications.js"
+import * as WebhookEndpoints from "./webhook-endpoints.js"
 
 const examples: ReadonlyArray<{
   readonly name: string
@@ -22,15 +23,12 @@ const examples: ReadonlyArray<{
   readonly program: Effect.Effect<unknown, unknown, Target.Target>
 }> = [
   { name: "employees", scopes: "employees.readonly", program: Employees.program },
-  {
-    name: "organisation",
-    scopes: "business-establishments.readonly departments.readonly",
-    program: Organisation.program
-  },
-  { name: "absences", scopes: "leaves.readonly leave-requests.readonly", program: Absences.program },
-  { name: "create-leave", scopes: "leaves.readwrite", program: CreateLeave.program },
-  { name: "missing-scope", scopes: "employees.readonly (reads leaves)", program: MissingScope.program },
-  { name: "two-applications", scopes: "employees.readonly | leaves.readonly", program: TwoApplications.program },
+  { name: "organisation", scopes: Organisation.scopes.join(" "), program: Organisation.program },
+  { name: "employments", scopes: Employments.scopes.join(" "), program: Employments.program },
+  { name: "events", scopes: Events.scopes.join(" "), program: Events.program },
+  { name: "webhook-endpoints", scopes: WebhookEndpoints.scopes.join(" "), program: WebhookEndpoints.program },
+  { name: "missing-scope", scopes: "employees.readonly (reads events)", program: MissingScope.program },
+  { name: "two-applications", scopes: "employees.readonly | events.readonly", program: TwoApplications.program },
   { name: "token-per-flow", scopes: "departments.readonly", program: TokenPerFlow.program }
 ]
 

@@ -1,5 +1,6 @@
 /**
- * Scope `employees.readonly`: page through every employee with `paginate`.
+ * Scope `employees.readonly`: page through the active employees with `paginate`, using the
+ * `status` filter of `GET /lucca-api/employees`.
  *
  *   pnpm --filter @effect-lucca/examples exec tsx src/employees.ts
  */
@@ -14,15 +15,14 @@ export const scopes = ["employees.readonly"]
 
 export const program = Effect.gen(function*() {
   // pages of 25 are fetched as the stream is pulled, following links.next.href
-  const employees = yield* LuccaClient.paginate("/lucca-api/employees", Employee, { limit: 25 }).pipe(
-    Stream.runCollect
-  )
+  const employees = yield* LuccaClient.paginate("/lucca-api/employees", Employee, {
+    limit: 25,
+    urlParams: { status: "active", sort: "familyName" }
+  }).pipe(Stream.runCollect)
   for (const employee of Array.from(employees).slice(0, 5)) {
-    yield* Console.log(
-      `  ${employee.firstName} ${employee.lastName}${employee.jobTitle ? `, ${employee.jobTitle}` : ""}`
-    )
+    yield* Console.log(`  ${employee.givenName} ${employee.familyName} <${employee.email}>`)
   }
-  yield* Console.log(`  ... ${employees.length} employees in all`)
+  yield* Console.log(`  ... ${employees.length} active employees in all`)
   return { employees: employees.length }
 }).pipe(Effect.provide(Target.client("Employee directory", scopes)))
 

@@ -1,6 +1,7 @@
 /**
- * A missing scope: a client application granted only `employees.readonly` reads leaves.
- * Lucca answers 403 without naming the scope; `Forbidden` explains what to do.
+ * A missing scope: a client application granted only `employees.readonly` reads the events
+ * feed, which takes `events.readonly`. Lucca answers 403 without naming the scope;
+ * `Forbidden` explains what to do.
  */
 import { LuccaClient } from "@effect-lucca/core"
 import * as Console from "effect/Console"
@@ -10,13 +11,13 @@ import * as Target from "./Target.js"
 
 export const scopes = ["employees.readonly"]
 
-export const program = LuccaClient.get("/lucca-api/leaves", Schema.Unknown).pipe(
+export const program = LuccaClient.get("/lucca-api/events", Schema.Unknown).pipe(
   Effect.as({ forbidden: undefined }),
   Effect.catchTag("Forbidden", (error) =>
     Console.log(`  ${error.message}`).pipe(
       Effect.as({ forbidden: { suggestedScope: error.suggestedScope, grantedScopes: error.grantedScopes } })
     )),
-  Effect.provide(Target.client("Employee directory (no leaves)", scopes))
+  Effect.provide(Target.client("Employee directory (no events)", scopes))
 )
 
 Target.runIfMain(import.meta.url, program)

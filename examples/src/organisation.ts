@@ -1,25 +1,32 @@
 /**
- * Scopes `business-establishments.readonly` and `departments.readonly`: print the
- * organisation, establishments first, then the department tree.
+ * Scopes `legal-entities.readonly`, `business-establishments.readonly` and
+ * `departments.readonly`: print the organisation, legal entities with their
+ * establishments first, then the department tree.
  */
 import { LuccaClient } from "@effect-lucca/core"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { BusinessEstablishment, Department } from "./Schemas.js"
+import { BusinessEstablishment, Department, LegalEntity } from "./Schemas.js"
 import * as Target from "./Target.js"
 
-export const scopes = ["business-establishments.readonly", "departments.readonly"]
+export const scopes = ["legal-entities.readonly", "business-establishments.readonly", "departments.readonly"]
 
 export const program = Effect.gen(function*() {
-  const [establishments, departments] = yield* Effect.all([
+  const [legalEntities, establishments, departments] = yield* Effect.all([
+    Stream.runCollect(LuccaClient.paginate("/lucca-api/legal-entities", LegalEntity)),
     Stream.runCollect(LuccaClient.paginate("/lucca-api/business-establishments", BusinessEstablishment)),
     Stream.runCollect(LuccaClient.paginate("/lucca-api/departments", Department, { limit: 100 }))
-  ], { concurrency: 2 })
+  ], { concurrency: 3 })
 
-  yield* Console.log("  Business establishments:")
-  for (const establishment of establishments) {
-    yield* Console.log(`    ${establishment.name}${establishment.city ? ` (${establishment.city})` : ""}`)
+  yield* Console.log("  Legal entities and their business establishments:")
+  for (const legalEntity of legalEntities) {
+    yield* Console.log(`    ${legalEntity.legalName} (${legalEntity.countryCode})`)
+    for (const establishment of establishments) {
+      if (establishment.legalEntity?.id !== legalEntity.id) continue
+      const locality = establishment.address?.locality
+      yield* Console.log(`      ${establishment.name}${locality ? `, ${locality}` : ""}`)
+    }
   }
 
   yield* Console.log("  Departments:")
@@ -39,7 +46,11 @@ export const program = Effect.gen(function*() {
     )
   yield* print(null, 0)
 
-  return { establishments: establishments.length, departments: departments.length }
+  return {
+    legalEntities: legalEntities.length,
+    establishments: establishments.length,
+    departments: departments.length
+  }
 }).pipe(Effect.provide(Target.client("Organisation chart", scopes)))
 
 Target.runIfMain(import.meta.url, program)

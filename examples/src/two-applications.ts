@@ -8,31 +8,31 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { Employee, Leave } from "./Schemas.js"
+import { Employee, Event } from "./Schemas.js"
 import * as Target from "./Target.js"
 
 class Directory extends Context.Tag("examples/Directory")<Directory, LuccaClient.Service>() {}
-class Absences extends Context.Tag("examples/Absences")<Absences, LuccaClient.Service>() {}
+class ChangeFeed extends Context.Tag("examples/ChangeFeed")<ChangeFeed, LuccaClient.Service>() {}
 
 const clientFor = <I>(tag: Context.Tag<I, LuccaClient.Service>, name: string, scopes: ReadonlyArray<string>) =>
   Layer.effect(tag, LuccaClient.LuccaClient).pipe(Layer.provide(Target.client(name, scopes)))
 
 export const program = Effect.gen(function*() {
   const directory = yield* Directory
-  const absences = yield* Absences
-  const [employees, leaves] = yield* Effect.all([
+  const feed = yield* ChangeFeed
+  const [employees, events] = yield* Effect.all([
     Stream.runCount(directory.paginate("/lucca-api/employees", Employee, { limit: 100 })),
-    Stream.runCount(absences.paginate("/lucca-api/leaves", Leave, { limit: 100 }))
+    Stream.runCount(feed.paginate("/lucca-api/events", Event, { limit: 100 }))
   ], { concurrency: 2 })
   const directoryToken = yield* directory.tokenProvider.get
-  const absencesToken = yield* absences.tokenProvider.get
+  const feedToken = yield* feed.tokenProvider.get
   yield* Console.log(`  directory sync (${directoryToken.scopes.join(" ")}): ${employees} employees`)
-  yield* Console.log(`  absence report (${absencesToken.scopes.join(" ")}): ${leaves} leaves`)
-  return { employees, leaves, directoryScopes: directoryToken.scopes, absencesScopes: absencesToken.scopes }
+  yield* Console.log(`  change feed (${feedToken.scopes.join(" ")}): ${events} events`)
+  return { employees, events, directoryScopes: directoryToken.scopes, feedScopes: feedToken.scopes }
 }).pipe(
   Effect.provide(Layer.merge(
     clientFor(Directory, "Directory sync", ["employees.readonly"]),
-    clientFor(Absences, "Absence report", ["leaves.readonly"])
+    clientFor(ChangeFeed, "Change feed", ["events.readonly"])
   ))
 )
 

@@ -9,14 +9,15 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import * as Absences from "../src/absences.js"
-import * as CreateLeave from "../src/create-leave.js"
 import * as Employees from "../src/employees.js"
+import * as Employments from "../src/employments.js"
+import * as Events from "../src/events.js"
 import * as MissingScope from "../src/missing-scope.js"
 import * as Organisation from "../src/organisation.js"
 import * as Target from "../src/Target.js"
 import * as TokenPerFlow from "../src/token-per-flow.js"
 import * as TwoApplications from "../src/two-applications.js"
+import * as WebhookEndpoints from "../src/webhook-endpoints.js"
 
 const emulator = Layer.provideMerge(
   Target.layerFromEmulator,
@@ -31,48 +32,60 @@ const run = <A, E>(program: Effect.Effect<A, E, Target.Target | FakeLucca.FakeLu
   }).pipe(Effect.provide(emulator))
 
 describe("examples", () => {
-  it.live("employees pages through every employee", () =>
+  it.live("employees pages through every active employee", () =>
     Effect.gen(function*() {
       const { data, result, stats } = yield* run(Employees.program)
-      assert.strictEqual(result.employees, data.employees.length)
-      assert.isAbove(stats.api.total, 3, "100 employees in pages of 25")
+      const active = data.resources.employees.filter((e) => e.status === "active").length
+      assert.strictEqual(result.employees, active)
+      assert.isBelow(active, data.resources.employees.length, "the status filter is applied")
+      assert.isAbove(stats.api.total, 3, "about 90 active employees in pages of 25")
       assert.strictEqual(stats.token.issued, 1)
     }))
 
-  it.live("organisation lists establishments and departments", () =>
+  it.live("organisation lists legal entities, establishments and departments", () =>
     Effect.gen(function*() {
       const { data, result } = yield* run(Organisation.program)
-      assert.strictEqual(result.establishments, data.businessEstablishments.length)
-      assert.strictEqual(result.departments, data.departments.length)
+      assert.deepStrictEqual(result, {
+        legalEntities: data.resources["legal-entities"].length,
+        establishments: data.resources["business-establishments"].length,
+        departments: data.resources.departments.length
+      })
     }))
 
-  it.live("absences finds this month's leaves and pending requests", () =>
+  it.live("employments finds last year's employments and their job positions", () =>
     Effect.gen(function*() {
-      const { data, result } = yield* run(Absences.program)
-      const first = data.referenceMonth
-      const [y, m] = first.split("-").map(Number)
-      const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10)
-      const inMonth = (item: { startsOn: string; endsOn: string }) => item.startsOn <= last && item.endsOn >= first
-      assert.strictEqual(result.leaves, data.leaves.filter(inMonth).length)
-      assert.isAbove(result.leaves, 0)
+      const { data, result } = yield* run(Employments.program)
+      const since = new Date(Date.now() - 365 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10)
+      const recent = data.resources.employments.filter((e) => (e.start as { date: string }).date >= since)
+      assert.strictEqual(result.employments, recent.length)
+      assert.isAbove(result.employments, 0)
+      const ids = new Set(recent.map((e) => e.id))
       assert.strictEqual(
-        result.pendingRequests,
-        data.leaveRequests.filter((r) => r.status === "pending" && inMonth(r)).length
+        result.jobPositions,
+        data.resources["job-positions"].filter((p) => ids.has((p.employment as { id: string }).id)).length
       )
     }))
 
-  it.live("create-leave creates a leave the emulator then holds", () =>
+  it.live("events counts the feed by topic", () =>
     Effect.gen(function*() {
-      const { data, result } = yield* run(CreateLeave.program)
+      const { data, result } = yield* run(Events.program)
+      assert.strictEqual(result.events, data.resources.events.length)
+      assert.strictEqual(result.topics, new Set(data.resources.events.map((e) => e.topic)).size)
+    }))
+
+  it.live("webhook-endpoints creates an endpoint the emulator then holds", () =>
+    Effect.gen(function*() {
+      const { data, result } = yield* run(WebhookEndpoints.program)
       assert.isDefined(result.created)
-      assert.isTrue(data.leaves.some((leave) => leave.id === result.created))
+      assert.isTrue(data.resources["webhook-endpoints"].some((e) => e.id === result.created))
+      assert.strictEqual(result.endpoints, data.resources["webhook-endpoints"].length)
     }))
 
   it.live("missing-scope explains the Forbidden answer", () =>
     Effect.gen(function*() {
       const { result, stats } = yield* run(MissingScope.program)
       assert.deepStrictEqual(result.forbidden, {
-        suggestedScope: "leaves.readonly",
+        suggestedScope: "events.readonly",
         grantedScopes: ["employees.readonly"]
       })
       assert.strictEqual(stats.api.byStatus["403"], 1, "a 403 is not retried")
@@ -81,10 +94,10 @@ describe("examples", () => {
   it.live("two-applications keeps a token and scopes per application", () =>
     Effect.gen(function*() {
       const { data, result, stats } = yield* run(TwoApplications.program)
-      assert.strictEqual(result.employees, data.employees.length)
-      assert.strictEqual(result.leaves, data.leaves.length)
+      assert.strictEqual(result.employees, data.resources.employees.length)
+      assert.strictEqual(result.events, data.resources.events.length)
       assert.deepStrictEqual(result.directoryScopes, ["employees.readonly"])
-      assert.deepStrictEqual(result.absencesScopes, ["leaves.readonly"])
+      assert.deepStrictEqual(result.feedScopes, ["events.readonly"])
       assert.strictEqual(stats.token.issued, 2)
     }))
 
@@ -111,8 +124,9 @@ describe("examples", () => {
       const programs: ReadonlyArray<Effect.Effect<unknown, unknown, Target.Target>> = [
         Employees.program,
         Organisation.program,
-        Absences.program,
-        CreateLeave.program,
+        Employments.program,
+        Events.program,
+        WebhookEndpoints.program,
         MissingScope.program,
         TwoApplications.program,
         TokenPerFlow.program
@@ -128,7 +142,7 @@ describe("examples", () => {
       for (const application of yield* fake.applications) secrets[application.name] = application.clientSecret
       const tokens = yield* fake.issuedTokens
       tokens.forEach((token, i) => secrets[`token ${i + 1}`] = token)
-      assert.isAtLeast(tokens.length, 8, "every example got its tokens")
+      assert.isAtLeast(tokens.length, 9, "every example got its tokens")
       assert.isAbove(printed.length, 20, "the examples did print")
       assert.deepStrictEqual(harness.leaks(secrets), [])
     }).pipe(Effect.scoped, Effect.provide(emulator)))
@@ -148,7 +162,7 @@ describe("examples", () => {
       child.stdin?.end()
     })
     assert.strictEqual(code, 0, stdout)
-    assert.include(stdout, "7 passed, 0 failed")
+    assert.include(stdout, "8 passed, 0 failed")
     assert.include(stdout, "against the local Lucca emulator")
   }, 120_000)
 })

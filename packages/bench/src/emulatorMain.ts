@@ -39,7 +39,7 @@ const run = (fake: FakeLucca.Service, command: Emulator.Command): Effect.Effect<
         null
       )
     case "LegalEntityId":
-      return Effect.map(fake.data(), (data) => data.legalEntities[0].id)
+      return Effect.map(fake.data(), (data) => data.resources["legal-entities"][0].id)
     case "CpuUsage":
       return Effect.sync(() => process.cpuUsage())
   }

@@ -8,6 +8,18 @@
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
+import * as OperationScopes from "./internal/operationScopes.js"
+
+/**
+ * Every scope of Lucca's API description (version 2024-11-01): the 53 scopes of its OAuth
+ * security scheme, generated from the description.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const knownScopes: ReadonlyArray<string> = OperationScopes.scopes
+
+const resourceOf = (scope: string) => scope.slice(0, scope.lastIndexOf("."))
 
 /**
  * Resources that have both a `.readonly` and a `.readwrite` scope.
@@ -15,34 +27,9 @@ import * as Either from "effect/Either"
  * @since 0.1.0
  * @category constants
  */
-export const readWriteResources: ReadonlyArray<string> = [
-  "legal-entities",
-  "business-establishments",
-  "departments",
-  "employees",
-  "employee-personal-records",
-  "employee-extension-definitions",
-  "employee-extensions",
-  "employee-attributes",
-  "employments",
-  "employment-templates",
-  "employment-extension-definitions",
-  "employment-extensions",
-  "job-positions",
-  "job-position-extension-definitions",
-  "job-position-extensions",
-  "probationary-periods",
-  "occupation-categories",
-  "job-qualifications",
-  "taxonomies",
-  "skills",
-  "skill-assessments",
-  "leaves",
-  "leave-requests",
-  "webhook-endpoints",
-  "webhook-deliveries",
-  "files"
-]
+export const readWriteResources: ReadonlyArray<string> = knownScopes
+  .filter((scope) => scope.endsWith(".readwrite"))
+  .map(resourceOf)
 
 /**
  * Resources that only have a `.readonly` scope.
@@ -50,22 +37,9 @@ export const readWriteResources: ReadonlyArray<string> = [
  * @since 0.1.0
  * @category constants
  */
-export const readOnlyResources: ReadonlyArray<string> = [
-  "events",
-  "working-time-arrangements",
-  "public-holidays-calendars"
-]
-
-/**
- * Every scope documented by Lucca's API description (version 2024-11-01).
- *
- * @since 0.1.0
- * @category constants
- */
-export const knownScopes: ReadonlyArray<string> = [
-  ...readWriteResources.flatMap((resource) => [`${resource}.readonly`, `${resource}.readwrite`]),
-  ...readOnlyResources.map((resource) => `${resource}.readonly`)
-]
+export const readOnlyResources: ReadonlyArray<string> = knownScopes
+  .filter((scope) => scope.endsWith(".readonly") && !knownScopes.includes(`${resourceOf(scope)}.readwrite`))
+  .map(resourceOf)
 
 const known = new Set(knownScopes)
 const shape = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.(?:readonly|readwrite)$/
@@ -80,14 +54,45 @@ const shape = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.(?:readonly|readwrite)$/
  */
 export const split = (input: string): ReadonlyArray<string> => input.split(/[\s,]+/).filter((s) => s.length > 0)
 
+const templates = OperationScopes.operations.map((operation) => ({
+  method: operation.method,
+  pattern: new RegExp(`^${operation.path.replace(/\{[^}]+\}/g, "[^/]+")}/?$`),
+  scopes: operation.scopes
+}))
+
 /**
- * The scope an endpoint of the `/lucca-api` probably needs for a method: the first path
- * segment after `/lucca-api/`, `.readonly` for safe methods and `.readwrite` otherwise.
+ * The scopes an operation of Lucca's API description accepts (its `security`: any one of
+ * them grants it), found by method and path, such as `GET /lucca-api/employees/416`.
+ * `HEAD` is read as `GET`. `undefined` for a path or method the description does not
+ * have, such as a resource of a newer API version.
+ *
+ * @example
+ * import { LuccaScope } from "@effect-lucca/core"
+ *
+ * LuccaScope.acceptedScopes("GET", "/lucca-api/professions/12")
+ * // ["job-qualifications.readonly", "job-qualifications.readwrite"]
+ *
+ * @since 0.2.0
+ * @category inference
+ */
+export const acceptedScopes = (method: string, pathname: string): ReadonlyArray<string> | undefined => {
+  const upper = method.toUpperCase()
+  const asked = upper === "HEAD" ? "GET" : upper
+  return templates.find((template) => template.method === asked && template.pattern.test(pathname))?.scopes
+}
+
+/**
+ * The scope an endpoint of the `/lucca-api` needs for a method: for an operation of
+ * Lucca's API description, the first scope its `security` accepts (see `acceptedScopes`,
+ * which gives them all); otherwise a guess, the first path segment after `/lucca-api/`
+ * with `.readonly` for safe methods and `.readwrite` otherwise.
  *
  * @since 0.1.0
  * @category inference
  */
 export const forEndpoint = (method: string, pathname: string): string | undefined => {
+  const accepted = acceptedScopes(method, pathname)
+  if (accepted !== undefined && accepted.length > 0) return accepted[0]
   const match = /^\/lucca-api\/([a-z][a-z0-9-]*)/.exec(pathname)
   if (match === null) return undefined
   const safe = method === "GET" || method === "HEAD" || method === "OPTIONS"

@@ -27,8 +27,8 @@ if (!available && !inCi) {
   )
 }
 
-/** The worker's application: employees and leaves, no departments (for the 403). */
-const workerScopes = ["employees.readonly", "leaves.readwrite"]
+/** The worker's application: employees and webhook endpoints, no departments (for the 403). */
+const workerScopes = ["employees.readonly", "webhook-endpoints.readwrite"]
 
 interface Suite {
   readonly scope: Scope.CloseableScope
@@ -157,23 +157,30 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
       await page.evaluate(() => window.lucca.paginate("/lucca-api/employees", 25))
     )
     const data = await run(suite!.fake.data())
-    assert.strictEqual(result.count, data.employees.length)
-    assert.strictEqual(new Set(result.ids).size, data.employees.length)
+    assert.strictEqual(result.count, data.resources.employees.length)
+    assert.strictEqual(new Set(result.ids).size, data.resources.employees.length)
     const stats = await run(suite!.fake.stats)
     assert.strictEqual(stats.token.issued, 1)
-    assert.strictEqual(stats.api.byStatus["200"], Math.ceil(data.employees.length / 25))
+    assert.strictEqual(stats.api.byStatus["200"], Math.ceil(data.resources.employees.length / 25))
     await settle()
     assert.strictEqual(suite!.issuedTokens.length, 1, "Chromium's network events show the worker's token response")
   })
 
   it("a JSON POST from the page is sent by the worker (with its CORS preflight)", async () => {
     const page = await workerPage()
-    const employee = (await run(suite!.fake.data())).employees[0]
-    const body = { employee: { id: employee.id }, leaveType: "rtt", startsOn: "2031-06-02", endsOn: "2031-06-03" }
-    const created = succeeded("post", await page.evaluate((body) => window.lucca.post("/lucca-api/leaves", body), body))
-    assert.deepInclude(created as object, { leaveType: "rtt", startsOn: "2031-06-02" })
+    const body = {
+      name: "2031-06-02",
+      webhookUrl: "https://hooks.example.test/browser",
+      apiVersion: "2024-11-01",
+      topics: ["employee.created"]
+    }
+    const created = succeeded(
+      "post",
+      await page.evaluate((body) => window.lucca.post("/lucca-api/webhook-endpoints", body), body)
+    )
+    assert.deepInclude(created as object, { name: "2031-06-02", type: "webhook-endpoint" })
     assert.isTrue(
-      (await run(suite!.fake.data())).leaves.some((l) => l.employeeId === employee.id && l.startsOn === "2031-06-02")
+      (await run(suite!.fake.data())).resources["webhook-endpoints"].some((e) => e.name === "2031-06-02")
     )
   })
 
@@ -217,9 +224,9 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
     assert.strictEqual(suite!.issuedTokens.length, stats.token.issued)
     assert.isAtLeast(suite!.issuedTokens.length, 2)
     assert.isTrue(await run(suite!.fake.revokeToken(suite!.issuedTokens.at(-1)!)), "an issued token")
-    // the recording holds what the page did receive: employees, the created leave, the 403
+    // the recording holds what the page did receive: employees, the created webhook endpoint, the 403
     const everything = received.join("\n")
-    assert.include(everything, (await run(suite!.fake.data())).employees[0].id)
+    assert.include(everything, (await run(suite!.fake.data())).resources.employees[0].id)
     assert.include(everything, "\"Forbidden\"")
     assert.include(everything, "2031-06-02")
     for (const token of suite!.issuedTokens) assert.notInclude(everything, token)

@@ -80,7 +80,7 @@ describe("BrowserLucca", () => {
       const employees = yield* Stream.runCollect(LuccaClient.paginate("/lucca-api/employees", Employee)).pipe(
         Effect.provide(BrowserLucca.layer(options(["employees.readonly"])))
       )
-      assert.strictEqual(employees.length, (yield* fake.data()).employees.length)
+      assert.strictEqual(employees.length, (yield* fake.data()).resources.employees.length)
     }))
 
   it.scoped("the Fetch in context replaces the global fetch", () =>

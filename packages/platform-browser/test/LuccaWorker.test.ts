@@ -18,7 +18,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { Employee, Leave, serveEmulator } from "./fixtures.js"
+import { Employee, Endpoint, serveEmulator } from "./fixtures.js"
 
 /**
  * Starts the runner over `client` on one port and returns the page-side client on the
@@ -45,7 +45,7 @@ const connect = <E>(client: Layer.Layer<LuccaClient.LuccaClient, E>) =>
     return { client: Context.get(context, LuccaWorkerClient.LuccaWorkerClient), received }
   })
 
-const setup = (scopes: ReadonlyArray<string> = ["employees.readonly", "leaves.readwrite"]) =>
+const setup = (scopes: ReadonlyArray<string> = ["employees.readonly", "webhook-endpoints.readwrite"]) =>
   Effect.gen(function*() {
     const { fake, options } = yield* serveEmulator
     // one client shared by the runner and the test, so that the test can read the token
@@ -72,9 +72,9 @@ describe("LuccaWorker over a MessageChannel", () => {
       const { client, fake, received } = yield* setup()
       const employees = yield* Stream.runCollect(client.paginate("/lucca-api/employees", Employee, { limit: 25 }))
       const data = yield* fake.data()
-      assert.strictEqual(employees.length, data.employees.length)
-      assert.strictEqual(new Set(Chunk.map(employees, (e) => e.id)).size, data.employees.length)
-      const pages = Math.ceil(data.employees.length / 25)
+      assert.strictEqual(employees.length, data.resources.employees.length)
+      assert.strictEqual(new Set(Chunk.map(employees, (e) => e.id)).size, data.resources.employees.length)
+      const pages = Math.ceil(data.resources.employees.length / 25)
       // [1, [id, 0, [page]]] for each page, then [1, [id, 1]] to end the stream
       const dataMessages = received.filter((m) => Array.isArray(m) && Array.isArray(m[1]) && m[1][1] === 0)
       assert.strictEqual(dataMessages.length, pages + 1) // the InitialMessage's answer, then the pages
@@ -83,25 +83,24 @@ describe("LuccaWorker over a MessageChannel", () => {
   it.scoped("post sends a JSON body and returns the created resource", () =>
     Effect.gen(function*() {
       const { client, fake } = yield* setup()
-      const employee = (yield* fake.data()).employees[0]
-      const leave = yield* client.post("/lucca-api/leaves", {
-        employee: { id: employee.id },
-        leaveType: "paid-leave",
-        startsOn: "2031-03-03",
-        endsOn: "2031-03-04"
-      }, Leave)
-      assert.strictEqual(leave.employee.id, employee.id)
-      assert.strictEqual(leave.startsOn, "2031-03-03")
-      assert.isTrue((yield* fake.data()).leaves.some((l) => l.id === leave.id))
+      const endpoint = yield* client.post("/lucca-api/webhook-endpoints", {
+        name: "Worker",
+        webhookUrl: "https://hooks.example.test/worker",
+        apiVersion: "2024-11-01",
+        topics: ["employee.created"]
+      }, Endpoint)
+      assert.strictEqual(endpoint.name, "Worker")
+      assert.strictEqual(endpoint.webhookUrl, "https://hooks.example.test/worker")
+      assert.isTrue((yield* fake.data()).resources["webhook-endpoints"].some((e) => e.id === endpoint.id))
     }))
 
   it.scoped("a missing scope arrives as the core's typed Forbidden", () =>
     Effect.gen(function*() {
       const { client } = yield* setup(["employees.readonly"])
-      const error = yield* Effect.flip(client.get("/lucca-api/leaves", Schema.Unknown))
+      const error = yield* Effect.flip(client.get("/lucca-api/events", Schema.Unknown))
       assert.instanceOf(error, LuccaError.Forbidden)
       if (error._tag !== "Forbidden") return
-      assert.strictEqual(error.suggestedScope, "leaves.readonly")
+      assert.strictEqual(error.suggestedScope, "events.readonly")
       assert.deepStrictEqual(error.grantedScopes, ["employees.readonly"])
       assert.include(error.message, "/identity/admin/integration-keys")
     }))
@@ -109,12 +108,12 @@ describe("LuccaWorker over a MessageChannel", () => {
   it.scoped("a 400 arrives as an ApiError with the problem's fields", () =>
     Effect.gen(function*() {
       const { client } = yield* setup()
-      const error = yield* Effect.flip(client.post("/lucca-api/leaves", { leaveType: "nap" }, Schema.Unknown))
+      const error = yield* Effect.flip(client.post("/lucca-api/webhook-endpoints", { name: "" }, Schema.Unknown))
       assert.instanceOf(error, LuccaError.ApiError)
       if (error._tag !== "ApiError") return
       assert.strictEqual(error.status, 400)
       assert.strictEqual(error.method, "POST")
-      assert.isDefined(error.errors?.["leaveType"])
+      assert.isDefined(error.errors?.["name"])
     }))
 
   it.scoped("a body that does not match the page's schema is a ResponseDecodeError naming the item", () =>
@@ -142,7 +141,7 @@ describe("LuccaWorker over a MessageChannel", () => {
   it.scoped("a POST body that JSON cannot hold is a typed TransportError, not a defect", () =>
     Effect.gen(function*() {
       const { client } = yield* setup()
-      const error = yield* Effect.flip(client.post("/lucca-api/leaves", { count: 1n }, Schema.Unknown))
+      const error = yield* Effect.flip(client.post("/lucca-api/webhook-endpoints", { count: 1n }, Schema.Unknown))
       assert.instanceOf(error, LuccaWorker.TransportError)
       if (error._tag === "TransportError") assert.strictEqual(error.reason, "Encode")
     }))
@@ -162,12 +161,12 @@ describe("LuccaWorker over a MessageChannel", () => {
     Effect.gen(function*() {
       const { client, lucca, received } = yield* setup(["employees.readonly"])
       yield* Stream.runDrain(client.paginate("/lucca-api/employees", Employee, { limit: 50 }))
-      yield* Effect.flip(client.get("/lucca-api/leaves", Schema.Unknown))
+      yield* Effect.flip(client.get("/lucca-api/events", Schema.Unknown))
       const token = Redacted.value((yield* lucca.tokenProvider.get).value)
       const text = received.map((message) => JSON.stringify(message)).join("\n")
       // the recording works: it holds the data and the Forbidden
       assert.include(text, "\"Forbidden\"")
-      assert.include(text, "\"firstName\"")
+      assert.include(text, "\"givenName\"")
       assert.notInclude(text, token)
       assert.notInclude(text, FakeLucca.defaultClientSecret)
     }))

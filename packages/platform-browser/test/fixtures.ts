@@ -12,15 +12,15 @@ import * as Schema from "effect/Schema"
 
 export const Employee = Schema.Struct({
   id: Schema.String,
-  firstName: Schema.String,
-  businessEstablishment: Schema.Struct({ id: Schema.String })
+  givenName: Schema.String,
+  applicableJobPosition: Schema.Struct({ id: Schema.String })
 })
 
-export const Leave = Schema.Struct({
+/** A webhook endpoint, the resource the tests create. */
+export const Endpoint = Schema.Struct({
   id: Schema.String,
-  leaveType: Schema.String,
-  startsOn: Schema.String,
-  employee: Schema.Struct({ id: Schema.String })
+  name: Schema.String,
+  webhookUrl: Schema.String
 })
 
 export const Page = Schema.Struct({ items: Schema.Array(Employee) })

@@ -123,7 +123,7 @@ export const run = (options: Options): Effect.Effect<Report> =>
     const client = yield* LuccaClient.make({
       clientId: FakeLucca.defaultClientId,
       clientSecret: Redacted.make(FakeLucca.defaultClientSecret),
-      scopes: ["employees.readonly", "departments.readonly", "leaves.readwrite"],
+      scopes: ["employees.readonly", "departments.readonly", "webhook-endpoints.readwrite"],
       accountUrl: server.url,
       tokenUrl: server.tokenUrl,
       timeout: "1 second",
@@ -140,24 +140,20 @@ export const run = (options: Options): Effect.Effect<Report> =>
         case "list":
           return client.json(tag(HttpClientRequest.get("/lucca-api/employees?limit=5")), Schema.Unknown)
         case "item": {
-          const employee = data.employees[index % data.employees.length]
+          const employee = data.resources.employees[index % data.resources.employees.length]
           return client.json(tag(HttpClientRequest.get(`/lucca-api/employees/${employee.id}`)), Schema.Unknown)
         }
         case "departments":
           return client.json(tag(HttpClientRequest.get("/lucca-api/departments")), Schema.Unknown)
         case "create": {
-          // one distinct week per operation, so that no two creations overlap
-          const start = new Date(Date.UTC(2031, 0, 6) + index * 7 * 86_400_000)
-          const end = new Date(start.getTime() + 86_400_000)
-          const employee = data.employees[index % data.employees.length]
+          // one distinct name per operation, so that a duplicate creation shows
           return client.json(
-            tag(HttpClientRequest.post("/lucca-api/leaves")).pipe(
+            tag(HttpClientRequest.post("/lucca-api/webhook-endpoints")).pipe(
               HttpClientRequest.bodyUnsafeJson({
-                employee: { id: employee.id },
-                leaveType: "paid-leave",
-                startsOn: start.toISOString().slice(0, 10),
-                endsOn: end.toISOString().slice(0, 10),
-                comment: `chaos-${id}`
+                name: `chaos-${id}`,
+                webhookUrl: `https://hooks.example.test/chaos/${id}`,
+                apiVersion: "2024-11-01",
+                topics: ["employee.created"]
               })
             ),
             Schema.Unknown
@@ -243,10 +239,11 @@ export const run = (options: Options): Effect.Effect<Report> =>
       const resent = seen.slice(1).filter((_, i) => seen[i] !== 401 && seen[i] !== 429).length
       if (resent > 0) duplicateNonIdempotent++
     })
-    // and the emulator agrees: no leave was created twice
+    // and the emulator agrees: no webhook endpoint was created twice
     const created = new Map<string, number>()
-    for (const leave of (yield* fake.data()).leaves) {
-      if (leave.comment?.startsWith("chaos-")) created.set(leave.comment, (created.get(leave.comment) ?? 0) + 1)
+    for (const endpoint of (yield* fake.data()).resources["webhook-endpoints"]) {
+      const name = endpoint.name as string
+      if (name.startsWith("chaos-")) created.set(name, (created.get(name) ?? 0) + 1)
     }
     duplicateNonIdempotent += Array.from(created.values()).filter((n) => n > 1).length
 

@@ -17,7 +17,7 @@ import * as TestClock from "effect/TestClock"
 
 const Employee = Schema.Struct({
   id: Schema.String,
-  businessEstablishment: Schema.Struct({ id: Schema.String })
+  applicableJobPosition: Schema.Struct({ id: Schema.String })
 })
 
 /** A fresh emulator on loopback, and a client for `scopes` of the given application. */
@@ -37,7 +37,7 @@ const setup = (options?: {
       yield* Layer.build(NodeLucca.layer({
         clientId: application?.clientId ?? FakeLucca.defaultClientId,
         clientSecret: application?.clientSecret ?? Redacted.make(FakeLucca.defaultClientSecret),
-        scopes: options?.scopes ?? ["employees.readonly", "leaves.readonly"],
+        scopes: options?.scopes ?? ["employees.readonly", "events.readonly"],
         accountUrl: server.url,
         tokenUrl: server.tokenUrl,
         rateLimit: false
@@ -130,10 +130,10 @@ describe("NodeLucca against the emulator on loopback", () => {
   it.scoped("a missing scope is a typed Forbidden", () =>
     Effect.gen(function*() {
       const { client } = yield* setup({ scopes: ["employees.readonly"] })
-      const error = yield* Effect.flip(client.get("/lucca-api/leaves", Schema.Unknown))
+      const error = yield* Effect.flip(client.get("/lucca-api/events", Schema.Unknown))
       assert.instanceOf(error, LuccaError.Forbidden)
       if (error._tag === "Forbidden") {
-        assert.strictEqual(error.suggestedScope, "leaves.readonly")
+        assert.strictEqual(error.suggestedScope, "events.readonly")
         assert.deepStrictEqual(error.grantedScopes, ["employees.readonly"])
       }
     }))
@@ -143,23 +143,26 @@ describe("NodeLucca against the emulator on loopback", () => {
       const { client, fake } = yield* setup()
       const employees = yield* Stream.runCollect(client.paginate("/lucca-api/employees", Employee, { limit: 10 }))
       const data = yield* fake.data()
-      assert.strictEqual(employees.length, data.employees.length)
-      assert.strictEqual(new Set(Array.from(employees, (e) => e.id)).size, data.employees.length)
+      assert.strictEqual(employees.length, data.resources.employees.length)
+      assert.strictEqual(new Set(Array.from(employees, (e) => e.id)).size, data.resources.employees.length)
       assert.isAtLeast((yield* fake.stats).api.byStatus["200"], 10)
     }))
 
   it.scoped("results are filtered to the application's business establishments", () =>
     Effect.gen(function*() {
       const data = yield* FakeLucca.make().pipe(Effect.flatMap((fake) => fake.data()))
-      const establishment = data.businessEstablishments[0].id
+      const establishment = data.resources["business-establishments"][0].id
       const { client } = yield* setup({
         scopes: ["employees.readonly"],
         application: { name: "Paris only", scopes: ["employees.readonly"], businessEstablishmentIds: [establishment] }
       })
       const employees = yield* Stream.runCollect(client.paginate("/lucca-api/employees", Employee, { limit: 100 }))
-      const expected = data.employees.filter((e) => e.businessEstablishmentId === establishment).length
-      assert.isAbove(expected, 0)
-      assert.strictEqual(employees.length, expected)
-      assert.isTrue(Array.from(employees).every((e) => e.businessEstablishment.id === establishment))
+      // an employee belongs to the establishment of its applicable job position
+      const positions = data.resources["job-positions"]
+        .filter((p) => (p.businessEstablishment as { id: string }).id === establishment)
+      const expected = new Set(positions.map((p) => p.id))
+      assert.isAbove(expected.size, 0)
+      assert.strictEqual(employees.length, expected.size)
+      assert.isTrue(Array.from(employees).every((e) => expected.has(e.applicableJobPosition.id)))
     }))
 })

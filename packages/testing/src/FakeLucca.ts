@@ -58,7 +58,8 @@ export const defaultClientId = "fake-lucca-client"
 export const defaultClientSecret = "fake-lucca-secret"
 
 /**
- * The resources the emulator serves under `/lucca-api/`.
+ * The collections the emulator serves under `/lucca-api/` (path segments), those of
+ * Lucca's API version `2024-11-01`.
  *
  * @since 0.1.0
  * @category constants
@@ -66,8 +67,8 @@ export const defaultClientSecret = "fake-lucca-secret"
 export const resources: ReadonlyArray<string> = internalScopes.resources
 
 /**
- * Every `.readonly` and `.readwrite` scope of the served resources: what the default
- * application is granted.
+ * The 53 scopes of Lucca's API version `2024-11-01` (its OAuth security scheme): what
+ * the default application is granted.
  *
  * @see https://developers.lucca.fr (Lucca API reference, OAuth scopes)
  * @since 0.1.0
@@ -266,7 +267,7 @@ export interface Options {
    * Default `["example"]`.
    */
   readonly accounts?: ReadonlyArray<string> | undefined
-  /** The month leaves are laid out around; default: now, read from `Clock`. */
+  /** The day employment statuses are computed for; default: now, read from `Clock`. */
   readonly referenceDate?: Date | undefined
   /** Default 30 minutes, as Lucca. */
   readonly tokenLifetime?: Duration.DurationInput | undefined
@@ -297,8 +298,8 @@ export interface Service {
   readonly tokenUrl: string
   readonly accounts: ReadonlyArray<Account>
   /**
-   * A snapshot of an account's data set (default: the first account), created leaves
-   * included. An account the emulator does not serve is a bug in the test: it dies.
+   * A snapshot of an account's data set (default: the first account), created webhook
+   * endpoints included. An account the emulator does not serve is a bug in the test: it dies.
    */
   readonly data: (account?: string) => Effect.Effect<FakeLuccaData.DataSet>
 

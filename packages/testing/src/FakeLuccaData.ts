@@ -1,134 +1,62 @@
 /**
- * The deterministic data set the emulator serves: legal entities, business
- * establishments, departments, about a hundred employees, leave requests and leaves.
+ * The deterministic data set the emulator serves, shaped as Lucca's API version
+ * `2024-11-01` describes it: legal entities, business establishments, departments,
+ * professions, occupation categories, job qualifications, employment templates, about
+ * a hundred employees with their employments, job positions, probationary periods,
+ * personal records and portraits, and the events and webhook deliveries of the latest
+ * changes.
  *
- * The organisation and the employees depend only on the seed and the account name.
- * Leaves and leave requests are laid out around a reference month (by default the month
- * of the `Clock` when the emulator is built), so that "who is absent this month" always
- * has answers; they depend on the seed, the account and that month.
+ * Each resource is kept as it goes on the wire (`type` constants, `{id, type, url}`
+ * references, `links`), with URLs relative to the account host: the emulator prefixes
+ * the host it is reached at. Same seed, account and reference day: same data, to the
+ * byte. Employment statuses (`active`, `upcoming`, `deactivated`) are computed for the
+ * reference day.
  *
+ * @see https://developers.lucca.fr/api-reference/latest
  * @since 0.1.0
  */
 import type * as Effect from "effect/Effect"
 import * as internal from "./internal/data.js"
 
 /**
- * @since 0.1.0
- * @category models
- */
-export interface LegalEntity {
-  readonly id: string
-  readonly name: string
-  readonly countryCode: string
-  readonly registrationNumber: string
-  readonly createdAt: string
-  readonly lastUpdatedAt: string
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface BusinessEstablishment {
-  readonly id: string
-  readonly name: string
-  readonly legalEntityId: string
-  readonly city: string
-  readonly countryCode: string
-  readonly timeZoneId: string
-  readonly createdAt: string
-  readonly lastUpdatedAt: string
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Department {
-  readonly id: string
-  readonly name: string
-  readonly code: string
-  readonly parentId: string | null
-  readonly managerId: string | null
-  readonly createdAt: string
-  readonly lastUpdatedAt: string
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Employee {
-  readonly id: string
-  readonly firstName: string
-  readonly lastName: string
-  readonly email: string
-  readonly employeeNumber: string
-  readonly jobTitle: string
-  readonly businessEstablishmentId: string
-  readonly departmentId: string
-  readonly managerId: string | null
-  /** `YYYY-MM-DD` */
-  readonly hiredOn: string
-  readonly createdAt: string
-  readonly lastUpdatedAt: string
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type LeaveType = "paid-leave" | "rtt" | "sick-leave" | "unpaid-leave" | "parental-leave"
-
-/**
- * @since 0.1.0
- * @category models
- */
-export const leaveTypes: ReadonlyArray<LeaveType> = internal.leaveTypes
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface LeaveRequest {
-  readonly id: string
-  readonly employeeId: string
-  readonly leaveType: LeaveType
-  /** `YYYY-MM-DD`, inclusive */
-  readonly startsOn: string
-  /** `YYYY-MM-DD`, inclusive */
-  readonly endsOn: string
-  /** Working days (Monday to Friday) between `startsOn` and `endsOn`. */
-  readonly durationInDays: number
-  readonly status: "pending" | "approved" | "denied" | "cancelled"
-  readonly comment: string | null
-  readonly leaveIds: ReadonlyArray<string>
-  readonly createdAt: string
-  readonly lastUpdatedAt: string
-}
-
-/**
- * An absence: pending and approved leave requests produce one leave each; a leave
- * created through `POST /lucca-api/leaves` has no leave request.
+ * A resource as Lucca serves it, with its URLs relative to the account host.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export interface Leave {
+export interface Resource {
   readonly id: string
-  readonly employeeId: string
-  readonly leaveRequestId: string | null
-  readonly leaveType: LeaveType
-  /** `YYYY-MM-DD`, inclusive */
-  readonly startsOn: string
-  /** `YYYY-MM-DD`, inclusive */
-  readonly endsOn: string
-  readonly durationInDays: number
-  readonly status: "pending" | "approved"
-  readonly comment: string | null
-  readonly createdAt: string
-  readonly lastUpdatedAt: string
+  /** The singular `type` constant, such as `"employee"`. */
+  readonly type: string
+  readonly url: string
+  readonly [field: string]: unknown
 }
+
+/**
+ * The collections of API version `2024-11-01`, named by their path segment under
+ * `/lucca-api/`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Collection =
+  | "legal-entities"
+  | "business-establishments"
+  | "departments"
+  | "professions"
+  | "occupation-categories"
+  | "job-qualifications"
+  | "employees"
+  | "portraits"
+  | "employee-personal-records"
+  | "employments"
+  | "employment-templates"
+  | "job-positions"
+  | "probationary-periods"
+  | "events"
+  | "webhook-endpoints"
+  | "webhook-deliveries"
+  | "webhook-delivery-attempts"
 
 /**
  * @since 0.1.0
@@ -137,14 +65,11 @@ export interface Leave {
 export interface DataSet {
   readonly seed: string
   readonly account: string
-  /** `YYYY-MM-DD`: the first day of the reference month the leaves are laid out around. */
-  readonly referenceMonth: string
-  readonly legalEntities: ReadonlyArray<LegalEntity>
-  readonly businessEstablishments: ReadonlyArray<BusinessEstablishment>
-  readonly departments: ReadonlyArray<Department>
-  readonly employees: ReadonlyArray<Employee>
-  readonly leaveRequests: ReadonlyArray<LeaveRequest>
-  readonly leaves: ReadonlyArray<Leave>
+  /** `YYYY-MM-DD`: the day employment statuses are computed for. */
+  readonly today: string
+  readonly resources: { readonly [C in Collection]: ReadonlyArray<Resource> }
+  /** The client id of the application that created each webhook endpoint through the API. */
+  readonly webhookEndpointOwners: ReadonlyMap<string, string>
 }
 
 /**
@@ -156,7 +81,7 @@ export interface Options {
   readonly seed?: number | string | undefined
   /** Default `"example"`. Names the organisation and the e-mail domain. */
   readonly account?: string | undefined
-  /** Any instant of the reference month; default: now, read from `Clock`. */
+  /** Any instant of the reference day; default: now, read from `Clock`. */
   readonly referenceDate?: Date | undefined
 }
 
@@ -167,7 +92,7 @@ export interface Options {
 export const defaultSeed: number = internal.defaultSeed
 
 /**
- * Builds the data set. Same seed, account and reference month: same data, to the byte.
+ * Builds the data set. Same seed, account and reference day: same data, to the byte.
  *
  * @since 0.1.0
  * @category constructors

@@ -28,11 +28,25 @@ describe("authentication and scopes", () => {
   it.effect("403 for a missing scope, without naming it in WWW-Authenticate", () =>
     Effect.gen(function*() {
       const token = yield* getToken({ scope: "employees.readonly" })
-      const { body, headers, status } = yield* get("/lucca-api/leaves", token)
+      const { body, headers, status } = yield* get("/lucca-api/events", token)
       assert.strictEqual(status, 403)
       problemShape(body, 403)
       assert.isUndefined(headers["www-authenticate"])
-      assert.notInclude(JSON.stringify(body), "leaves.read")
+      assert.notInclude(JSON.stringify(body), "events.read")
+    }).pipe(withFake()))
+
+  it.effect("scopes are the description's: professions take job-qualifications, events only events.readonly", () =>
+    Effect.gen(function*() {
+      const qualifications = yield* getToken({ scope: "job-qualifications.readonly" })
+      assert.strictEqual((yield* get("/lucca-api/professions", qualifications)).status, 200)
+      const professions = yield* getToken({ scope: "occupation-categories.readwrite" })
+      assert.strictEqual((yield* get("/lucca-api/professions", professions)).status, 403)
+      const events = yield* getToken({ scope: "events.readonly" })
+      assert.strictEqual((yield* get("/lucca-api/events", events)).status, 200)
+      // the portrait of an employee is read with the employees scope
+      const employees = yield* getToken({ scope: "employees.readonly" })
+      const owner = (yield* get("/lucca-api/employees?limit=100", employees)).body.items.find((e: any) => e.portrait)
+      assert.strictEqual((yield* get(`/lucca-api/portraits/${owner.portrait.id}`, employees)).status, 200)
     }).pipe(withFake()))
 
   it.effect("either form of the resource scope allows reads", () =>
@@ -46,7 +60,7 @@ describe("resources", () => {
   it.effect("serves lists and items of every modelled resource", () =>
     Effect.gen(function*() {
       const token = yield* getToken()
-      for (const type of FakeLucca.resources) {
+      for (const type of FakeLucca.resources.filter((r) => r !== "portraits")) {
         const list = yield* get(`/lucca-api/${type}?limit=3`, token)
         assert.strictEqual(list.status, 200, type)
         assert.strictEqual(list.body.type, type)
@@ -54,10 +68,9 @@ describe("resources", () => {
         assert.isAbove(list.body.items.length, 0)
         assert.deepStrictEqual(Object.keys(list.body), ["type", "url", "items"])
         const first = list.body.items[0]
-        assert.strictEqual(first.type, type)
+        // an item's `type` is singular: "employee" in the list "employees"
+        assert.notStrictEqual(first.type, type)
         assert.strictEqual(first.url, `https://example.ilucca.net/lucca-api/${type}/${first.id}`)
-        assert.isString(first.createdAt)
-        assert.isString(first.lastUpdatedAt)
         const one = yield* get(`/lucca-api/${type}/${first.id}`, token)
         assert.strictEqual(one.status, 200)
         assert.deepStrictEqual(one.body, first)
@@ -67,10 +80,11 @@ describe("resources", () => {
   it.effect("references are {id, type, url} on the account host", () =>
     Effect.gen(function*() {
       const token = yield* getToken()
-      const { body } = yield* get("/lucca-api/employees/1002", token)
+      const { body } = yield* get("/lucca-api/job-positions/4002", token)
       assert.deepStrictEqual(Object.keys(body.department), ["id", "type", "url"])
-      assert.strictEqual(body.department.type, "departments")
+      assert.strictEqual(body.department.type, "department")
       assert.strictEqual(body.department.url, `https://example.ilucca.net/lucca-api/departments/${body.department.id}`)
+      assert.strictEqual(body.employee.type, "employee")
     }).pipe(withFake()))
 
   it.effect("404 for an unknown id or resource, 405 for a method a resource does not take", () =>
@@ -79,22 +93,28 @@ describe("resources", () => {
       const missing = yield* get("/lucca-api/employees/999999", token)
       assert.strictEqual(missing.status, 404)
       problemShape(missing.body, 404)
-      assert.strictEqual((yield* get("/lucca-api/webhook-endpoints", token)).status, 404)
+      // leaves and leave-requests have schemas but no paths in version 2024-11-01
+      assert.strictEqual((yield* get("/lucca-api/leaves", token)).status, 404)
       assert.strictEqual((yield* get("/lucca-api/employees/1001/leaves", token)).status, 404)
       const deleted = yield* send(
-        HttpClientRequest.del(`${FakeLucca.defaultAccountUrl}/lucca-api/employees/1001`).pipe(
-          HttpClientRequest.bearerToken(token)
-        )
+        api(`/lucca-api/employees/1001`, token).pipe(HttpClientRequest.setMethod("DELETE"))
       )
       assert.strictEqual(deleted.status, 405)
       assert.strictEqual(deleted.headers.allow, "GET, HEAD, OPTIONS")
-      const put = yield* send(
-        HttpClientRequest.put(`${FakeLucca.defaultAccountUrl}/lucca-api/leaves`).pipe(
-          HttpClientRequest.bearerToken(token)
-        )
-      )
+      const put = yield* send(api(`/lucca-api/webhook-endpoints`, token).pipe(HttpClientRequest.setMethod("PUT")))
       assert.strictEqual(put.status, 405)
-      assert.strictEqual(put.headers.allow, "GET, HEAD, POST, OPTIONS")
+      assert.strictEqual(put.headers.allow, "GET, POST, HEAD, OPTIONS")
+    }).pipe(withFake()))
+})
+
+describe("HEAD", () => {
+  it.effect("works like GET, without a body", () =>
+    Effect.gen(function*() {
+      const token = yield* getToken()
+      const head = yield* send(api("/lucca-api/employees/1001", token).pipe(HttpClientRequest.setMethod("HEAD")))
+      assert.strictEqual(head.status, 200)
+      assert.strictEqual(head.body, null)
+      assert.isString(head.headers.etag)
     }).pipe(withFake()))
 })
 
@@ -103,7 +123,7 @@ describe("business establishments", () => {
     Effect.gen(function*() {
       const fake = yield* FakeLucca.FakeLucca
       const data = yield* fake.data()
-      const geneva = data.businessEstablishments.find((e) => e.city === "Genève")!
+      const geneva = data.resources["business-establishments"].find((e) => (e.name as string).endsWith("Genève"))!
       const application = yield* fake.registerApplication({
         name: "Geneva only",
         businessEstablishmentIds: [geneva.id]
@@ -112,26 +132,28 @@ describe("business establishments", () => {
         client_id: application.clientId,
         client_secret: Redacted.value(application.clientSecret)
       })
-      const visible = new Set(data.employees.filter((e) => e.businessEstablishmentId === geneva.id).map((e) => e.id))
+      const positions = data.resources["job-positions"]
+      const establishmentOf = (employeeId: string) =>
+        (positions.find((p) => (p.employee as any).id === employeeId)!.businessEstablishment as any).id
+      const employees = data.resources.employees
+      const visible = new Set(employees.filter((e) => establishmentOf(e.id) === geneva.id).map((e) => e.id))
       assert.isAbove(visible.size, 0)
-      assert.isBelow(visible.size, data.employees.length)
+      assert.isBelow(visible.size, employees.length)
 
-      const employees = yield* get("/lucca-api/employees?limit=100&include=totalCount", token)
-      assert.strictEqual(employees.body.totalCount, visible.size)
-      for (const employee of employees.body.items) {
-        assert.strictEqual(employee.businessEstablishment.id, geneva.id)
-      }
-      const outsider = data.employees.find((e) => !visible.has(e.id))!
+      const listed = yield* get("/lucca-api/employees?limit=100&include=totalCount", token)
+      assert.strictEqual(listed.body.totalCount, visible.size)
+      for (const employee of listed.body.items) assert.isTrue(visible.has(employee.id))
+      const outsider = employees.find((e) => !visible.has(e.id))!
       assert.strictEqual((yield* get(`/lucca-api/employees/${outsider.id}`, token)).status, 404)
 
-      const leaves = yield* get("/lucca-api/leaves?limit=100", token)
-      assert.isAbove(leaves.body.items.length, 0)
-      for (const leave of leaves.body.items) assert.isTrue(visible.has(leave.employee.id))
-      const hiddenLeave = data.leaves.find((l) => !visible.has(l.employeeId))!
-      assert.strictEqual((yield* get(`/lucca-api/leaves/${hiddenLeave.id}`, token)).status, 404)
-
-      const requests = yield* get("/lucca-api/leave-requests?limit=100", token)
-      for (const request of requests.body.items) assert.isTrue(visible.has(request.employee.id))
+      // what hangs off an employee follows the employee
+      const employments = yield* get("/lucca-api/employments?limit=100", token)
+      assert.isAbove(employments.body.items.length, 0)
+      for (const employment of employments.body.items) assert.isTrue(visible.has(employment.employee.id))
+      const hidden = data.resources.employments.find((e) => !visible.has((e.employee as any).id))!
+      assert.strictEqual((yield* get(`/lucca-api/employments/${hidden.id}`, token)).status, 404)
+      const records = yield* get("/lucca-api/employee-personal-records?limit=100", token)
+      for (const record of records.body.items) assert.isTrue(visible.has(record.employee.id))
 
       const establishments = yield* get("/lucca-api/business-establishments", token)
       assert.deepStrictEqual(establishments.body.items.map((e: any) => e.id), [geneva.id])
@@ -167,12 +189,14 @@ describe("pagination", () => {
       assert.deepStrictEqual(previous.body.items.map((e: any) => e.id), ids.slice(60, 90))
     }).pipe(withFake()))
 
-  it.effect("limit defaults to 25 and must be between 1 and 100", () =>
+  it.effect("limit defaults to 25 and must be between 0 and 100", () =>
     Effect.gen(function*() {
       const token = yield* getToken()
       assert.strictEqual((yield* get("/lucca-api/employees", token)).body.items.length, 25)
       assert.strictEqual((yield* get("/lucca-api/employees?limit=100", token)).body.items.length, 100)
-      for (const limit of ["101", "0", "-1", "ten"]) {
+      const none = yield* get("/lucca-api/employees?limit=0&include=totalCount", token)
+      assert.deepStrictEqual([none.body.items.length, none.body.totalCount], [0, 100])
+      for (const limit of ["101", "-1", "ten"]) {
         const { body, headers, status } = yield* get(`/lucca-api/employees?limit=${limit}`, token)
         assert.strictEqual(status, 400, limit)
         assert.strictEqual(headers["content-type"], "application/problem+json")
@@ -194,7 +218,7 @@ describe("pagination", () => {
         assert.isArray(body.errors.page)
       }
       // a cursor of one list is not valid for another
-      assert.strictEqual((yield* get(`/lucca-api/leaves?page=${cursor}`, token)).status, 400)
+      assert.strictEqual((yield* get(`/lucca-api/employments?page=${cursor}`, token)).status, 400)
       assert.strictEqual((yield* get(`/lucca-api/employees?page=${cursor}`, token)).status, 200)
     }).pipe(withFake()))
 
@@ -205,19 +229,43 @@ describe("pagination", () => {
       assert.deepStrictEqual(Object.keys(total.body), ["type", "url", "items", "totalCount"])
       const embedded = yield* get("/lucca-api/employees?limit=5&include=embedded", token)
       assert.deepStrictEqual(Object.keys(embedded.body), ["type", "url", "items", "embedded"])
-      const department = embedded.body.items[0].department
-      assert.strictEqual(embedded.body.embedded.departments[department.id].url, department.url)
-      assert.isString(embedded.body.embedded.departments[department.id].name)
+      // an employee embeds its applicable employment and job position, by type then id
+      const position = embedded.body.items[0].applicableJobPosition
+      assert.strictEqual(embedded.body.embedded["job-position"][position.id].url, position.url)
+      assert.isString(embedded.body.embedded["job-position"][position.id].jobTitle)
+      assert.isUndefined(embedded.body.items[0].links)
+      const linked = yield* get("/lucca-api/employees/1001?include=links", token)
+      assert.strictEqual(
+        linked.body.links.employments.href,
+        "https://example.ilucca.net/lucca-api/employments?employee.id=1001"
+      )
+      const unknown = yield* get("/lucca-api/employees?include=everything", token)
+      assert.strictEqual(unknown.status, 400)
+      assert.isArray(unknown.body.errors.include)
     }).pipe(withFake()))
 })
 
 describe("Api-Version", () => {
-  it.effect("a missing header gets the default version, echoed in the response", () =>
+  it.effect("the version is echoed in the response", () =>
     Effect.gen(function*() {
       const token = yield* getToken()
       const { headers } = yield* get("/lucca-api/departments", token)
       assert.strictEqual(headers["api-version"], FakeLucca.defaultApiVersion)
       assert.strictEqual(headers["api-version"], "2024-11-01")
+    }).pipe(withFake()))
+
+  it.effect("the header is required (the description says so): its absence is a 400 that says what to send", () =>
+    Effect.gen(function*() {
+      const token = yield* getToken()
+      const { body, status } = yield* send(
+        HttpClientRequest.get(`${FakeLucca.defaultAccountUrl}/lucca-api/departments`).pipe(
+          HttpClientRequest.bearerToken(token)
+        )
+      )
+      assert.strictEqual(status, 400)
+      problemShape(body, 400)
+      assert.include(body.detail, "Api-Version: 2024-11-01")
+      assert.isArray(body.errors["Api-Version"])
     }).pipe(withFake()))
 
   it.effect("a later date picks the closest earlier version", () =>
@@ -270,71 +318,123 @@ describe("ETag", () => {
     }).pipe(withFake()))
 })
 
-describe("POST /lucca-api/leaves", () => {
+describe("POST /lucca-api/webhook-endpoints", () => {
   const create = (token: string, body: unknown) =>
     send(
-      HttpClientRequest.post(`${FakeLucca.defaultAccountUrl}/lucca-api/leaves`).pipe(
-        HttpClientRequest.bearerToken(token),
+      api("/lucca-api/webhook-endpoints", token).pipe(
+        HttpClientRequest.setMethod("POST"),
         HttpClientRequest.bodyUnsafeJson(body)
       )
     )
-  const valid = { employee: { id: "1003" }, leaveType: "paid-leave", startsOn: "1971-03-01", endsOn: "1971-03-05" }
+  const valid = {
+    name: "Payroll sync",
+    webhookUrl: "https://hooks.example.test/payroll",
+    apiVersion: "2024-11-01",
+    topics: ["employee.created", "employee.updated"]
+  }
 
-  it.effect("needs leaves.readwrite", () =>
+  it.effect("needs webhook-endpoints.readwrite", () =>
     Effect.gen(function*() {
-      const token = yield* getToken({ scope: "leaves.readonly" })
+      const token = yield* getToken({ scope: "webhook-endpoints.readonly" })
       const { status } = yield* create(token, valid)
       assert.strictEqual(status, 403)
     }).pipe(withFake()))
 
-  it.effect("creates a leave: 201 with the resource, then served like the others", () =>
+  it.effect("creates an endpoint: 201 with the resource and its secret, then served like the others", () =>
     Effect.gen(function*() {
-      const token = yield* getToken({ scope: "leaves.readwrite" })
-      const { body, headers, status } = yield* create(token, { ...valid, comment: "Conference" })
+      const token = yield* getToken({ scope: "webhook-endpoints.readwrite" })
+      const { body, headers, status } = yield* create(token, valid)
       assert.strictEqual(status, 201)
-      assert.strictEqual(body.type, "leaves")
-      assert.strictEqual(body.employee.id, "1003")
-      assert.strictEqual(body.durationInDays, 5)
-      assert.strictEqual(body.comment, "Conference")
-      assert.strictEqual(body.leaveRequest, null)
+      assert.strictEqual(body.type, "webhook-endpoint")
+      assert.strictEqual(body.name, "Payroll sync")
+      assert.strictEqual(body.businessEstablishments, null)
+      assert.isString(body.secret)
       assert.strictEqual(headers.location, body.url)
-      const read = yield* get(`/lucca-api/leaves/${body.id}`, token)
-      assert.deepStrictEqual(read.body, body)
+      const read = yield* get(`/lucca-api/webhook-endpoints/${body.id}?include=links`, token)
+      const { secret: _secret, ...stored } = body
+      assert.deepStrictEqual(read.body, stored)
       const fake = yield* FakeLucca.FakeLucca
-      assert.isTrue((yield* fake.data()).leaves.some((l) => l.id === body.id))
-      // the same days again overlap the new leave
-      const overlap = yield* create(token, valid)
-      assert.strictEqual(overlap.status, 400)
-      assert.isArray(overlap.body.errors.startsOn)
+      const data = yield* fake.data()
+      assert.isTrue(data.resources["webhook-endpoints"].some((e) => e.id === body.id))
+      // the endpoints an application created, by its client id
+      const mine = yield* get(`/lucca-api/webhook-endpoints?application.id=${FakeLucca.defaultClientId}`, token)
+      assert.deepStrictEqual(mine.body.items.map((e: any) => e.id), [body.id])
     }).pipe(withFake()))
 
   it.effect("bad input gets 400 problem+json with errors by field and extensions.traceId", () =>
     Effect.gen(function*() {
-      const token = yield* getToken({ scope: "leaves.readwrite" })
+      const token = yield* getToken({ scope: "webhook-endpoints.readwrite" })
       // the HttpClient propagates the caller's trace in `traceparent`: the problem echoes its id
       const { body, headers, span, status } = yield* Effect.gen(function*() {
         const span = yield* Effect.currentSpan
-        const answer = yield* create(token, { employee: {}, leaveType: "holiday", startsOn: "2024-02-30" })
+        const answer = yield* create(token, { name: "", webhookUrl: "http://plain.test", topics: "all" })
         return { ...answer, span }
-      }).pipe(Effect.withSpan("create a leave"))
+      }).pipe(Effect.withSpan("create a webhook endpoint"))
       assert.strictEqual(status, 400)
       assert.strictEqual(headers["content-type"], "application/problem+json")
       problemShape(body, 400)
-      assert.deepStrictEqual(Object.keys(body.errors).sort(), ["employee.id", "endsOn", "leaveType", "startsOn"])
+      assert.deepStrictEqual(Object.keys(body.errors).sort(), ["apiVersion", "name", "topics", "webhookUrl"])
       for (const messages of Object.values(body.errors)) assert.isAbove((messages as Array<string>).length, 0)
       assert.strictEqual(body.extensions.traceId, span.traceId)
 
-      const reversed = yield* create(token, { ...valid, startsOn: "1971-03-05", endsOn: "1971-03-01" })
-      assert.deepStrictEqual(Object.keys(reversed.body.errors), ["endsOn"])
-      const stranger = yield* create(token, { ...valid, employee: { id: "42" } })
-      assert.deepStrictEqual(Object.keys(stranger.body.errors), ["employee.id"])
+      const stranger = yield* create(token, { ...valid, businessEstablishments: [{ id: "42" }] })
+      assert.deepStrictEqual(Object.keys(stranger.body.errors), ["businessEstablishments"])
       const text = yield* send(
-        HttpClientRequest.post(`${FakeLucca.defaultAccountUrl}/lucca-api/leaves`).pipe(
-          HttpClientRequest.bearerToken(token),
-          HttpClientRequest.bodyText("employee=1003")
+        api("/lucca-api/webhook-endpoints", token).pipe(
+          HttpClientRequest.setMethod("POST"),
+          HttpClientRequest.bodyText("name=x")
         )
       )
       assert.strictEqual(text.status, 415)
+    }).pipe(withFake()))
+})
+
+describe("filters and sort", () => {
+  it.effect("filters the description declares narrow lists; a wrong value is a 400 naming the filter", () =>
+    Effect.gen(function*() {
+      const token = yield* getToken()
+      const fake = yield* FakeLucca.FakeLucca
+      const data = yield* fake.data()
+      const ids = (path: string) => Effect.map(get(path, token), ({ body }) => body.items.map((i: any) => i.id))
+
+      const madrid = data.resources["business-establishments"].find((e) => (e.name as string).endsWith("Madrid"))!
+      const spain = (madrid.legalEntity as any).id
+      assert.deepStrictEqual(yield* ids(`/lucca-api/business-establishments?legalEntity.id=${spain}`), [madrid.id])
+      assert.deepStrictEqual(yield* ids("/lucca-api/legal-entities?countryCode=CHE,ESP"), ["102", "103"])
+
+      // a join through the applicable employment
+      const spanish = yield* get(`/lucca-api/employees?limit=100&applicableEmployment.legalEntity.id=${spain}`, token)
+      const expected = data.resources.employments.filter((e) => (e.legalEntity as any).id === spain)
+        .map((e) => (e.employee as any).id)
+      assert.deepStrictEqual(spanish.body.items.map((e: any) => e.id), expected)
+
+      const manager = data.resources.employees[0]
+      const found = yield* get(`/lucca-api/employees?search=${encodeURIComponent(manager.givenName as string)}`, token)
+      assert.isTrue(found.body.items.every((e: any) => e.givenName === manager.givenName))
+      assert.isAbove(found.body.items.length, 0)
+
+      const statuses = yield* get("/lucca-api/employees?limit=100&status=upcoming,deactivated", token)
+      assert.isTrue(statuses.body.items.every((e: any) => e.status !== "active"))
+      const sorted = yield* get("/lucca-api/employees?limit=100&sort=-familyName", token)
+      const names = sorted.body.items.map((e: any) => e.familyName as string)
+      assert.deepStrictEqual(names, [...names].sort((a, b) => b.localeCompare(a)))
+
+      const started = yield* get("/lucca-api/employments?limit=100&start.date.between=..--2020-12-31", token)
+      assert.isTrue(started.body.items.every((e: any) => e.start.date <= "2020-12-31"))
+
+      for (
+        const [path, field] of [
+          ["/lucca-api/employees?status=retired", "status"],
+          ["/lucca-api/employments?start.date.between=2024-12-31--2024-01-01", "start.date.between"],
+          ["/lucca-api/job-qualifications?rank=first", "rank"],
+          ["/lucca-api/departments?isArchived=maybe", "isArchived"],
+          ["/lucca-api/employees?sort=givenName", "sort"]
+        ] as const
+      ) {
+        const { body, status } = yield* get(path, token)
+        assert.strictEqual(status, 400, path)
+        assert.isArray(body.errors[field], path)
+      }
     }).pipe(withFake()))
 })
 
@@ -376,7 +476,7 @@ describe("CORS", () => {
         const [url, method] of [
           [FakeLucca.tokenUrl, "POST"],
           [`${FakeLucca.defaultAccountUrl}/lucca-api/employees`, "GET"],
-          [`${FakeLucca.defaultAccountUrl}/lucca-api/leaves`, "POST"]
+          [`${FakeLucca.defaultAccountUrl}/lucca-api/webhook-endpoints`, "POST"]
         ] as const
       ) {
         const { headers, status } = yield* preflight(url, method)

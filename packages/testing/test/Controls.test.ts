@@ -107,12 +107,12 @@ describe("faults", () => {
       const token = yield* getToken()
       yield* fake.injectFault("api", FakeLucca.Fault.Disconnect())
       const error = yield* Effect.flip(execute(
-        HttpClientRequest.get(`${FakeLucca.defaultAccountUrl}/lucca-api/leaves`)
+        HttpClientRequest.get(`${FakeLucca.defaultAccountUrl}/lucca-api/events`)
           .pipe(HttpClientRequest.bearerToken(token))
       ))
       assert.strictEqual(error._tag, "RequestError")
       assert.strictEqual(error.reason, "Transport")
-      assert.strictEqual((yield* get("/lucca-api/leaves", token)).status, 200)
+      assert.strictEqual((yield* get("/lucca-api/events", token)).status, 200)
       const stats = yield* fake.stats
       assert.strictEqual(stats.api.dropped, 1)
     }).pipe(withFake()))
@@ -159,7 +159,7 @@ describe("stats", () => {
       const token = yield* getToken()
       yield* send(tokenRequest({ ...credentials, client_secret: "wrong" }))
       yield* send(tokenRequest({ ...credentials, grant_type: "password" }))
-      yield* send(tokenRequest({ ...credentials, scope: "files.readonly" }))
+      yield* send(tokenRequest({ ...credentials, scope: "payroll.readonly" }))
       yield* send(HttpClientRequest.post(FakeLucca.tokenUrl).pipe(HttpClientRequest.bodyUnsafeJson(credentials)))
       yield* get("/lucca-api/employees", token)
       yield* get("/lucca-api/employees/1001", token)

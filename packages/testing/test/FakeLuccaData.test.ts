@@ -7,81 +7,74 @@ import { get, getToken, withFake } from "./utils.js"
 
 const referenceDate = new Date("2025-06-17T10:00:00Z")
 
+const id = (reference: unknown) => (reference as { readonly id: string }).id
+
 describe("FakeLuccaData", () => {
-  it.effect("the same seed gives the same data; another seed other data", () =>
+  it.effect("the same seed and day give the same data; another seed other data", () =>
     Effect.gen(function*() {
       const a = yield* FakeLuccaData.make({ seed: 7, referenceDate })
-      const b = yield* FakeLuccaData.make({ seed: 7, referenceDate: new Date("2025-06-01T00:00:00Z") })
+      const b = yield* FakeLuccaData.make({ seed: 7, referenceDate: new Date("2025-06-17T23:00:00Z") })
       assert.deepStrictEqual(a, b)
       const c = yield* FakeLuccaData.make({ seed: 8, referenceDate })
-      assert.notDeepEqual(a.employees, c.employees)
-    }))
-
-  it.effect("the organisation is stable from month to month; the leaves follow the month", () =>
-    Effect.gen(function*() {
-      const june = yield* FakeLuccaData.make({ referenceDate })
-      const july = yield* FakeLuccaData.make({ referenceDate: new Date("2025-07-03T00:00:00Z") })
-      assert.deepStrictEqual(
-        june.employees.map((e) => [e.id, e.firstName, e.lastName, e.businessEstablishmentId]),
-        july.employees.map((e) => [e.id, e.firstName, e.lastName, e.businessEstablishmentId])
-      )
-      assert.strictEqual(june.referenceMonth, "2025-06-01")
-      assert.strictEqual(july.referenceMonth, "2025-07-01")
-      assert.notDeepEqual(june.leaves, july.leaves)
+      assert.notDeepEqual(a.resources.employees, c.resources.employees)
     }))
 
   it.effect("has a few legal entities, several establishments, departments and about a hundred employees", () =>
     Effect.gen(function*() {
       const data = yield* FakeLuccaData.make({ referenceDate })
-      assert.strictEqual(data.legalEntities.length, 3)
-      assert.strictEqual(data.businessEstablishments.length, 5)
-      assert.isAtLeast(data.departments.length, 5)
-      assert.strictEqual(data.employees.length, 100)
-      const establishments = new Set(data.employees.map((e) => e.businessEstablishmentId))
+      const { resources } = data
+      assert.strictEqual(data.today, "2025-06-17")
+      assert.strictEqual(resources["legal-entities"].length, 3)
+      assert.strictEqual(resources["business-establishments"].length, 5)
+      assert.isAtLeast(resources.departments.length, 5)
+      assert.strictEqual(resources.employees.length, 100)
+      assert.strictEqual(new Set(resources.employees.map((e) => e.email)).size, 100)
+      const establishments = new Set(resources["job-positions"].map((p) => id(p.businessEstablishment)))
       assert.strictEqual(establishments.size, 5)
-      assert.strictEqual(new Set(data.employees.map((e) => e.email)).size, 100)
-      for (const leave of data.leaves) {
-        assert.isTrue(leave.startsOn <= leave.endsOn)
-        assert.isAbove(leave.durationInDays, 0)
-        const request = data.leaveRequests.find((r) => r.id === leave.leaveRequestId)!
-        assert.deepStrictEqual(request.leaveIds, [leave.id])
+      for (const collection of Object.keys(resources) as Array<FakeLuccaData.Collection>) {
+        assert.isAbove(resources[collection].length, 0, collection)
       }
     }))
 
-  it.effect("nothing was created or updated after the reference month began, nor updated before created", () =>
+  it.effect("references point to resources of the data set, and statuses follow the employment dates", () =>
     Effect.gen(function*() {
-      const data = yield* FakeLuccaData.make({ referenceDate })
-      const all = [
-        ...data.legalEntities,
-        ...data.businessEstablishments,
-        ...data.departments,
-        ...data.employees,
-        ...data.leaveRequests,
-        ...data.leaves
-      ]
-      for (const item of all) {
-        assert.isTrue(item.createdAt <= item.lastUpdatedAt, item.id)
-        assert.isTrue(item.lastUpdatedAt < "2025-06-01", item.id)
+      const { resources, today } = yield* FakeLuccaData.make({ referenceDate })
+      const employments = new Map(resources.employments.map((e) => [e.id, e]))
+      for (const employee of resources.employees) {
+        const employment = employments.get(id(employee.applicableEmployment))!
+        assert.strictEqual(id(employment.employee), employee.id)
+        assert.strictEqual(employment.status, employee.status)
+        const start = (employment.start as { date: string }).date
+        const end = (employment.end as { date: string } | null)?.date
+        const expected = start > today ? "upcoming" : end !== undefined && end < today ? "deactivated" : "active"
+        assert.strictEqual(employee.status, expected, employee.id)
+      }
+      const departments = new Set(resources.departments.map((d) => d.id))
+      for (const position of resources["job-positions"]) assert.isTrue(departments.has(id(position.department)))
+    }))
+
+  it.effect("nothing was updated before it was created, nor after the reference day", () =>
+    Effect.gen(function*() {
+      const { resources } = yield* FakeLuccaData.make({ referenceDate })
+      for (const items of Object.values(resources)) {
+        for (const item of items) {
+          if (typeof item.createdAt !== "string" || typeof item.lastUpdatedAt !== "string") continue
+          assert.isTrue(item.createdAt <= item.lastUpdatedAt, item.id)
+          assert.isTrue(item.lastUpdatedAt < "2025-06-18", item.id)
+        }
       }
     }))
 
-  it.effect("someone is absent in the reference month", () =>
-    Effect.gen(function*() {
-      const data = yield* FakeLuccaData.make({ referenceDate })
-      const absent = data.leaves.filter((l) => l.startsOn <= "2025-06-30" && l.endsOn >= "2025-06-01")
-      assert.isAtLeast(new Set(absent.map((l) => l.employeeId)).size, 15)
-    }))
-
-  it.effect("the emulator builds its data set around the Clock's month", () =>
+  it.effect("the emulator builds its data set for the Clock's day", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(referenceDate.getTime())
       yield* Effect.gen(function*() {
         const fake = yield* FakeLucca.FakeLucca
         const data = yield* fake.data()
-        assert.strictEqual(data.referenceMonth, "2025-06-01")
+        assert.strictEqual(data.today, "2025-06-17")
         const token = yield* getToken()
-        const { body } = yield* get("/lucca-api/leaves?limit=100", token)
-        assert.isTrue(body.items.some((l: any) => l.startsOn <= "2025-06-30" && l.endsOn >= "2025-06-01"))
+        const { body } = yield* get("/lucca-api/employments?status=upcoming&limit=100", token)
+        assert.isTrue(body.items.every((e: any) => e.start.date > "2025-06-17"))
       }).pipe(withFake())
     }))
 

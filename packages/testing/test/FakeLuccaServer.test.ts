@@ -34,17 +34,21 @@ describe("FakeLuccaServer", () => {
       const token = yield* fetchToken(server.tokenUrl)
 
       const first = yield* fetchJson(`${server.url}/lucca-api/employees?limit=60&include=links,totalCount`, {
-        headers: { authorization: `Bearer ${token}` }
+        headers: { authorization: `Bearer ${token}`, "api-version": "2024-11-01" }
       })
       assert.strictEqual(first.status, 200)
       assert.strictEqual(first.response.headers.get("api-version"), "2024-11-01")
       assert.strictEqual(first.body.items[0].url, `${server.url}/lucca-api/employees/${first.body.items[0].id}`)
       assert.isTrue(first.body.links.next.href.startsWith(`${server.url}/lucca-api/employees?`))
-      const second = yield* fetchJson(first.body.links.next.href, { headers: { authorization: `Bearer ${token}` } })
+      const second = yield* fetchJson(first.body.links.next.href, {
+        headers: { authorization: `Bearer ${token}`, "api-version": "2024-11-01" }
+      })
       assert.strictEqual(first.body.items.length + second.body.items.length, first.body.totalCount)
       assert.strictEqual(second.body.links.next, null)
 
-      const unauthorized = yield* fetchJson(`${server.url}/lucca-api/employees`)
+      const unauthorized = yield* fetchJson(`${server.url}/lucca-api/employees`, {
+        headers: { "api-version": "2024-11-01" }
+      })
       assert.strictEqual(unauthorized.status, 401)
       assert.strictEqual(unauthorized.response.headers.get("content-type"), "application/problem+json")
     }).pipe(withServer()))
@@ -96,7 +100,7 @@ describe("FakeLuccaServer", () => {
       const [example, acme] = server.accounts
       assert.notStrictEqual(example.port, acme.port)
       const token = yield* fetchToken(acme.tokenUrl, tokenBody("fake-lucca-client-acme", "fake-lucca-secret-acme"))
-      const headers = { authorization: `Bearer ${token}` }
+      const headers = { authorization: `Bearer ${token}`, "api-version": "2024-11-01" }
       assert.strictEqual((yield* fetchJson(`${acme.url}/lucca-api/departments`, { headers })).status, 200)
       assert.strictEqual((yield* fetchJson(`${example.url}/lucca-api/departments`, { headers })).status, 401)
     }).pipe(withServer({ fake: { accounts: ["example", "acme"] } })))

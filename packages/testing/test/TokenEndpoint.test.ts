@@ -103,19 +103,21 @@ describe("POST /connect/token", () => {
 
   it.effect("refuses a scope the application was not granted with 400 invalid_scope", () =>
     Effect.gen(function*() {
-      const { body, status } = yield* send(tokenRequest({ ...credentials, scope: "employees.readonly files.readonly" }))
+      const { body, status } = yield* send(
+        tokenRequest({ ...credentials, scope: "employees.readonly payroll.readonly" })
+      )
       assert.strictEqual(status, 400)
       assert.strictEqual(body.error, "invalid_scope")
-      assert.include(body.error_description, "files.readonly")
+      assert.include(body.error_description, "payroll.readonly")
     }).pipe(withFake()))
 
   it.effect("grants all of the application's scopes when none is asked, and only the asked ones otherwise", () =>
     Effect.gen(function*() {
       const all = yield* getToken()
       assert.strictEqual((yield* get("/lucca-api/departments", all)).status, 200)
-      const some = yield* getToken({ scope: "employees.readonly  leaves.readonly" })
+      const some = yield* getToken({ scope: "employees.readonly  events.readonly" })
       assert.strictEqual((yield* get("/lucca-api/employees", some)).status, 200)
-      assert.strictEqual((yield* get("/lucca-api/leaves", some)).status, 200)
+      assert.strictEqual((yield* get("/lucca-api/events", some)).status, 200)
       assert.strictEqual((yield* get("/lucca-api/departments", some)).status, 403)
     }).pipe(withFake()))
 
@@ -160,7 +162,7 @@ describe("POST /connect/token", () => {
         client_secret: Redacted.value(application.clientSecret)
       })
       assert.strictEqual((yield* get("/lucca-api/employees", token)).status, 200)
-      assert.strictEqual((yield* get("/lucca-api/leaves", token)).status, 403)
+      assert.strictEqual((yield* get("/lucca-api/events", token)).status, 403)
       const duplicate = yield* Effect.flip(
         fake.registerApplication({ name: "again", clientId: application.clientId })
       )

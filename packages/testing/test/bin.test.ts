@@ -57,7 +57,9 @@ describe("fake-lucca", () => {
         return (await response.json()).access_token as string
       })
       const employees = yield* Effect.promise(() =>
-        fetch(`${accountUrl}/lucca-api/employees`, { headers: { authorization: `Bearer ${token}` } })
+        fetch(`${accountUrl}/lucca-api/employees`, {
+          headers: { authorization: `Bearer ${token}`, "api-version": "2024-11-01" }
+        })
       )
       assert.strictEqual(employees.status, 200)
 

@@ -37,8 +37,11 @@ export const getToken = (params?: Record<string, string | undefined>) =>
     return body.access_token
   })
 
+/** A GET on the account API with the `Api-Version` Lucca's description requires. */
 export const api = (path: string, token?: string, baseUrl: string = FakeLucca.defaultAccountUrl) => {
-  const request = HttpClientRequest.get(path.startsWith("http") ? path : `${baseUrl}${path}`)
+  const request = HttpClientRequest.get(path.startsWith("http") ? path : `${baseUrl}${path}`).pipe(
+    HttpClientRequest.setHeader("api-version", FakeLucca.defaultApiVersion)
+  )
   return token === undefined ? request : HttpClientRequest.bearerToken(request, token)
 }
 

@@ -5,6 +5,7 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
@@ -16,8 +17,10 @@ import * as Data from "./data.js"
 import * as Dates from "./dates.js"
 import * as Etag from "./etag.js"
 import * as Faults from "./faults.js"
+import * as Operations from "./operations.js"
 import * as Pagination from "./pagination.js"
 import * as Problem from "./problem.js"
+import * as Query from "./query.js"
 import * as RateLimit from "./rateLimit.js"
 import * as Resources from "./resources.js"
 import * as Scopes from "./scopes.js"
@@ -64,7 +67,14 @@ const traceIdOf = (headers: Readonly<Record<string, string | undefined>>): strin
 }
 
 /** A JSON body with its `ETag`; `If-None-Match` on a GET may turn it into a 304. */
-const json = (body: unknown, options?: { readonly status?: number; readonly headers?: Record<string, string> }) =>
+const json = (
+  body: unknown,
+  options?: {
+    readonly status?: number
+    readonly headers?: Record<string, string>
+    readonly contentType?: string
+  }
+) =>
   Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
     const text = JSON.stringify(body)
     const etag = Etag.of(text)
@@ -74,20 +84,133 @@ const json = (body: unknown, options?: { readonly status?: number; readonly head
     }
     return HttpServerResponse.text(text, {
       status,
-      contentType: "application/json; charset=utf-8",
+      contentType: `${options?.contentType ?? "application/json"}; charset=utf-8`,
       headers: { ...options?.headers, etag }
     })
+  })
+
+/** A binary body with its `ETag`, under the same `If-None-Match` rule. */
+const binary = (bytes: Uint8Array, contentType: string) =>
+  Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
+    const etag = Etag.of(Encoding.encodeBase64(bytes))
+    if (Etag.matches(request.headers["if-none-match"], etag)) {
+      return HttpServerResponse.empty({ status: 304, headers: { etag } })
+    }
+    return HttpServerResponse.uint8Array(bytes, { contentType, headers: { etag } })
   })
 
 const currentView = Effect.gen(function*() {
   const { account, caller, url } = yield* ApiRequest
   const data = yield* Ref.get(account.data)
-  return Resources.view(data, new Set(caller.application.businessEstablishmentIds), url.origin)
+  return { data, view: Resources.view(data, new Set(caller.application.businessEstablishmentIds), url.origin) }
 })
 
-const list = (type: Scopes.Resource) =>
+/** The `type` under which `include=embedded` files a reference: an event reference's `type` is its topic. */
+const embedType = (field: string, reference: { readonly type: string }) => field === "event" ? "event" : reference.type
+
+/** The resources the given items reference, among the types the operation may embed, by type then id. */
+const embeddedOf = (
+  operation: Operations.Operation,
+  items: ReadonlyArray<FakeLuccaData.Resource>,
+  view: Resources.View
+): Record<string, Record<string, unknown>> => {
+  const embedded: Record<string, Record<string, unknown>> = {}
+  const embeds = new Set(operation.embeds)
+  for (const item of items) {
+    for (const [field, value] of Object.entries(item)) {
+      for (const candidate of Array.isArray(value) ? value : [value]) {
+        if (candidate === null || typeof candidate !== "object" || typeof candidate.id !== "string") continue
+        if (typeof candidate.type !== "string" || field === "url") continue
+        const type = embedType(field, candidate)
+        if (!embeds.has(type)) continue
+        const target = view.lookup(type, candidate.id)
+        if (target !== undefined) (embedded[type] ??= {})[target.id] = view.render(withoutLinks(target))
+      }
+    }
+  }
+  return embedded
+}
+
+const withoutLinks = ({ links: _links, ...resource }: FakeLuccaData.Resource): FakeLuccaData.Resource => resource
+
+/** The representation of one resource: `links` and `embedded` come only when asked for. */
+const representation = (
+  operation: Operations.Operation,
+  resource: FakeLuccaData.Resource,
+  include: Pagination.Include,
+  view: Resources.View
+): Record<string, unknown> => {
+  const body = view.render(include.links ? resource : withoutLinks(resource)) as Record<string, unknown>
+  if (include.embedded) body.embedded = embeddedOf(operation, [resource], view)
+  return body
+}
+
+/** A stable UUID for an event id, as CloudEvents ids are UUIDs in the description. */
+const uuidOf = (id: string) => `00000000-0000-4000-8000-${id.replace(/\D/g, "").padStart(12, "0").slice(-12)}`
+
+/** An event as a CloudEvents 1.0 record, as `Accept: application/cloudevents-batch+json` asks. */
+const cloudEvent = (event: FakeLuccaData.Resource, data: FakeLuccaData.DataSet, origin: string) => {
+  const deliveries = data.resources["webhook-deliveries"].filter((d) => (d.event as { id: string }).id === event.id)
+  const attempts = data.resources["webhook-delivery-attempts"].filter((a) =>
+    deliveries.some((d) => d.id === (a.webhookDelivery as { id: string }).id)
+  )
+  const times = attempts.map((a) => a.createdAt as string).sort()
+  const collection = Resources.collectionOf.get((event.data as { type?: string }).type ?? "") ?? "events"
+  return {
+    specversion: "1.0.3",
+    id: uuidOf(event.id),
+    type: `com.luccasoftware.${event.topic as string}`,
+    source: `${origin}/lucca-api/${collection}`,
+    time: event.occurredAt,
+    ...(times.length > 0
+      ? {
+        comluccasoftwarefirstdeliverytime: times[0],
+        comluccasoftwarelatestdeliverytime: times[times.length - 1],
+        comluccasoftwaredeliveriescount: attempts.length
+      }
+      : {}),
+    ...(deliveries.length > 0
+      ? {
+        comluccasoftwarewebhookendpointwebhookendpointid: (deliveries[0].webhookEndpoint as { id: string }).id,
+        comluccasoftwarewebhookendpointurl: data.resources["webhook-endpoints"].find((e) =>
+          e.id === (deliveries[0].webhookEndpoint as { id: string }).id
+        )?.webhookUrl as string
+      }
+      : {})
+  }
+}
+
+/** Filters whose meaning is not a field of the resource. */
+const customFilter = (data: FakeLuccaData.DataSet, operation: Operations.Operation) =>
+(
+  filter: Operations.Filter,
+  values: ReadonlyArray<string>
+): Query.Predicate | undefined => {
+  switch (`${operation.collection} ${filter.name}`) {
+    case "probationary-periods isExtended":
+      return (resource) => (resource.extendedEndsOn !== null) === (values[0] === "true")
+    case "webhook-endpoints application.id":
+      return (resource) => data.webhookEndpointOwners.get(resource.id) === values[0]
+    case "events status":
+      // an event's status is that of its webhook deliveries: delivered, failed, or still scheduled
+      return (resource) => {
+        const statuses = data.resources["webhook-deliveries"]
+          .filter((d) => (d.event as { id: string }).id === resource.id)
+          .map((d) => d.status === "undelivered" ? "scheduled" : d.status)
+        return statuses.includes(values[0])
+      }
+    default:
+      return undefined
+  }
+}
+
+const accepts = (accept: string | undefined, mediaType: string) =>
+  accept !== undefined && accept.split(",").some((part) => part.split(";")[0].trim().toLowerCase() === mediaType)
+
+const list = (operation: Operations.Operation) =>
   Effect.gen(function*() {
     const request = yield* ApiRequest
+    const server = yield* HttpServerRequest.HttpServerRequest
     const params = request.url.searchParams
     const limit = Pagination.parseLimit(params.getAll("limit"))
     if (Either.isLeft(limit)) return badRequest(request, { limit: [limit.left] })
@@ -95,65 +218,100 @@ const list = (type: Scopes.Resource) =>
     if (pages.length > 1) return badRequest(request, { page: ["page must be given once."] })
     let offset = 0
     if (pages.length === 1) {
-      const decoded = Pagination.decodeCursor(request.account.cursorKey, type, pages[0])
+      const decoded = Pagination.decodeCursor(request.account.cursorKey, operation.collection, pages[0])
       if (Either.isLeft(decoded)) return badRequest(request, { page: [decoded.left] })
       offset = decoded.right
     }
     const include = Pagination.parseInclude(params.getAll("include"))
-    const view = yield* currentView
-    const all = view.list(type)
+    if (Either.isLeft(include)) return badRequest(request, { include: [include.left] })
+    const { data, view } = yield* currentView
+    const predicates = Query.predicates(operation, params, view.lookup, customFilter(data, operation))
+    if (Either.isLeft(predicates)) return badRequest(request, predicates.left)
+    const order = Query.sorter(operation, params, view.lookup)
+    if (Either.isLeft(order)) return badRequest(request, { sort: [order.left] })
+
+    const all = view.list(operation.collection as FakeLuccaData.Collection)
+      .filter((r) => predicates.right.every((p) => p(r)))
+      .slice()
+      .sort(order.right)
     const items = all.slice(offset, offset + limit.right)
 
-    const body: Record<string, unknown> = { type, url: request.url.href, items }
-    if (include.totalCount) body.totalCount = all.length
-    if (include.links) {
-      const cursor = (at: number) => at <= 0 ? undefined : Pagination.encodeCursor(request.account.cursorKey, type, at)
+    if (operation.collection === "events" && accepts(server.headers.accept, "application/cloudevents-batch+json")) {
+      return yield* json(items.map((event) => cloudEvent(event, data, request.url.origin)), {
+        contentType: "application/cloudevents-batch+json"
+      })
+    }
+
+    const body: Record<string, unknown> = {
+      type: operation.collection,
+      url: request.url.href,
+      items: items.map((item) => representation(operation, item, { ...include.right, embedded: false }, view))
+    }
+    if (include.right.totalCount) body.totalCount = all.length
+    if (include.right.links) {
+      const cursor = (at: number) =>
+        at <= 0 ? undefined : Pagination.encodeCursor(request.account.cursorKey, operation.collection, at)
+      const step = Math.max(limit.right, 1)
       body.links = {
-        prev: offset > 0 ? { href: Pagination.withPage(request.url, cursor(offset - limit.right)) } : null,
-        next: offset + limit.right < all.length
-          ? { href: Pagination.withPage(request.url, cursor(offset + limit.right)) }
+        prev: offset > 0 ? { href: Pagination.withPage(request.url, cursor(offset - step)) } : null,
+        next: offset + step < all.length && limit.right > 0
+          ? { href: Pagination.withPage(request.url, cursor(offset + step)) }
           : null
       }
     }
-    if (include.embedded) {
-      const embedded: Record<string, Record<string, Resources.Json>> = {}
-      for (const item of items) {
-        for (const ref of Resources.referencesOf(item)) {
-          const resource = view.get(ref.type, ref.id)
-          if (resource !== undefined) (embedded[ref.type] ??= {})[ref.id] = resource
-        }
-      }
-      body.embedded = embedded
-    }
+    if (include.right.embedded) body.embedded = embeddedOf(operation, items, view)
     return yield* json(body)
   })
 
-const item = (type: Scopes.Resource) =>
+/** A tiny valid PNG (one grey pixel) standing for every portrait's picture. */
+const portraitPng = Encoding.decodeBase64(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg=="
+).pipe(Either.getOrThrow)
+
+const item = (operation: Operations.Operation) =>
   Effect.gen(function*() {
     const request = yield* ApiRequest
+    const server = yield* HttpServerRequest.HttpServerRequest
     const { id } = yield* HttpRouter.params
-    const view = yield* currentView
-    const resource = id === undefined ? undefined : view.get(type, id)
+    const include = Pagination.parseInclude(request.url.searchParams.getAll("include"))
+    if (Either.isLeft(include)) return badRequest(request, { include: [include.left] })
+    const { view } = yield* currentView
+    const resource = id === undefined ? undefined : view.get(operation.collection as FakeLuccaData.Collection, id)
     if (resource === undefined) {
-      return Problem.make({ status: 404, instance: request.url.pathname, detail: `No ${type} has id '${id}'.` })
+      return Problem.make({
+        status: 404,
+        instance: request.url.pathname,
+        detail: `No ${operation.itemType} has id '${id}'.`
+      })
     }
-    return yield* json(resource)
+    // the description answers a portrait as JSON (its metadata) or as application/octet-stream (the picture)
+    if (operation.collection === "portraits") {
+      for (const mediaType of ["application/octet-stream", resource.contentType as string]) {
+        if (accepts(server.headers.accept, mediaType)) return yield* binary(portraitPng, mediaType)
+      }
+    }
+    return yield* json(representation(operation, resource, include.right, view))
   })
 
-const IsoDate = Schema.String.pipe(
+const Https = Schema.String.pipe(
+  Schema.filter((s) => URL.canParse(s) && new URL(s).protocol === "https:", { message: () => "must be an https URL" })
+)
+
+const ApiVersionDate = Schema.String.pipe(
   Schema.filter((s) => Dates.isoDateToDay(s) !== undefined, { message: () => "must be a date formatted YYYY-MM-DD" })
 )
 
-/** The body of `POST /lucca-api/leaves`. */
-const CreateLeave = Schema.Struct({
-  employee: Schema.Struct({ id: Schema.String.pipe(Schema.minLength(1, { message: () => "must not be empty" })) }),
-  leaveType: Schema.Literal(...Data.leaveTypes),
-  startsOn: IsoDate,
-  endsOn: IsoDate,
-  comment: Schema.optional(Schema.NullOr(Schema.String))
-})
+/** The body of `POST /lucca-api/webhook-endpoints` (the writable fields of `webhook-endpoint`). */
+const CreateWebhookEndpoint = Schema.Struct({
+  name: Schema.String.pipe(Schema.minLength(1, { message: () => "must not be empty" })),
+  webhookUrl: Https,
+  apiVersion: ApiVersionDate,
+  topics: Schema.Array(Schema.String),
+  businessEstablishments: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct({ id: Schema.String })))),
+  status: Schema.optional(Schema.Literal("active", "suspended", "inactive"))
+}).annotations({ parseOptions: { onExcessProperty: "error" } })
 
-const decodeCreateLeave = Schema.decodeUnknownEither(CreateLeave, { errors: "all" })
+const decodeCreateWebhookEndpoint = Schema.decodeUnknownEither(CreateWebhookEndpoint, { errors: "all" })
 
 const fieldErrors = (error: ParseResult.ParseError): Record<string, Array<string>> => {
   const errors: Record<string, Array<string>> = {}
@@ -164,63 +322,162 @@ const fieldErrors = (error: ParseResult.ParseError): Record<string, Array<string
   return errors
 }
 
-const createLeave = Effect.gen(function*() {
+/** The JSON body of a POST; an empty body is `undefined`, anything but JSON a 415. */
+const jsonBody = Effect.gen(function*() {
   const request = yield* ApiRequest
   const server = yield* HttpServerRequest.HttpServerRequest
+  const text = yield* Effect.orElseSucceed(server.text, () => "")
+  if (text.trim() === "") return Either.right<unknown>(undefined)
   const mediaType = server.headers["content-type"]?.split(";")[0].trim().toLowerCase()
   if (mediaType !== "application/json") {
-    return Problem.make({
+    return Either.left(Problem.make({
       status: 415,
       instance: request.url.pathname,
       detail: "The request body must be application/json."
-    })
+    }))
   }
-  const body = yield* Effect.either(server.json)
-  if (Either.isLeft(body)) return badRequest(request, { body: ["The body is not valid JSON."] })
-  const decoded = decodeCreateLeave(body.right)
-  if (Either.isLeft(decoded)) return badRequest(request, fieldErrors(decoded.left))
-  const input = decoded.right
-
-  const view = yield* currentView
-  if (!view.visibleEmployee(input.employee.id)) {
-    return badRequest(request, { "employee.id": [`No employee has id '${input.employee.id}'.`] })
+  try {
+    return Either.right<unknown>(JSON.parse(text))
+  } catch {
+    return Either.left(badRequest(request, { body: ["The body is not valid JSON."] }))
   }
-  const start = Dates.isoDateToDay(input.startsOn)!
-  const end = Dates.isoDateToDay(input.endsOn)!
-  if (end < start) return badRequest(request, { endsOn: ["must be on or after startsOn"] })
-  const durationInDays = Dates.businessDaysBetween(start, end)
-  if (durationInDays === 0) return badRequest(request, { endsOn: ["the leave must include a working day"] })
-
-  const now = new Date(yield* Clock.currentTimeMillis).toISOString()
-  const created = yield* Ref.modify(request.account.data, (
-    data
-  ): [Option.Option<FakeLuccaData.Leave>, FakeLuccaData.DataSet] => {
-    const overlapping = data.leaves.some((l) =>
-      l.employeeId === input.employee.id &&
-      Dates.isoDateToDay(l.startsOn)! <= end && start <= Dates.isoDateToDay(l.endsOn)!
-    )
-    if (overlapping) return [Option.none(), data]
-    const leave: FakeLuccaData.Leave = {
-      id: String(data.leaves.reduce((max, l) => Math.max(max, Number(l.id)), 30000) + 1),
-      employeeId: input.employee.id,
-      leaveRequestId: null,
-      leaveType: input.leaveType,
-      startsOn: input.startsOn,
-      endsOn: input.endsOn,
-      durationInDays,
-      status: "approved",
-      comment: input.comment ?? null,
-      createdAt: now,
-      lastUpdatedAt: now
-    }
-    return [Option.some(leave), { ...data, leaves: [...data.leaves, leave] }]
-  })
-  if (Option.isNone(created)) {
-    return badRequest(request, { startsOn: ["the employee already has a leave on these dates"] })
-  }
-  const resource = (yield* currentView).get("leaves", created.value.id)!
-  return yield* json(resource, { status: 201, headers: { location: resource.url as string } })
 })
+
+const nextId = (items: ReadonlyArray<FakeLuccaData.Resource>, floor: number) =>
+  String(items.reduce((max, r) => Math.max(max, Number(r.id) || 0), floor) + 1)
+
+const createWebhookEndpoint = (operation: Operations.Operation) =>
+  Effect.gen(function*() {
+    const request = yield* ApiRequest
+    const body = yield* jsonBody
+    if (Either.isLeft(body)) return body.left
+    const decoded = decodeCreateWebhookEndpoint(body.right)
+    if (Either.isLeft(decoded)) return badRequest(request, fieldErrors(decoded.left))
+    const input = decoded.right
+    const { view } = yield* currentView
+    const unknownEstablishments = (input.businessEstablishments ?? []).filter((e) =>
+      view.get("business-establishments", e.id) === undefined
+    )
+    if (unknownEstablishments.length > 0) {
+      return badRequest(request, {
+        businessEstablishments: unknownEstablishments.map((e) => `No business-establishment has id '${e.id}'.`)
+      })
+    }
+    const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const created = yield* Ref.modify(request.account.data, (data): [FakeLuccaData.Resource, FakeLuccaData.DataSet] => {
+      const id = nextId(data.resources["webhook-endpoints"], 10000)
+      const endpoint: FakeLuccaData.Resource = {
+        id,
+        type: "webhook-endpoint",
+        url: `/lucca-api/webhook-endpoints/${id}`,
+        name: input.name,
+        apiVersion: input.apiVersion,
+        webhookUrl: input.webhookUrl,
+        topics: input.topics,
+        businessEstablishments: input.businessEstablishments === undefined || input.businessEstablishments === null
+          ? null
+          : input.businessEstablishments.map((e) =>
+            Data.ref("business-establishments", "business-establishment", e.id)
+          ),
+        // Lucca activates an endpoint once it answers the confirmation challenge; the emulator has no one to ask
+        status: input.status ?? "active",
+        createdAt: now,
+        lastUpdatedAt: now,
+        links: {}
+      }
+      return [endpoint, {
+        ...data,
+        resources: { ...data.resources, "webhook-endpoints": [...data.resources["webhook-endpoints"], endpoint] },
+        webhookEndpointOwners: new Map(data.webhookEndpointOwners).set(id, request.caller.application.clientId)
+      }]
+    })
+    const rendered = representation(operation, created, { embedded: false, links: true, totalCount: false }, view)
+    // the secret that signs deliveries, shown once: it is not part of the stored endpoint
+    return yield* json({ ...rendered, secret: State.randomToken(48) }, {
+      status: 201,
+      headers: { location: rendered.url as string }
+    })
+  })
+
+/** `POST /lucca-api/webhook-deliveries?webhookEndpoint.id=…`: a `ping` event sent to the endpoint. */
+const createWebhookDelivery = (operation: Operations.Operation) =>
+  Effect.gen(function*() {
+    const request = yield* ApiRequest
+    const body = yield* jsonBody
+    if (Either.isLeft(body)) return body.left
+    const fromBody = (body.right as { webhookEndpoint?: { id?: unknown } } | undefined)?.webhookEndpoint?.id
+    const endpointId = request.url.searchParams.get("webhookEndpoint.id") ?? (typeof fromBody === "string"
+      ? fromBody
+      : null)
+    if (endpointId === null || endpointId === "") {
+      return badRequest(request, { "webhookEndpoint.id": ["webhookEndpoint.id is required."] })
+    }
+    const topic = request.url.searchParams.get("event.topic") ?? "ping"
+    if (topic !== "ping") return badRequest(request, { "event.topic": [`must be ping, got '${topic}'`] })
+    const { view } = yield* currentView
+    if (view.get("webhook-endpoints", endpointId) === undefined) {
+      return badRequest(request, { "webhookEndpoint.id": [`No webhook-endpoint has id '${endpointId}'.`] })
+    }
+    const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const created = yield* Ref.modify(request.account.data, (data): [FakeLuccaData.Resource, FakeLuccaData.DataSet] => {
+      const eventId = nextId(data.resources.events, 20000)
+      const deliveryId = nextId(data.resources["webhook-deliveries"], 30000)
+      const attemptId = nextId(data.resources["webhook-delivery-attempts"], 40000)
+      const event: FakeLuccaData.Resource = {
+        id: eventId,
+        type: "event",
+        url: `/lucca-api/events/${eventId}`,
+        apiVersion: Operations.apiVersion,
+        topic,
+        occurredAt: now,
+        source: "",
+        businessEstablishment: null,
+        data: {},
+        links: {}
+      }
+      const delivery: FakeLuccaData.Resource = {
+        id: deliveryId,
+        type: "webhook-delivery",
+        url: `/lucca-api/webhook-deliveries/${deliveryId}`,
+        nextAttemptAt: now,
+        attemptsCount: 1,
+        status: "delivered",
+        event: Data.ref("events", topic, eventId),
+        webhookEndpoint: Data.ref("webhook-endpoints", "webhook-endpoint", endpointId),
+        links: { attempts: { href: `/lucca-api/webhook-delivery-attempts?webhookDelivery.id=${deliveryId}` } }
+      }
+      const attempt: FakeLuccaData.Resource = {
+        id: attemptId,
+        type: "webhook-delivery-attempt",
+        url: `/lucca-api/webhook-delivery-attempts/${attemptId}`,
+        signature: State.randomHex(32),
+        webhookDelivery: Data.ref("webhook-deliveries", "webhook-delivery", deliveryId),
+        isSuccessful: true,
+        responseStatusCode: 202,
+        errorResponseBody: "",
+        createdAt: now,
+        links: {}
+      }
+      return [delivery, {
+        ...data,
+        resources: {
+          ...data.resources,
+          events: [...data.resources.events, event],
+          "webhook-deliveries": [...data.resources["webhook-deliveries"], delivery],
+          "webhook-delivery-attempts": [...data.resources["webhook-delivery-attempts"], attempt]
+        }
+      }]
+    })
+    const after = (yield* currentView).view
+    const include = Pagination.parseInclude(request.url.searchParams.getAll("include"))
+    const rendered = representation(
+      operation,
+      created,
+      Either.getOrElse(include, () => ({ embedded: false, links: true, totalCount: false })),
+      after
+    )
+    return yield* json(rendered, { status: 201, headers: { location: rendered.url as string } })
+  })
 
 const deprecationHeaders = (deprecation: State.DeprecationRecord): Record<string, string> => ({
   // RFC 9745: a structured-field date, seconds since the epoch
@@ -229,43 +486,67 @@ const deprecationHeaders = (deprecation: State.DeprecationRecord): Record<string
   ...(deprecation.link !== undefined ? { link: `<${deprecation.link}>; rel="deprecation"` } : {})
 })
 
-/** The scope check of a route (403, with no hint of the missing scope), and deprecation headers. */
+/**
+ * The scope check of an operation, exactly as its `security` in the description: one of
+ * the accepted scopes, or a 403 that names none (Lucca's does not). Then deprecation headers.
+ */
 const guard = <E, R>(
-  type: Scopes.Resource,
-  access: Scopes.Access,
+  operation: Operations.Operation,
   handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
 ) =>
   Effect.gen(function*() {
     const request = yield* ApiRequest
-    const response = Scopes.allows(request.caller.scopes, type, access)
+    const response = Scopes.allows(request.caller.scopes, operation)
       ? yield* handler
       : Problem.make({
         status: 403,
         instance: request.url.pathname,
-        detail: "The access token does not allow this operation."
+        detail: "You do not have the required OAuth scopes."
       })
-    const deprecation = (yield* Ref.get(request.state.settings)).deprecations.get(type)
+    const deprecation = (yield* Ref.get(request.state.settings)).deprecations.get(operation.collection)
     return deprecation === undefined
       ? response
       : HttpServerResponse.setHeaders(response, deprecationHeaders(deprecation))
   })
 
-const router = Scopes.resources.reduce(
-  (router, type) =>
-    router.pipe(
-      HttpRouter.get(`/lucca-api/${type}`, guard(type, "read", list(type))),
-      HttpRouter.get(`/lucca-api/${type}/:id`, guard(type, "read", item(type)))
-    ),
-  HttpRouter.empty.pipe(HttpRouter.post("/lucca-api/leaves", guard("leaves", "write", createLeave)))
+const handlerOf = (operation: Operations.Operation) => {
+  switch (operation.kind) {
+    case "list":
+      return list(operation)
+    case "item":
+      return item(operation)
+    case "create":
+      return operation.collection === "webhook-endpoints"
+        ? createWebhookEndpoint(operation)
+        : createWebhookDelivery(operation)
+  }
+}
+
+const routePath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1") as HttpRouter.PathInput
+
+const router = Operations.operations.reduce<HttpRouter.HttpRouter<never, ApiRequest>>(
+  (router, operation) =>
+    operation.method === "GET"
+      ? HttpRouter.get(router, routePath(operation.path), guard(operation, handlerOf(operation)))
+      : HttpRouter.post(router, routePath(operation.path), guard(operation, handlerOf(operation))),
+  HttpRouter.empty
 )
+
+/** The methods each path template takes, for 405 answers. */
+const allowed: ReadonlyArray<{ readonly pattern: RegExp; readonly methods: ReadonlyArray<string> }> = [
+  ...new Set(Operations.operations.map((o) => o.path))
+].map((path) => ({
+  pattern: new RegExp(`^${path.replace(/\{\w+\}/g, "[^/]+")}$`),
+  methods: Operations.operations.filter((o) => o.path === path).map((o) => o.method)
+}))
 
 const notFound = (url: URL) =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const [, , type, id, extra] = url.pathname.split("/")
     // a served path asked with another method: 405 with the methods it takes
-    if (extra === undefined && id !== "" && type !== undefined && Scopes.isResource(type)) {
-      const allow = id === undefined && type === "leaves" ? "GET, HEAD, POST, OPTIONS" : "GET, HEAD, OPTIONS"
+    const served = allowed.find((a) => a.pattern.test(url.pathname))
+    if (served !== undefined) {
+      const allow = [...served.methods, ...(served.methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ")
       return Problem.make({
         status: 405,
         instance: url.pathname,

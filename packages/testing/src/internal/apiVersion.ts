@@ -4,17 +4,20 @@ import * as Dates from "./dates.js"
 /** The versions the emulator knows, oldest first. @internal */
 export const known: ReadonlyArray<string> = ["2024-11-01"]
 
-/** What a request without `Api-Version` gets. @internal */
+/** The version the emulator describes. @internal */
 export const defaultVersion = "2024-11-01"
 
 /**
  * `Api-Version` is a date; the server picks the closest version published on or before
- * it. A malformed date, or one before the first version, is refused.
+ * it. A missing header, a malformed date, or one before the first version is refused.
  *
  * @internal
  */
 export const resolve = (header: string | undefined): Either.Either<string, string> => {
-  if (header === undefined) return Either.right(defaultVersion)
+  // the description marks the header required
+  if (header === undefined || header.trim() === "") {
+    return Either.left(`The Api-Version header is required; send Api-Version: ${defaultVersion}.`)
+  }
   const value = header.trim()
   const day = Dates.isoDateToDay(value)
   if (day === undefined) {

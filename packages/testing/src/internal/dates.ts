@@ -29,39 +29,3 @@ export const isoDateToDay = (date: string): number | undefined => {
   }
   return toDay(millis)
 }
-
-/** 0 = Sunday ... 6 = Saturday; 1970-01-01 was a Thursday. @internal */
-export const weekday = (day: number): number => ((day % 7) + 4 + 7) % 7
-
-/** @internal */
-export const isBusinessDay = (day: number): boolean => {
-  const d = weekday(day)
-  return d !== 0 && d !== 6
-}
-
-/** @internal */
-export const businessDaysBetween = (from: number, to: number): number => {
-  let count = 0
-  for (let day = from; day <= to; day++) {
-    if (isBusinessDay(day)) count++
-  }
-  return count
-}
-
-/** The first day of the UTC month containing `day`. @internal */
-export const monthStart = (day: number): number => {
-  const date = new Date(day * msPerDay)
-  return toDay(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1))
-}
-
-/** The last day of the UTC month containing `day`. @internal */
-export const monthEnd = (day: number): number => {
-  const date = new Date(day * msPerDay)
-  return toDay(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)) - 1
-}
-
-/** Adds whole months (UTC) to the first day of a month. @internal */
-export const addMonths = (firstOfMonth: number, months: number): number => {
-  const date = new Date(firstOfMonth * msPerDay)
-  return toDay(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1))
-}

@@ -15,15 +15,23 @@ export interface Include {
   readonly embedded: boolean
 }
 
+const includes: ReadonlyArray<string> = ["embedded", "links", "totalCount"]
+
 /**
- * `include=totalCount,links,embedded`, comma-separated and/or repeated. Unknown parts are
- * ignored: the docs are silent, so be lenient.
+ * `include=totalCount,links,embedded`, comma-separated and/or repeated. The description
+ * enumerates the three values; anything else is refused.
  *
  * @internal
  */
-export const parseInclude = (values: ReadonlyArray<string>): Include => {
-  const parts = new Set(values.flatMap((v) => v.split(",")).map((v) => v.trim()))
-  return { totalCount: parts.has("totalCount"), links: parts.has("links"), embedded: parts.has("embedded") }
+export const parseInclude = (values: ReadonlyArray<string>): Either.Either<Include, string> => {
+  const parts = new Set(values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== ""))
+  const unknown = [...parts].filter((p) => !includes.includes(p))
+  if (unknown.length > 0) return Either.left(`include takes ${includes.join(", ")}; got '${unknown.join(", ")}'.`)
+  return Either.right({
+    totalCount: parts.has("totalCount"),
+    links: parts.has("links"),
+    embedded: parts.has("embedded")
+  })
 }
 
 /** @internal */
@@ -31,9 +39,9 @@ export const parseLimit = (values: ReadonlyArray<string>): Either.Either<number,
   if (values.length === 0) return Either.right(defaultLimit)
   if (values.length > 1) return Either.left("limit must be given once.")
   const raw = values[0].trim()
-  if (!/^\d+$/.test(raw)) return Either.left(`limit must be an integer between 1 and ${maxLimit}.`)
+  if (!/^\d+$/.test(raw)) return Either.left(`limit must be an integer between 0 and ${maxLimit}.`)
   const limit = Number(raw)
-  if (limit < 1 || limit > maxLimit) return Either.left(`limit must be between 1 and ${maxLimit}, got ${limit}.`)
+  if (limit > maxLimit) return Either.left(`limit must be between 0 and ${maxLimit}, got ${limit}.`)
   return Either.right(limit)
 }
 

@@ -1,43 +1,65 @@
 import type * as FakeLuccaData from "../FakeLuccaData.js"
-import type { Resource } from "./scopes.js"
+import * as Operations from "./operations.js"
 
 /** A resource as it goes on the wire. @internal */
 export type Json = Record<string, unknown>
 
-/** @internal */
-export interface Reference {
-  readonly id: string
-  readonly type: Resource
-  readonly url: string
-}
+/** The collection (path segment) that holds each resource `type`. @internal */
+export const collectionOf: ReadonlyMap<string, FakeLuccaData.Collection> = new Map(
+  Operations.operations.map((o) => [o.itemType, o.collection as FakeLuccaData.Collection])
+)
 
-/** @internal */
-export const reference = (origin: string, type: Resource, id: string): Reference => ({
-  id,
-  type,
-  url: `${origin}/lucca-api/${type}/${id}`
-})
-
-const isReference = (u: unknown): u is Reference =>
-  typeof u === "object" && u !== null && "id" in u && "type" in u && "url" in u && Object.keys(u).length === 3
-
-/** The references an item points to (top-level fields and arrays of references). @internal */
-export const referencesOf = (item: Json): ReadonlyArray<Reference> =>
-  Object.entries(item).flatMap(([key, value]) =>
-    key === "url" ? [] : isReference(value) ? [value] : Array.isArray(value) ? value.filter(isReference) : []
-  )
+const isReference = (u: unknown): u is { readonly id: string; readonly type: string } =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && typeof (u as any).id === "string" &&
+  typeof (u as any).type === "string"
 
 /**
- * What one application may see of an account: everything of the organisation that is
- * not tied to an establishment, and employees (with their leaves and leave requests)
- * of its business establishments only.
+ * The values at a dotted path of a resource (`legalEntity.id`,
+ * `applicableEmployment.legalEntity.id`), following references to the resources they
+ * name when the path goes past a reference's `{id, type, url}`, and flattening arrays.
+ *
+ * @internal
+ */
+export const valuesAt = (
+  resource: FakeLuccaData.Resource,
+  path: ReadonlyArray<string>,
+  lookup: (type: string, id: string) => FakeLuccaData.Resource | undefined
+): ReadonlyArray<unknown> => {
+  let current: ReadonlyArray<unknown> = [resource]
+  for (const key of path) {
+    const next: Array<unknown> = []
+    for (const value of current) {
+      if (value === null || typeof value !== "object") continue
+      let holder = value as Json
+      if (!(key in holder) && isReference(holder)) {
+        const target = lookup(holder.type, holder.id)
+        if (target === undefined) continue
+        holder = target
+      }
+      const field = holder[key]
+      if (Array.isArray(field)) next.push(...field)
+      else if (field !== undefined) next.push(field)
+    }
+    current = next
+  }
+  return current
+}
+
+/**
+ * What one application may see of an account: the organisation, and the employees of
+ * its business establishments with everything attached to them (employments, job
+ * positions, probationary periods, personal records, portraits), and the events (with
+ * their deliveries) of those establishments.
  *
  * @internal
  */
 export interface View {
-  readonly list: (type: Resource) => ReadonlyArray<Json>
-  readonly get: (type: Resource, id: string) => Json | undefined
-  readonly visibleEmployee: (id: string) => boolean
+  readonly list: (collection: FakeLuccaData.Collection) => ReadonlyArray<FakeLuccaData.Resource>
+  readonly get: (collection: FakeLuccaData.Collection, id: string) => FakeLuccaData.Resource | undefined
+  /** A visible resource by its `type` and id, for joins and `embedded`. */
+  readonly lookup: (type: string, id: string) => FakeLuccaData.Resource | undefined
+  /** The resource with its URLs made absolute on the origin the client reached. */
+  readonly render: (resource: unknown) => unknown
 }
 
 /** @internal */
@@ -46,114 +68,71 @@ export const view = (
   establishmentIds: ReadonlySet<string>,
   origin: string
 ): View => {
-  const ref = (type: Resource, id: string | null) => id === null ? null : reference(origin, type, id)
-  const envelope = (type: Resource, item: { readonly id: string }) => ({
-    id: item.id,
-    type,
-    url: `${origin}/lucca-api/${type}/${item.id}`
-  })
-  const employeesById = new Map(data.employees.map((e) => [e.id, e]))
-  const visibleEmployee = (id: string) => {
-    const employee = employeesById.get(id)
-    return employee !== undefined && establishmentIds.has(employee.businessEstablishmentId)
+  const index = new Map<string, Map<string, FakeLuccaData.Resource>>()
+  for (const [collection, items] of Object.entries(data.resources)) {
+    index.set(collection, new Map(items.map((r) => [r.id, r])))
   }
-
-  const render = {
-    "legal-entities": (e: FakeLuccaData.LegalEntity): Json => ({
-      ...envelope("legal-entities", e),
-      name: e.name,
-      countryCode: e.countryCode,
-      registrationNumber: e.registrationNumber,
-      createdAt: e.createdAt,
-      lastUpdatedAt: e.lastUpdatedAt
-    }),
-    "business-establishments": (e: FakeLuccaData.BusinessEstablishment): Json => ({
-      ...envelope("business-establishments", e),
-      name: e.name,
-      legalEntity: ref("legal-entities", e.legalEntityId),
-      city: e.city,
-      countryCode: e.countryCode,
-      timeZoneId: e.timeZoneId,
-      createdAt: e.createdAt,
-      lastUpdatedAt: e.lastUpdatedAt
-    }),
-    departments: (d: FakeLuccaData.Department): Json => ({
-      ...envelope("departments", d),
-      name: d.name,
-      code: d.code,
-      parent: ref("departments", d.parentId),
-      manager: ref("employees", d.managerId),
-      createdAt: d.createdAt,
-      lastUpdatedAt: d.lastUpdatedAt
-    }),
-    employees: (e: FakeLuccaData.Employee): Json => ({
-      ...envelope("employees", e),
-      firstName: e.firstName,
-      lastName: e.lastName,
-      email: e.email,
-      employeeNumber: e.employeeNumber,
-      jobTitle: e.jobTitle,
-      hiredOn: e.hiredOn,
-      businessEstablishment: ref("business-establishments", e.businessEstablishmentId),
-      department: ref("departments", e.departmentId),
-      manager: ref("employees", e.managerId),
-      createdAt: e.createdAt,
-      lastUpdatedAt: e.lastUpdatedAt
-    }),
-    leaves: (l: FakeLuccaData.Leave): Json => ({
-      ...envelope("leaves", l),
-      employee: ref("employees", l.employeeId),
-      leaveRequest: ref("leave-requests", l.leaveRequestId),
-      leaveType: l.leaveType,
-      startsOn: l.startsOn,
-      endsOn: l.endsOn,
-      durationInDays: l.durationInDays,
-      status: l.status,
-      comment: l.comment,
-      createdAt: l.createdAt,
-      lastUpdatedAt: l.lastUpdatedAt
-    }),
-    "leave-requests": (r: FakeLuccaData.LeaveRequest): Json => ({
-      ...envelope("leave-requests", r),
-      employee: ref("employees", r.employeeId),
-      leaveType: r.leaveType,
-      startsOn: r.startsOn,
-      endsOn: r.endsOn,
-      durationInDays: r.durationInDays,
-      status: r.status,
-      comment: r.comment,
-      leaves: r.leaveIds.map((id) => reference(origin, "leaves", id)),
-      createdAt: r.createdAt,
-      lastUpdatedAt: r.lastUpdatedAt
-    })
+  const raw = (type: string, id: string) => {
+    const collection = collectionOf.get(type)
+    return collection === undefined ? undefined : index.get(collection)?.get(id)
   }
+  const idAt = (resource: FakeLuccaData.Resource | undefined, path: string) =>
+    resource === undefined ? [] : valuesAt(resource, path.split("."), raw)
+  const granted = (ids: ReadonlyArray<unknown>) => ids.some((id) => establishmentIds.has(id as string))
 
-  const records = (type: Resource): ReadonlyArray<{ readonly id: string }> => {
-    switch (type) {
-      case "legal-entities":
-        return data.legalEntities
-      case "business-establishments":
-        return data.businessEstablishments.filter((e) => establishmentIds.has(e.id))
-      case "departments":
-        return data.departments
-      case "employees":
-        return data.employees.filter((e) => establishmentIds.has(e.businessEstablishmentId))
-      case "leaves":
-        return data.leaves.filter((l) => visibleEmployee(l.employeeId))
-      case "leave-requests":
-        return data.leaveRequests.filter((r) => visibleEmployee(r.employeeId))
+  const visibleEmployee = (id: unknown) =>
+    typeof id === "string" && granted(idAt(raw("employee", id), "applicableJobPosition.businessEstablishment.id"))
+  const visibleEvent = (id: unknown) =>
+    typeof id === "string" && granted(idAt(raw("event", id), "businessEstablishment.id"))
+
+  const visible = (resource: FakeLuccaData.Resource): boolean => {
+    switch (resource.type) {
+      case "business-establishment":
+        return establishmentIds.has(resource.id)
+      case "employee":
+        return visibleEmployee(resource.id)
+      case "employment":
+      case "job-position":
+      case "employee-personal-record":
+      case "portrait":
+        return idAt(resource, "employee.id").some(visibleEmployee)
+      case "probationary-period":
+        return idAt(resource, "employment.employee.id").some(visibleEmployee)
+      case "event":
+        return visibleEvent(resource.id)
+      case "webhook-delivery":
+        return idAt(resource, "event.id").some(visibleEvent)
+      case "webhook-delivery-attempt":
+        return idAt(resource, "webhookDelivery.event.id").some(visibleEvent)
+      default:
+        return true
     }
   }
 
-  const renderOne = (type: Resource, record: { readonly id: string }): Json =>
-    (render[type] as (r: any) => Json)(record)
+  const render = (value: unknown, key?: string): unknown => {
+    if (Array.isArray(value)) return value.map((v) => render(v))
+    if (value !== null && typeof value === "object") {
+      const out: Json = {}
+      for (const [k, v] of Object.entries(value)) out[k] = render(v, k)
+      return out
+    }
+    if (typeof value === "string") {
+      if ((key === "url" || key === "href") && value.startsWith("/")) return origin + value
+      if (key === "source" && value === "") return origin
+    }
+    return value
+  }
 
   return {
-    list: (type) => records(type).map((record) => renderOne(type, record)),
-    get: (type, id) => {
-      const record = records(type).find((r) => r.id === id)
-      return record === undefined ? undefined : renderOne(type, record)
+    list: (collection) => data.resources[collection].filter(visible),
+    get: (collection, id) => {
+      const resource = index.get(collection)?.get(id)
+      return resource !== undefined && visible(resource) ? resource : undefined
     },
-    visibleEmployee
+    lookup: (type, id) => {
+      const resource = raw(type, id)
+      return resource !== undefined && visible(resource) ? resource : undefined
+    },
+    render
   }
 }

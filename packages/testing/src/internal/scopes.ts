@@ -1,33 +1,19 @@
+import * as Operations from "./operations.js"
+
 /**
- * The resources the emulator serves. Each has a `.readonly` and a `.readwrite` scope;
- * reads accept either, writes need `.readwrite`.
+ * The scopes of Lucca's API version `2024-11-01`: each resource scope exists as
+ * `.readonly` and `.readwrite`, a few are read-only only.
  *
  * @internal
  */
-export const resources = [
-  "legal-entities",
-  "business-establishments",
-  "departments",
-  "employees",
-  "leaves",
-  "leave-requests"
-] as const
+export const allScopes: ReadonlyArray<string> = Operations.scopes
 
-/** @internal */
-export type Resource = typeof resources[number]
+/** The collections the emulator serves, by path segment. @internal */
+export const resources: ReadonlyArray<string> = [...new Set(Operations.operations.map((o) => o.collection))]
 
-/** @internal */
-export const isResource = (u: string): u is Resource => (resources as ReadonlyArray<string>).includes(u)
-
-/** @internal */
-export const allScopes: ReadonlyArray<string> = resources.flatMap((r) => [`${r}.readonly`, `${r}.readwrite`])
-
-/** @internal */
-export type Access = "read" | "write"
-
-/** @internal */
-export const allows = (granted: ReadonlySet<string>, resource: Resource, access: Access): boolean =>
-  granted.has(`${resource}.readwrite`) || (access === "read" && granted.has(`${resource}.readonly`))
+/** Whether the granted scopes include one the operation accepts (its `security`). @internal */
+export const allows = (granted: ReadonlySet<string>, operation: Operations.Operation): boolean =>
+  operation.scopes.some((scope) => granted.has(scope))
 
 /** RFC 6749 §3.3: a space-delimited list; empty items from repeated spaces are ignored. @internal */
 export const parse = (scope: string): ReadonlyArray<string> => scope.split(" ").filter((s) => s.length > 0)

@@ -268,7 +268,7 @@ export const make = (options?: FakeLucca.Options): Effect.Effect<FakeLucca.Servi
           clientId,
           clientSecret: Redacted.make(clientSecret),
           scopes: Scopes.allScopes,
-          businessEstablishmentIds: data.businessEstablishments.map((e) => e.id),
+          businessEstablishmentIds: data.resources["business-establishments"].map((e) => e.id),
           disabled: false
         })
       }
@@ -321,7 +321,7 @@ export const make = (options?: FakeLucca.Options): Effect.Effect<FakeLucca.Servi
         Effect.gen(function*() {
           const account = yield* findAccount(state, registration.account)
           const data = yield* Ref.get(account.data)
-          const known = new Set(data.businessEstablishments.map((e) => e.id))
+          const known = new Set(data.resources["business-establishments"].map((e) => e.id))
           const establishmentIds = registration.businessEstablishmentIds ?? [...known]
           const unknown = establishmentIds.filter((id) => !known.has(id))
           if (unknown.length > 0) {
