@@ -1,4 +1,4 @@
-#!/usr/bin/env tsx
+#!/usr/bin/env node
 /**
  * `fake-lucca`: the emulator on loopback, until Ctrl-C.
  *
