@@ -239,6 +239,25 @@ export const layerRunner = <E, R>(
 /**
  * {@link layerRunner} in a dedicated or shared Web Worker (`BrowserWorkerRunner`).
  *
+ * @example
+ * ```ts
+ * import { BrowserLucca, LuccaWorker } from "@effect-lucca/platform-browser"
+ * import { BrowserRuntime, BrowserWorkerRunner } from "@effect/platform-browser"
+ * import { Redacted } from "effect"
+ *
+ * // lucca.worker.ts, the worker's entry file: the client secret stays in the worker
+ * export const main = () =>
+ *   LuccaWorker.layerBrowserRunner(BrowserLucca.layer({
+ *     clientId: "your-client-id",
+ *     clientSecret: Redacted.make("your-client-secret"),
+ *     scopes: ["employees.readonly"],
+ *     accountUrl: "https://example.ilucca.net"
+ *   })).pipe(
+ *     BrowserWorkerRunner.launch,
+ *     BrowserRuntime.runMain
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -116,6 +116,30 @@ export const layer: Layer.Layer<HttpClient.HttpClient, never, FakeLucca.FakeLucc
  * A new emulator and the in-memory client over it, in one layer. The rate limit is off
  * unless `options.rateLimit` turns it on.
  *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
+ * import { Effect, Layer, Redacted, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * // the client under test, over the in-memory emulator: no socket, no network
+ * const Client = LuccaClient.layer({
+ *   clientId: FakeLucca.defaultClientId,
+ *   clientSecret: Redacted.make(FakeLucca.defaultClientSecret),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: FakeLucca.defaultAccountUrl
+ * }).pipe(Layer.provide(FakeLuccaClient.layerFake()))
+ *
+ * const program = LuccaClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(
+ *   Stream.runCount,
+ *   Effect.provide(Client)
+ * )
+ *
+ * Effect.runPromise(program).then((count) => console.log(`${count} employees`))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

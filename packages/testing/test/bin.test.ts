@@ -13,7 +13,10 @@ const start = (args: ReadonlyArray<string>) =>
   Effect.acquireRelease(
     Effect.async<{ child: ReturnType<typeof spawn>; banner: string; exit: Promise<number | null> }, Error>(
       (resume) => {
-        const child = spawn(command[0], [...command.slice(1), ...args], { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] })
+        const child = spawn(command[0], [...command.slice(1), ...args], {
+          cwd: packageDir,
+          stdio: ["ignore", "pipe", "pipe"]
+        })
         const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
         let output = ""
         let errors = ""
@@ -37,7 +40,10 @@ const field = (banner: string, name: string) => {
 /** Runs `fake-lucca` to its end and returns its exit code and output. */
 const run = (args: ReadonlyArray<string>) =>
   Effect.async<{ code: number | null; stdout: string; stderr: string }>((resume) => {
-    const child = spawn(command[0], [...command.slice(1), ...args], { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(command[0], [...command.slice(1), ...args], {
+      cwd: packageDir,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk) => stdout += chunk)
@@ -63,13 +69,17 @@ describe("fake-lucca", () => {
       assert.include(stdout, "Usage: fake-lucca")
     }), { timeout: 30_000 })
 
-  it.effect("refuses an unknown flag with exit code 2, one clear line and no stack trace", () =>
-    Effect.gen(function*() {
-      const { code, stderr } = yield* run(["--prot", "8080"])
-      assert.strictEqual(code, 2)
-      assert.include(stderr, "fake-lucca: Unknown option '--prot'")
-      assert.notInclude(stderr, "    at ")
-    }), { timeout: 30_000 })
+  it.effect(
+    "refuses an unknown flag with exit code 2, one clear line and no stack trace",
+    () =>
+      Effect.gen(function*() {
+        const { code, stderr } = yield* run(["--prot", "8080"])
+        assert.strictEqual(code, 2)
+        assert.include(stderr, "fake-lucca: Unknown option '--prot'")
+        assert.notInclude(stderr, "    at ")
+      }),
+    { timeout: 30_000 }
+  )
 
   it.effect("refuses a port that is not a number with exit code 2", () =>
     Effect.gen(function*() {
