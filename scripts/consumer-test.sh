@@ -8,7 +8,8 @@
 # type-checks a TypeScript program with strict settings, under NodeNext and bundler
 # resolution, without skipLibCheck.
 #
-#   bash scripts/consumer-test.sh             (SKIP_BUILD=1 to reuse an existing build)
+#   bash scripts/consumer-test.sh   (SKIP_BUILD=1 reuses the build; IMPORT_COST_RUNS=N sets the
+#                                     runs of the import cost measurement at the end, default 5)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -133,6 +134,9 @@ for config in tsconfig.nodenext.json tsconfig.bundler.json; do
   ./node_modules/.bin/tsc --noEmit -p "$config"
   echo "ok $config"
 done
+
+step "import cost (informational)"
+node "$root/scripts/import-cost.mjs" "${IMPORT_COST_RUNS:-5}"
 
 cd "$root"
 step "done"
