@@ -135,6 +135,17 @@ for config in tsconfig.nodenext.json tsconfig.bundler.json; do
   echo "ok $config"
 done
 
+step "fake-lucca after npm install @effect-lucca/testing alone"
+bare="$work/bare"
+mkdir -p "$bare"
+(
+  cd "$bare"
+  echo '{ "name": "bare", "private": true }' >package.json
+  # npm installs the peers itself: nothing else is asked of the user
+  npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/effect-lucca-testing-*.tgz
+  ./node_modules/.bin/fake-lucca --help | head -n 1
+)
+
 step "import cost (informational)"
 node "$root/scripts/import-cost.mjs" "${IMPORT_COST_RUNS:-5}"
 
