@@ -70,6 +70,18 @@ export const isBrowserMainThread: () => boolean = internal.isBrowserMainThread
  * deployments. Every layer of this module that holds a client secret runs it first; call
  * it yourself before building a client credentials provider by other means.
  *
+ * @example
+ * ```ts
+ * import { BrowserLucca } from "@effect-lucca/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // before building a client credentials provider by other means
+ * export const program = Effect.gen(function*() {
+ *   yield* BrowserLucca.guardClientSecret()
+ *   // ... here the secret may be read
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */

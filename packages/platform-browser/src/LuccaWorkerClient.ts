@@ -217,6 +217,19 @@ export const layerBrowser = (
 /**
  * `get` on the `LuccaWorkerClient` in context.
  *
+ * @example
+ * ```ts
+ * import { LuccaWorkerClient } from "@effect-lucca/platform-browser"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * // the answer and the errors cross from the worker; the token never does
+ * export const program = LuccaWorkerClient.get("/lucca-api/employees/1001", Employee).pipe(
+ *   Effect.catchTag("Forbidden", (error) => Effect.logWarning(error.message))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category accessors
  */

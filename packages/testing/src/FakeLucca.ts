@@ -351,6 +351,20 @@ export class FakeLucca extends Context.Tag("@effect-lucca/testing/FakeLucca")<Fa
  * Builds the emulator: generates each account's data set and declares the default
  * applications.
  *
+ * @example
+ * ```ts
+ * import { FakeLucca } from "@effect-lucca/testing"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* FakeLucca.make({ seed: 1, accounts: ["acme"] })
+ *   const data = yield* fake.data()
+ *   console.log(fake.accounts.map((account) => account.name), data.employees.length)
+ * })
+ *
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -104,6 +104,23 @@ export const make: Effect.Effect<HttpClient.HttpClient, never, FakeLucca.FakeLuc
 /**
  * Provides `HttpClient.HttpClient` from a `FakeLucca` in the context.
  *
+ * @example
+ * ```ts
+ * import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * // the HttpClient over an emulator the test also drives (here: one 503 on the next token request)
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* FakeLucca.FakeLucca
+ *   yield* fake.injectFault("token", FakeLucca.Fault.ServiceUnavailable())
+ *   const response = yield* HttpClient.post(FakeLucca.tokenUrl)
+ *   console.log(response.status) // 503
+ * }).pipe(Effect.provide(Layer.provideMerge(FakeLuccaClient.layer, FakeLucca.layer())))
+ *
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

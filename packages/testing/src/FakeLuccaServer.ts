@@ -111,6 +111,20 @@ export const make = (
   })
 
 /**
+ * @example
+ * ```ts
+ * import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
+ * import { Effect, Layer } from "effect"
+ *
+ * // two accounts on consecutive free ports, over one emulator
+ * const program = Effect.gen(function*() {
+ *   const server = yield* FakeLuccaServer.FakeLuccaServer
+ *   console.log(server.accounts.map((account) => `${account.name}: ${account.url}`))
+ * }).pipe(Effect.provide(FakeLuccaServer.layer().pipe(Layer.provide(FakeLucca.layer({ accounts: ["north", "south"] })))))
+ *
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
