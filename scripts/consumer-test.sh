@@ -124,11 +124,11 @@ EOF
 strict='"strict": true, "noUncheckedIndexedAccess": true, "exactOptionalPropertyTypes": true, "skipLibCheck": false, "noEmit": true'
 cat >tsconfig.nodenext.json <<EOF
 { "extends": "./tsconfig.json", "files": ["app.ts", "modules.ts"],
-  "compilerOptions": { $strict, "module": "NodeNext", "moduleResolution": "NodeNext", "types": ["node"] } }
+  "compilerOptions": { $strict, "module": "NodeNext", "moduleResolution": "NodeNext" } }
 EOF
 cat >tsconfig.bundler.json <<EOF
 { "extends": "./tsconfig.json", "files": ["app.ts", "modules.ts"],
-  "compilerOptions": { $strict, "module": "ESNext", "moduleResolution": "bundler", "types": ["node"] } }
+  "compilerOptions": { $strict, "module": "ESNext", "moduleResolution": "bundler" } }
 EOF
 for config in tsconfig.nodenext.json tsconfig.bundler.json; do
   ./node_modules/.bin/tsc --noEmit -p "$config"
