@@ -45,5 +45,17 @@ export default tseslint.config(
         }
       }]
     }
+  },
+  {
+    // plain Node scripts (the build's finishing step, the consumer test's programs)
+    files: ["scripts/**/*.mjs", "scripts/**/*.cjs"],
+    languageOptions: {
+      globals: { console: "readonly", process: "readonly", require: "readonly", module: "readonly", URL: "readonly" }
+    }
+  },
+  {
+    files: ["scripts/**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" }
   }
 )

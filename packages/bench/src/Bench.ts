@@ -50,13 +50,15 @@ export interface Report {
 const jobTimeoutMillis = 15 * 60_000
 
 /**
- * Runs `jobs` in one new measuring process. Never rejects: a process that crashes, or
- * outlives {@link jobTimeoutMillis} and is killed, fails each of its jobs.
+ * Runs `jobs` in one new measuring process, calling `onOutput` as each job ends. Never
+ * rejects: a process that crashes, or outlives {@link jobTimeoutMillis} and is killed,
+ * fails each of its jobs that had not answered.
  */
 const runWorker = (
   jobs: ReadonlyArray<Scenario.Job>,
   address: Emulator.Address,
-  options: Options
+  options: Options,
+  onOutput: (index: number, output: Worker.Output) => void = () => {}
 ): Promise<ReadonlyArray<Worker.Output>> =>
   new Promise((resolve) => {
     const input: Worker.Input = { jobs, address }
@@ -70,17 +72,30 @@ const runWorker = (
       ],
       stdio: ["ignore", "inherit", "inherit", "ipc"]
     })
-    let outputs: ReadonlyArray<Worker.Output> = []
+    const outputs: Array<Worker.Output | undefined> = jobs.map(() => undefined)
+    let failedEarly: Worker.Output | undefined
     const timer = setTimeout(() => child.kill("SIGKILL"), jobTimeoutMillis)
-    child.on("message", (message) => {
-      outputs = message as ReadonlyArray<Worker.Output>
+    child.on("message", (raw) => {
+      const message = raw as Worker.Message
+      if (message.index === "all") {
+        failedEarly = message.output
+      } else {
+        outputs[message.index] = message.output
+        onOutput(message.index, message.output)
+      }
     })
+    let settled = false
     const done = (why: string) => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
-      const fallback: Worker.Output = outputs[0]?._tag === "Failure" && outputs.length < jobs.length
-        ? outputs[0]
-        : { _tag: "Failure", error: why }
-      resolve(jobs.map((_, i) => outputs[i] ?? fallback))
+      const fallback: Worker.Output = failedEarly ?? { _tag: "Failure", error: why }
+      resolve(jobs.map((_, i) => {
+        const output = outputs[i]
+        if (output !== undefined) return output
+        onOutput(i, fallback)
+        return fallback
+      }))
     }
     child.once("error", (error) => done(error.message))
     child.once("exit", (code, signal) => done(`the measuring process exited with ${signal ?? code} before answering`))
@@ -127,10 +142,13 @@ export const run = async (options: Options): Promise<Report> => {
     const jobs = selected.flatMap((scenario) => scenario.plan("quick").jobs)
     const emulator = await Emulator.start()
     try {
-      const started = performance.now()
-      const outputs = await runWorker(jobs, emulator, options)
-      const elapsed = Table.millis(performance.now() - started)
-      jobs.forEach((job, i) => record(job, 0, outputs[i], `quick · ${describeJob(job)} (${elapsed} for all)`))
+      // each line as its job ends: the time is that job's (and, for the first, the start)
+      let last = performance.now()
+      await runWorker(jobs, emulator, options, (i, output) => {
+        const now = performance.now()
+        record(jobs[i], 0, output, `quick · ${describeJob(jobs[i])} · ${Table.millis(now - last)}`)
+        last = now
+      })
     } finally {
       await emulator.stop()
     }

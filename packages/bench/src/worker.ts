@@ -22,7 +22,7 @@ export interface Input {
 }
 
 /**
- * What the worker sends back: one output per job, in order.
+ * The outcome of one job.
  *
  * @since 0.0.0
  * @category models
@@ -31,35 +31,49 @@ export type Output =
   | { readonly _tag: "Success"; readonly result: unknown }
   | { readonly _tag: "Failure"; readonly error: string }
 
-const send = (outputs: ReadonlyArray<Output>) =>
+/**
+ * What the worker sends back, as soon as each job ends (so that the parent can print
+ * progress): the output of job `index`, or with `index: "all"` a failure before any job
+ * could run, which stands for every job that has no output.
+ *
+ * @since 0.0.0
+ * @category models
+ */
+export interface Message {
+  readonly index: number | "all"
+  readonly output: Output
+}
+
+const send = (message: Message) =>
   new Promise<void>((resolve) => {
-    process.send!(outputs, undefined, {}, () => resolve())
+    process.send!(message, undefined, {}, () => resolve())
   })
 
-const main = async (): Promise<ReadonlyArray<Output>> => {
+const failure = (error: unknown): Output => ({
+  _tag: "Failure",
+  error: error instanceof Error ? error.stack ?? error.message : String(error)
+})
+
+const main = async (): Promise<void> => {
   const input = JSON.parse(process.argv[2]) as Input
   const emulator = Emulator.controller(input.address.controlUrl)
   const path = `/lucca-api/legal-entities/${await emulator.legalEntityId()}`
-  const outputs: Array<Output> = []
-  for (const job of input.jobs) {
+  for (const [index, job] of input.jobs.entries()) {
+    let output: Output
     try {
       const result = await Scenarios.byId(job.scenario).measure(job, { target: { ...input.address, path }, emulator })
-      outputs.push({ _tag: "Success", result })
+      output = { _tag: "Success", result }
     } catch (error) {
-      outputs.push({ _tag: "Failure", error: error instanceof Error ? error.stack ?? error.message : String(error) })
+      output = failure(error)
     }
+    await send({ index, output })
   }
-  return outputs
 }
 
 // a measuring process outlives no orchestrator: when the parent goes, so does it
 process.once("disconnect", () => process.exit(1))
 
-main().then(
-  send,
-  (error: unknown) =>
-    send([{ _tag: "Failure", error: error instanceof Error ? error.stack ?? error.message : String(error) }])
-).finally(() => {
+main().catch((error: unknown) => send({ index: "all", output: failure(error) })).finally(() => {
   // keep-alive sockets and runtimes must not keep the process alive
   process.exit(0)
 })

@@ -70,6 +70,18 @@ export const isBrowserMainThread: () => boolean = internal.isBrowserMainThread
  * deployments. Every layer of this module that holds a client secret runs it first; call
  * it yourself before building a client credentials provider by other means.
  *
+ * @example
+ * ```ts
+ * import { BrowserLucca } from "@effect-lucca/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // before building a client credentials provider by other means
+ * export const program = Effect.gen(function*() {
+ *   yield* BrowserLucca.guardClientSecret()
+ *   // ... here the secret may be read
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -92,6 +104,26 @@ const guarded = <A, E, R>(options: BrowserOptions | undefined, self: Layer.Layer
  * A `LuccaClient` for one client application and account, from options, over `fetch`.
  * Refused on a page's main thread unless `dangerouslyAllowBrowser` is set.
  *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { BrowserLucca } from "@effect-lucca/platform-browser"
+ * import { Effect, Redacted, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * // in a Web Worker (on a page's main thread this layer refuses the client secret)
+ * export const program = LuccaClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(
+ *   Stream.runCollect,
+ *   Effect.provide(BrowserLucca.layer({
+ *     clientId: "your-client-id",
+ *     clientSecret: Redacted.make("your-client-secret"),
+ *     scopes: ["employees.readonly"],
+ *     accountUrl: "https://example.ilucca.net"
+ *   }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -102,6 +134,25 @@ export const layer = (options: Options): Layer.Layer<LuccaClient.LuccaClient, Co
  * A `LuccaClient` configured through `Config` (by default the `LUCCA_*` variables of the
  * current `ConfigProvider`, see `LuccaConfig`), over `fetch`. Refused on a page's main
  * thread unless `options.dangerouslyAllowBrowser` is set.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { BrowserLucca } from "@effect-lucca/platform-browser"
+ * import { ConfigProvider, Effect, Layer, Schema } from "effect"
+ *
+ * // a worker has no environment variables: give the LUCCA_* settings through a ConfigProvider
+ * const settings = ConfigProvider.fromJson({
+ *   LUCCA_CLIENT_ID: "your-client-id",
+ *   LUCCA_CLIENT_SECRET: "your-client-secret",
+ *   LUCCA_SCOPES: "employees.readonly",
+ *   LUCCA_ACCOUNT_URL: "https://example.ilucca.net"
+ * })
+ *
+ * export const program = LuccaClient.get("/lucca-api/employees", Schema.Unknown).pipe(
+ *   Effect.provide(BrowserLucca.layerConfig().pipe(Layer.provide(Layer.setConfigProvider(settings))))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -116,6 +167,22 @@ export const layerConfig = (
  * A cached client credentials `TokenProvider` over `fetch`, for programs that build their
  * own clients. Refused on a page's main thread unless `dangerouslyAllowBrowser` is set.
  *
+ * @example
+ * ```ts
+ * import { TokenProvider } from "@effect-lucca/core"
+ * import { BrowserLucca } from "@effect-lucca/platform-browser"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // in a worker: a cached token for a client of your own
+ * export const token = Effect.flatMap(TokenProvider.TokenProvider, (provider) => provider.get).pipe(
+ *   Effect.provide(BrowserLucca.layerTokenProvider({
+ *     clientId: "your-client-id",
+ *     clientSecret: Redacted.make("your-client-secret"),
+ *     scopes: ["employees.readonly"]
+ *   }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -128,6 +195,23 @@ export const layerTokenProvider = (
  * A `LuccaClient` over the `TokenProvider` in context, over `fetch`. No secret is
  * involved, so it is allowed everywhere: this is the layer for a page whose tokens come
  * from the application's own backend (see the package README).
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient, TokenProvider } from "@effect-lucca/core"
+ * import { BrowserLucca } from "@effect-lucca/platform-browser"
+ * import { Effect, Layer, Redacted, Schema } from "effect"
+ *
+ * // on a page: the token comes from the application's own backend, the secret never does
+ * export const program = (tokenFromBackend: Redacted.Redacted<string>) =>
+ *   LuccaClient.get("/lucca-api/employees", Schema.Unknown).pipe(
+ *     Effect.provide(
+ *       BrowserLucca.layerWithTokenProvider({ accountUrl: "https://example.ilucca.net" }).pipe(
+ *         Layer.provide(TokenProvider.layerStatic(tokenFromBackend))
+ *       )
+ *     )
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -216,6 +216,22 @@ export type Request = typeof Request.Type
  * The client is built once per worker: the pages of a `SharedWorker` share one token
  * cache.
  *
+ * @example
+ * ```ts
+ * import { BrowserLucca, LuccaWorker } from "@effect-lucca/platform-browser"
+ * import { WorkerRunner } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ *
+ * // the worker side over any PlatformRunner (BrowserWorkerRunner.layer in a Web Worker)
+ * export const make = (runner: Layer.Layer<WorkerRunner.PlatformRunner>) =>
+ *   LuccaWorker.layerRunner(BrowserLucca.layer({
+ *     clientId: "your-client-id",
+ *     clientSecret: Redacted.make("your-client-secret"),
+ *     scopes: ["employees.readonly"],
+ *     accountUrl: "https://example.ilucca.net"
+ *   })).pipe(Layer.provide(runner))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -238,6 +254,25 @@ export const layerRunner = <E, R>(
 
 /**
  * {@link layerRunner} in a dedicated or shared Web Worker (`BrowserWorkerRunner`).
+ *
+ * @example
+ * ```ts
+ * import { BrowserLucca, LuccaWorker } from "@effect-lucca/platform-browser"
+ * import { BrowserRuntime, BrowserWorkerRunner } from "@effect/platform-browser"
+ * import { Redacted } from "effect"
+ *
+ * // lucca.worker.ts, the worker's entry file: the client secret stays in the worker
+ * export const main = () =>
+ *   LuccaWorker.layerBrowserRunner(BrowserLucca.layer({
+ *     clientId: "your-client-id",
+ *     clientSecret: Redacted.make("your-client-secret"),
+ *     scopes: ["employees.readonly"],
+ *     accountUrl: "https://example.ilucca.net"
+ *   })).pipe(
+ *     BrowserWorkerRunner.launch,
+ *     BrowserRuntime.runMain
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -189,6 +189,24 @@ export const layer: Layer.Layer<LuccaWorkerClient, WorkerError, Worker.WorkerMan
  * The client over a dedicated or shared Web Worker (or a `MessagePort`) that runs
  * `LuccaWorker.layerBrowserRunner`. `spawn` is called once.
  *
+ * @example
+ * ```ts
+ * import { LuccaWorkerClient } from "@effect-lucca/platform-browser"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * // on the page: the worker (see LuccaWorker.layerBrowserRunner) holds the client and the token
+ * const Client = LuccaWorkerClient.layerBrowser(() =>
+ *   new Worker(new URL("./lucca.worker.js", import.meta.url), { type: "module" })
+ * )
+ *
+ * export const program = LuccaWorkerClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(
+ *   Stream.runCollect,
+ *   Effect.provide(Client)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -198,6 +216,19 @@ export const layerBrowser = (
 
 /**
  * `get` on the `LuccaWorkerClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaWorkerClient } from "@effect-lucca/platform-browser"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * // the answer and the errors cross from the worker; the token never does
+ * export const program = LuccaWorkerClient.get("/lucca-api/employees/1001", Employee).pipe(
+ *   Effect.catchTag("Forbidden", (error) => Effect.logWarning(error.message))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category accessors

@@ -22,6 +22,25 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = NodeHttpClien
 /**
  * A `LuccaClient` for one client application and account, from options.
  *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { NodeLucca } from "@effect-lucca/platform-node"
+ * import { Effect, Redacted, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * export const program = LuccaClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(
+ *   Stream.runForEach((employee) => Effect.log(employee.id)),
+ *   Effect.provide(NodeLucca.layer({
+ *     clientId: "your-client-id",
+ *     clientSecret: Redacted.make("your-client-secret"),
+ *     scopes: ["employees.readonly"],
+ *     accountUrl: "https://example.ilucca.net"
+ *   }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -30,6 +49,25 @@ export const layer = (options: LuccaClient.Options): Layer.Layer<LuccaClient.Luc
 
 /**
  * A `LuccaClient` configured from the `LUCCA_*` environment variables (see `LuccaConfig`).
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { NodeLucca } from "@effect-lucca/platform-node"
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * // LUCCA_CLIENT_ID, LUCCA_CLIENT_SECRET, LUCCA_SCOPES, LUCCA_ACCOUNT_URL
+ * export const main = () =>
+ *   LuccaClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(
+ *     Stream.runCount,
+ *     Effect.flatMap((count) => Effect.log(`${count} employees`)),
+ *     Effect.provide(NodeLucca.layerConfig()),
+ *     NodeRuntime.runMain
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -43,6 +81,26 @@ export const layerConfig = (
 /**
  * A cached client credentials `TokenProvider` on Node, for programs that build their own
  * clients (for example a fresh token per integration flow).
+ *
+ * @example
+ * ```ts
+ * import { TokenProvider } from "@effect-lucca/core"
+ * import { NodeLucca } from "@effect-lucca/platform-node"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // a bearer token for a client of your own; the provider caches and refreshes it
+ * export const authorization = Effect.gen(function*() {
+ *   const provider = yield* TokenProvider.TokenProvider
+ *   const token = yield* provider.get
+ *   return Redacted.make(`Bearer ${Redacted.value(token.value)}`)
+ * }).pipe(
+ *   Effect.provide(NodeLucca.layerTokenProvider({
+ *     clientId: "your-client-id",
+ *     clientSecret: Redacted.make("your-client-secret"),
+ *     scopes: ["employees.readonly"]
+ *   }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -352,12 +352,55 @@ export class FakeLucca extends Context.Tag("@effect-lucca/testing/FakeLucca")<Fa
  * Builds the emulator: generates each account's data set and declares the default
  * applications.
  *
+ * @example
+ * ```ts
+ * import { FakeLucca } from "@effect-lucca/testing"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* FakeLucca.make({ seed: 1, accounts: ["acme"] })
+ *   const data = yield* fake.data()
+ *   console.log(fake.accounts.map((account) => account.name), data.employees.length)
+ * })
+ *
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const make: (options?: Options) => Effect.Effect<Service> = internal.make
 
 /**
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
+ * import { Effect, Layer, Redacted, Schema } from "effect"
+ *
+ * // one emulator, shared by the client and the test that drives it
+ * const Fake = FakeLucca.layer({ seed: 7 })
+ *
+ * const Client = LuccaClient.layer({
+ *   clientId: FakeLucca.defaultClientId,
+ *   clientSecret: Redacted.make(FakeLucca.defaultClientSecret),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: FakeLucca.defaultAccountUrl
+ * }).pipe(Layer.provide(FakeLuccaClient.layer))
+ *
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* FakeLucca.FakeLucca
+ *   yield* LuccaClient.get("/lucca-api/employees", Schema.Unknown)
+ *   // the client's token is revoked: its next request gets a 401 and recovers with a new token
+ *   yield* fake.revokeTokens()
+ *   yield* LuccaClient.get("/lucca-api/employees", Schema.Unknown)
+ *   const stats = yield* fake.stats
+ *   console.log(stats.token)
+ * }).pipe(Effect.provide(Layer.provideMerge(Client, Fake)))
+ *
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -104,6 +104,23 @@ export const make: Effect.Effect<HttpClient.HttpClient, never, FakeLucca.FakeLuc
 /**
  * Provides `HttpClient.HttpClient` from a `FakeLucca` in the context.
  *
+ * @example
+ * ```ts
+ * import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * // the HttpClient over an emulator the test also drives (here: one 503 on the next token request)
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* FakeLucca.FakeLucca
+ *   yield* fake.injectFault("token", FakeLucca.Fault.ServiceUnavailable())
+ *   const response = yield* HttpClient.post(FakeLucca.tokenUrl)
+ *   console.log(response.status) // 503
+ * }).pipe(Effect.provide(Layer.provideMerge(FakeLuccaClient.layer, FakeLucca.layer())))
+ *
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -115,6 +132,30 @@ export const layer: Layer.Layer<HttpClient.HttpClient, never, FakeLucca.FakeLucc
 /**
  * A new emulator and the in-memory client over it, in one layer. The rate limit is off
  * unless `options.rateLimit` turns it on.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
+ * import { Effect, Layer, Redacted, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * // the client under test, over the in-memory emulator: no socket, no network
+ * const Client = LuccaClient.layer({
+ *   clientId: FakeLucca.defaultClientId,
+ *   clientSecret: Redacted.make(FakeLucca.defaultClientSecret),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: FakeLucca.defaultAccountUrl
+ * }).pipe(Layer.provide(FakeLuccaClient.layerFake()))
+ *
+ * const program = LuccaClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(
+ *   Stream.runCount,
+ *   Effect.provide(Client)
+ * )
+ *
+ * Effect.runPromise(program).then((count) => console.log(`${count} employees`))
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -111,6 +111,20 @@ export const make = (
   })
 
 /**
+ * @example
+ * ```ts
+ * import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
+ * import { Effect, Layer } from "effect"
+ *
+ * // two accounts on consecutive free ports, over one emulator
+ * const program = Effect.gen(function*() {
+ *   const server = yield* FakeLuccaServer.FakeLuccaServer
+ *   console.log(server.accounts.map((account) => `${account.name}: ${account.url}`))
+ * }).pipe(Effect.provide(FakeLuccaServer.layer().pipe(Layer.provide(FakeLucca.layer({ accounts: ["north", "south"] })))))
+ *
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -119,6 +133,32 @@ export const layer = (options?: Options): Layer.Layer<FakeLuccaServer, ServeErro
 
 /**
  * A new emulator and its loopback servers, in one layer.
+ *
+ * @example
+ * ```ts
+ * import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
+ * import { Effect } from "effect"
+ *
+ * // the emulator on a free loopback port, for a client that needs a real URL; the servers
+ * // stop when the scope closes
+ * const program = Effect.gen(function*() {
+ *   const server = yield* FakeLuccaServer.FakeLuccaServer
+ *   const response = yield* Effect.promise(() =>
+ *     fetch(server.tokenUrl, {
+ *       method: "POST",
+ *       body: new URLSearchParams({
+ *         grant_type: "client_credentials",
+ *         client_id: FakeLucca.defaultClientId,
+ *         client_secret: FakeLucca.defaultClientSecret,
+ *         scope: "employees.readonly"
+ *       })
+ *     })
+ *   )
+ *   console.log(server.url, response.status)
+ * }).pipe(Effect.provide(FakeLuccaServer.layerFake()))
+ *
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category layers

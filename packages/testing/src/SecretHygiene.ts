@@ -67,6 +67,23 @@ export const renderings = (value: unknown): Array<string> => {
 /**
  * A new, empty harness.
  *
+ * @example
+ * ```ts
+ * import { SecretHygiene } from "@effect-lucca/testing"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const secret = Redacted.make("s3cr3t")
+ *
+ * const harness = SecretHygiene.make()
+ * const program = Effect.gen(function*() {
+ *   // everything the code under test logs, traces or fails with is captured
+ *   yield* harness.run(Effect.logInfo("using", secret))
+ *   assert.deepStrictEqual(harness.leaks({ "client secret": secret }), [])
+ * }).pipe(Effect.provide(harness.layer))
+ *
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -1,6 +1,6 @@
-#!/usr/bin/env tsx
+#!/usr/bin/env node
 /**
- * `fake-lucca`: the emulator on loopback, until Ctrl-C.
+ * `fake-lucca`: the emulator on loopback, until SIGINT (Ctrl-C) or SIGTERM.
  *
  * @since 0.1.0
  */
@@ -31,10 +31,19 @@ Options:
   -h, --help             show this help
 `
 
-const parseOptions = Effect.try({
-  try: () =>
-    parseArgs({
-      args: process.argv.slice(2),
+/**
+ * A usage error: the message and a hint go to stderr and the command exits with 2, the
+ * conventional status of a misused command (no stack trace: nothing failed inside).
+ */
+const usageError = (message: string): never => {
+  process.stderr.write(`fake-lucca: ${message}\nRun 'fake-lucca --help' for the options.\n`)
+  return process.exit(2)
+}
+
+const parseOptions = (args: ReadonlyArray<string>) => {
+  try {
+    return parseArgs({
+      args: [...args],
       options: {
         port: { type: "string" },
         host: { type: "string" },
@@ -47,22 +56,24 @@ const parseOptions = Effect.try({
       },
       strict: true,
       allowPositionals: false
-    }).values,
-  catch: (cause) => new Error(`${cause instanceof Error ? cause.message : String(cause)}\n\n${usage}`)
-})
+    }).values
+  } catch (cause) {
+    return usageError(cause instanceof Error ? cause.message : String(cause))
+  }
+}
 
-const integer = (name: string, value: string | undefined, fallback: number) =>
+const integer = (name: string, value: string | undefined, fallback: number): number =>
   value === undefined
-    ? Effect.succeed(fallback)
+    ? fallback
     : /^\d+$/.test(value)
-    ? Effect.succeed(Number(value))
-    : Effect.fail(new Error(`--${name} must be a non-negative integer, got '${value}'`))
+    ? Number(value)
+    : usageError(`--${name} must be a non-negative integer, got '${value}'`)
 
 const program = Effect.gen(function*() {
-  const options = yield* parseOptions
+  const options = parseOptions(process.argv.slice(2))
   if (options.help) return yield* Console.log(usage)
-  const port = yield* integer("port", options.port, 0)
-  const tokenLifetime = yield* integer("token-lifetime", options["token-lifetime"], 1800)
+  const port = integer("port", options.port, 0)
+  const tokenLifetime = integer("token-lifetime", options["token-lifetime"], 1800)
   const rateLimit = options["no-rate-limit"] ? false : FakeLucca.luccaRateLimit
 
   const serve = Effect.gen(function*() {
@@ -106,4 +117,5 @@ const program = Effect.gen(function*() {
   )
 })
 
+// runMain interrupts the program on SIGINT and SIGTERM: the server's scope closes the socket
 NodeRuntime.runMain(program)

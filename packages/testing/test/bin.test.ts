@@ -5,14 +5,18 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const packageDir = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
-const tsx = Path.resolve(packageDir, "../../node_modules/.bin/tsx")
+// node itself runs the command (tsx only as a loader): a signal reaches the emulator's process
+const command = [process.execPath, "--import", "tsx", "src/bin.ts"] as const
 
 /** Starts `fake-lucca` and waits for its banner; the scope sends SIGINT if the test did not. */
 const start = (args: ReadonlyArray<string>) =>
   Effect.acquireRelease(
     Effect.async<{ child: ReturnType<typeof spawn>; banner: string; exit: Promise<number | null> }, Error>(
       (resume) => {
-        const child = spawn(tsx, ["src/bin.ts", ...args], { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] })
+        const child = spawn(command[0], [...command.slice(1), ...args], {
+          cwd: packageDir,
+          stdio: ["ignore", "pipe", "pipe"]
+        })
         const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
         let output = ""
         let errors = ""
@@ -33,7 +37,57 @@ const field = (banner: string, name: string) => {
   return match![1]
 }
 
+/** Runs `fake-lucca` to its end and returns its exit code and output. */
+const run = (args: ReadonlyArray<string>) =>
+  Effect.async<{ code: number | null; stdout: string; stderr: string }>((resume) => {
+    const child = spawn(command[0], [...command.slice(1), ...args], {
+      cwd: packageDir,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => stdout += chunk)
+    child.stderr.on("data", (chunk) => stderr += chunk)
+    child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
+  })
+
 describe("fake-lucca", () => {
+  it.scopedLive("stops cleanly on SIGTERM and closes its socket", () =>
+    Effect.gen(function*() {
+      const { banner, child, exit } = yield* start(["--port", "0"])
+      const tokenUrl = field(banner, "token URL")
+      child.kill("SIGTERM")
+      assert.strictEqual(yield* Effect.promise(() => exit), 0)
+      const refused = yield* Effect.promise(() => fetch(tokenUrl, { method: "POST" }).then(() => false, () => true))
+      assert.isTrue(refused, "the port still answers after SIGTERM")
+    }), { timeout: 30_000 })
+
+  it.effect("prints its usage on --help", () =>
+    Effect.gen(function*() {
+      const { code, stdout } = yield* run(["--help"])
+      assert.strictEqual(code, 0)
+      assert.include(stdout, "Usage: fake-lucca")
+    }), { timeout: 30_000 })
+
+  it.effect(
+    "refuses an unknown flag with exit code 2, one clear line and no stack trace",
+    () =>
+      Effect.gen(function*() {
+        const { code, stderr } = yield* run(["--prot", "8080"])
+        assert.strictEqual(code, 2)
+        assert.include(stderr, "fake-lucca: Unknown option '--prot'")
+        assert.notInclude(stderr, "    at ")
+      }),
+    { timeout: 30_000 }
+  )
+
+  it.effect("refuses a port that is not a number with exit code 2", () =>
+    Effect.gen(function*() {
+      const { code, stderr } = yield* run(["--port", "eighty"])
+      assert.strictEqual(code, 2)
+      assert.include(stderr, "--port must be a non-negative integer, got 'eighty'")
+    }), { timeout: 30_000 })
+
   it.scopedLive("prints working URLs and credentials, and stops cleanly on SIGINT", () =>
     Effect.gen(function*() {
       const { banner, child, exit } = yield* start(["--port", "0"])
