@@ -87,7 +87,7 @@ describe("README.md", () => {
     }
 
     const data = await Effect.runPromise(fake.data())
-    assert.strictEqual(logs.length, data.employees.length, "one line per employee")
+    assert.strictEqual(logs.length, data.resources.employees.length, "one line per employee")
     const stats = await Effect.runPromise(fake.stats)
     assert.strictEqual(stats.token.issued, 1)
   }, 30_000)
