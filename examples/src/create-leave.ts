@@ -3,7 +3,6 @@
  * runs when `LUCCA_EXAMPLES_ALLOW_WRITES=true`.
  */
 import { LuccaClient } from "@effect-lucca/core"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
@@ -40,18 +39,15 @@ export const program = Effect.gen(function*() {
   const startsOn = monday.toISOString().slice(0, 10)
   const endsOn = new Date(monday.getTime() + 4 * day).toISOString().slice(0, 10)
 
-  const created = yield* LuccaClient.json(
-    HttpClientRequest.post("/lucca-api/leaves").pipe(
-      HttpClientRequest.bodyUnsafeJson({
-        employee: { id: existing.employee.id },
-        leaveType: "paid-leave",
-        startsOn,
-        endsOn,
-        comment: "Created by the effect-lucca example"
-      })
-    ),
-    Leave
-  )
+  const created = yield* LuccaClient.post("/lucca-api/leaves", Leave, {
+    body: {
+      employee: { id: existing.employee.id },
+      leaveType: "paid-leave",
+      startsOn,
+      endsOn,
+      comment: "Created by the effect-lucca example"
+    }
+  })
   yield* Console.log(`  created leave ${created.id} for employee ${created.employee.id}, ${startsOn} to ${endsOn}`)
   return { created: created.id }
 }).pipe(Effect.provide(Target.client("Leave booking", scopes)))

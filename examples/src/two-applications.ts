@@ -24,11 +24,11 @@ export const program = Effect.gen(function*() {
     Stream.runCount(directory.paginate("/lucca-api/employees", Employee, { limit: 100 })),
     Stream.runCount(absences.paginate("/lucca-api/leaves", Leave, { limit: 100 }))
   ], { concurrency: 2 })
-  const directoryToken = yield* directory.tokenProvider.get
-  const absencesToken = yield* absences.tokenProvider.get
-  yield* Console.log(`  directory sync (${directoryToken.scopes.join(" ")}): ${employees} employees`)
-  yield* Console.log(`  absence report (${absencesToken.scopes.join(" ")}): ${leaves} leaves`)
-  return { employees, leaves, directoryScopes: directoryToken.scopes, absencesScopes: absencesToken.scopes }
+  const directoryScopes = yield* directory.grantedScopes
+  const absencesScopes = yield* absences.grantedScopes
+  yield* Console.log(`  directory sync (${directoryScopes.join(" ")}): ${employees} employees`)
+  yield* Console.log(`  absence report (${absencesScopes.join(" ")}): ${leaves} leaves`)
+  return { employees, leaves, directoryScopes, absencesScopes }
 }).pipe(
   Effect.provide(Layer.merge(
     clientFor(Directory, "Directory sync", ["employees.readonly"]),

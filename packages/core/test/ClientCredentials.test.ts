@@ -127,7 +127,12 @@ describe("ClientCredentials", () => {
       Effect.gen(function*() {
         const unreachable = HttpClient.make((request) =>
           Effect.fail(
-            new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("connect ECONNREFUSED") })
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              // as undici reports it: a system error code on the cause
+              cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" })
+            })
           )
         )
         const error = yield* ClientCredentials.requestToken(credentials).pipe(

@@ -83,7 +83,7 @@ describe("LuccaClient", () => {
     Effect.gen(function*() {
       const fake = makeFake()
       const client = yield* LuccaClient.make({ ...options, rateLimit: false }).pipe(Effect.provide(fake.layer))
-      yield* client.tokenProvider.get
+      yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
       fake.state.onApi = (request) =>
         Effect.succeed(bearer(request) === tokenFor(1) ? problem(401, "Unauthorized") : json(200, { ok: true }))
       const responses = yield* Effect.all(

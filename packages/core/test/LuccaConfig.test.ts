@@ -1,4 +1,5 @@
 import { LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -90,8 +91,8 @@ describe("configuration", () => {
             yield* Layer.build(LuccaClient.layerConfig().pipe(Layer.provide(fake.layer), Layer.provide(env(validEnv))))
           )
         )
-        const token = yield* client.tokenProvider.get
-        assert.strictEqual(Redacted.value(token.value), tokenFor(1))
+        yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+        assert.strictEqual(fake.state.apiRequests[0].headers["authorization"], `Bearer ${tokenFor(1)}`)
         assert.strictEqual(client.accountUrl.origin, accountUrl)
         assert.strictEqual(client.apiVersion, "2024-11-01")
         const form = new URLSearchParams(fake.state.tokenRequests[0].body)

@@ -48,7 +48,6 @@ const connect = <E>(client: Layer.Layer<LuccaClient.LuccaClient, E>) =>
 const setup = (scopes: ReadonlyArray<string> = ["employees.readonly", "leaves.readwrite"]) =>
   Effect.gen(function*() {
     const { fake, options } = yield* serveEmulator
-    // one client shared by the runner and the test, so that the test can read the token
     const lucca = yield* Effect.provide(
       LuccaClient.LuccaClient,
       yield* Layer.build(BrowserLucca.layer(options(scopes)))
@@ -84,12 +83,14 @@ describe("LuccaWorker over a MessageChannel", () => {
     Effect.gen(function*() {
       const { client, fake } = yield* setup()
       const employee = (yield* fake.data()).employees[0]
-      const leave = yield* client.post("/lucca-api/leaves", {
-        employee: { id: employee.id },
-        leaveType: "paid-leave",
-        startsOn: "2031-03-03",
-        endsOn: "2031-03-04"
-      }, Leave)
+      const leave = yield* client.post("/lucca-api/leaves", Leave, {
+        body: {
+          employee: { id: employee.id },
+          leaveType: "paid-leave",
+          startsOn: "2031-03-03",
+          endsOn: "2031-03-04"
+        }
+      })
       assert.strictEqual(leave.employee.id, employee.id)
       assert.strictEqual(leave.startsOn, "2031-03-03")
       assert.isTrue((yield* fake.data()).leaves.some((l) => l.id === leave.id))
@@ -109,7 +110,7 @@ describe("LuccaWorker over a MessageChannel", () => {
   it.scoped("a 400 arrives as an ApiError with the problem's fields", () =>
     Effect.gen(function*() {
       const { client } = yield* setup()
-      const error = yield* Effect.flip(client.post("/lucca-api/leaves", { leaveType: "nap" }, Schema.Unknown))
+      const error = yield* Effect.flip(client.post("/lucca-api/leaves", Schema.Unknown, { body: { leaveType: "nap" } }))
       assert.instanceOf(error, LuccaError.ApiError)
       if (error._tag !== "ApiError") return
       assert.strictEqual(error.status, 400)
@@ -142,7 +143,7 @@ describe("LuccaWorker over a MessageChannel", () => {
   it.scoped("a POST body that JSON cannot hold is a typed TransportError, not a defect", () =>
     Effect.gen(function*() {
       const { client } = yield* setup()
-      const error = yield* Effect.flip(client.post("/lucca-api/leaves", { count: 1n }, Schema.Unknown))
+      const error = yield* Effect.flip(client.post("/lucca-api/leaves", Schema.Unknown, { body: { count: 1n } }))
       assert.instanceOf(error, LuccaWorker.TransportError)
       if (error._tag === "TransportError") assert.strictEqual(error.reason, "Encode")
     }))
@@ -160,15 +161,16 @@ describe("LuccaWorker over a MessageChannel", () => {
 
   it.scoped("no message the page side receives holds the token or the secret", () =>
     Effect.gen(function*() {
-      const { client, lucca, received } = yield* setup(["employees.readonly"])
+      const { client, fake, received } = yield* setup(["employees.readonly"])
       yield* Stream.runDrain(client.paginate("/lucca-api/employees", Employee, { limit: 50 }))
       yield* Effect.flip(client.get("/lucca-api/leaves", Schema.Unknown))
-      const token = Redacted.value((yield* lucca.tokenProvider.get).value)
+      const tokens = (yield* fake.issuedTokens).map(Redacted.value)
+      assert.isAbove(tokens.length, 0)
       const text = received.map((message) => JSON.stringify(message)).join("\n")
       // the recording works: it holds the data and the Forbidden
       assert.include(text, "\"Forbidden\"")
       assert.include(text, "\"firstName\"")
-      assert.notInclude(text, token)
+      for (const token of tokens) assert.notInclude(text, token)
       assert.notInclude(text, FakeLucca.defaultClientSecret)
     }))
 

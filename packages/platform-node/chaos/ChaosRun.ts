@@ -128,29 +128,41 @@ export const run = (options: Options): Effect.Effect<Report> =>
       tokenUrl: server.tokenUrl,
       timeout: "1 second",
       rateLimit: clientPacing,
-      requestRetry: { times: requestRetries },
-      transformClient: observe
-      // the HTTP layer lives as long as the run: built here, not around `make` alone
-    }).pipe(Effect.provide(yield* Layer.build(NodeLucca.layerHttpClient)), Effect.provide(harness.layer))
+      requestRetry: { times: requestRetries }
+      // the HTTP layer lives as long as the run: built here, not around `make` alone; it is
+      // observed below the client, where every attempt (and its token) passes
+    }).pipe(
+      Effect.provide(
+        yield* Layer.build(
+          Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, observe)).pipe(
+            Layer.provide(NodeLucca.layerHttpClient)
+          )
+        )
+      ),
+      Effect.provide(harness.layer)
+    )
 
     const operation = (index: number, kind: Kind) => {
       const id = String(index)
       const tag = HttpClientRequest.setHeader("x-chaos-operation", id)
       switch (kind) {
         case "list":
-          return client.json(tag(HttpClientRequest.get("/lucca-api/employees?limit=5")), Schema.Unknown)
+          return client.executeDecoded(tag(HttpClientRequest.get("/lucca-api/employees?limit=5")), Schema.Unknown)
         case "item": {
           const employee = data.employees[index % data.employees.length]
-          return client.json(tag(HttpClientRequest.get(`/lucca-api/employees/${employee.id}`)), Schema.Unknown)
+          return client.executeDecoded(
+            tag(HttpClientRequest.get(`/lucca-api/employees/${employee.id}`)),
+            Schema.Unknown
+          )
         }
         case "departments":
-          return client.json(tag(HttpClientRequest.get("/lucca-api/departments")), Schema.Unknown)
+          return client.executeDecoded(tag(HttpClientRequest.get("/lucca-api/departments")), Schema.Unknown)
         case "create": {
           // one distinct week per operation, so that no two creations overlap
           const start = new Date(Date.UTC(2031, 0, 6) + index * 7 * 86_400_000)
           const end = new Date(start.getTime() + 86_400_000)
           const employee = data.employees[index % data.employees.length]
-          return client.json(
+          return client.executeDecoded(
             tag(HttpClientRequest.post("/lucca-api/leaves")).pipe(
               HttpClientRequest.bodyUnsafeJson({
                 employee: { id: employee.id },

@@ -5,14 +5,12 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as LuccaScope from "../LuccaScope.js"
+import * as Http from "./http.js"
 
 const tokenHost = "accounts.world.luccasoftware.com"
 
 /** @internal */
 export const defaultApiVersion = "2024-11-01"
-
-const isLoopback = (hostname: string): boolean =>
-  hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 
 type Check<A, B = A> = (value: A) => Either.Either<B, string>
 
@@ -48,7 +46,7 @@ const checkHttpsUrl = (url: string | URL): Either.Either<URL, string> => {
     return Either.left("must not contain credentials")
   }
   if (parsed.protocol === "https:") return Either.right(parsed)
-  if (parsed.protocol === "http:" && isLoopback(parsed.hostname)) return Either.right(parsed)
+  if (parsed.protocol === "http:" && Http.isLoopback(parsed.hostname)) return Either.right(parsed)
   return Either.left(`must use https (plain http is only accepted for loopback hosts), got ${parsed.protocol}//`)
 }
 
@@ -63,7 +61,7 @@ export const checkTokenUrl: Check<string | URL, URL> = checkHttpsUrl
  */
 export const checkAccountUrl: Check<string | URL, URL> = (url) =>
   Either.flatMap(checkHttpsUrl(url), (parsed) => {
-    if (parsed.hostname === tokenHost) {
+    if (parsed.hostname.replace(/\.$/, "") === tokenHost) {
       return Either.left(
         `${tokenHost} is the global token host, not an account: use your account's own host, such as https://example.ilucca.net`
       )
