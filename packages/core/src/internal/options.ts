@@ -4,6 +4,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import * as ClientCredentials from "../ClientCredentials.js"
 import * as LuccaScope from "../LuccaScope.js"
 import * as Http from "./http.js"
 
@@ -19,8 +20,15 @@ export const checkClientId: Check<string> = (clientId) =>
   clientId.trim() === "" ? Either.left("must not be empty") : Either.right(clientId.trim())
 
 /** @internal */
-export const checkClientSecret: Check<Redacted.Redacted<string>> = (secret) =>
-  Redacted.value(secret) === "" ? Either.left("must not be empty") : Either.right(secret)
+export const checkClientSecret: Check<Redacted.Redacted<string>> = (secret) => {
+  const value = Redacted.value(secret)
+  if (value.trim() === "") return Either.left("must not be empty or blank")
+  // not trimmed: a secret is opaque, and a newline read from a file is a mistake to report
+  if (value.trim() !== value) {
+    return Either.left("must not start or end with whitespace (a line break read from a file?)")
+  }
+  return Either.right(secret)
+}
 
 /** @internal */
 export const checkScopes: Check<ReadonlyArray<string>> = (scopes) => {
@@ -50,8 +58,19 @@ const checkHttpsUrl = (url: string | URL): Either.Either<URL, string> => {
   return Either.left(`must use https (plain http is only accepted for loopback hosts), got ${parsed.protocol}//`)
 }
 
-/** @internal */
-export const checkTokenUrl: Check<string | URL, URL> = checkHttpsUrl
+/**
+ * Where the client secret may go (see `ClientCredentials.checkTokenUrl`).
+ *
+ * @internal
+ */
+export const checkTokenUrl = (
+  options?: { readonly dangerouslyAllowTokenUrl?: boolean | undefined }
+): Check<string | URL, URL> =>
+(url) =>
+  Either.flatMap(checkHttpsUrl(url), (parsed) => {
+    const refused = ClientCredentials.checkTokenUrl(parsed, options)
+    return refused === undefined ? Either.right(parsed) : Either.left(refused)
+  })
 
 /**
  * The account URL is an origin such as `https://example.ilucca.net`: paths are relative to
@@ -73,10 +92,13 @@ export const checkAccountUrl: Check<string | URL, URL> = (url) =>
   })
 
 /** @internal */
-export const checkApiVersion: Check<string> = (version) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(version) && !Number.isNaN(Date.parse(version))
+export const checkApiVersion: Check<string> = (version) => {
+  // a real calendar date: `Date.parse` accepts 2024-02-31 (as March 2)
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(version) ? new Date(`${version}T00:00:00Z`) : undefined
+  return date !== undefined && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === version
     ? Either.right(version)
-    : Either.left(`must be a date such as ${defaultApiVersion}`)
+    : Either.left(`must be a date such as ${defaultApiVersion}, and a real calendar day`)
+}
 
 /** @internal */
 export const checkCount: Check<number> = (n) =>
