@@ -1,0 +1,81 @@
+/**
+ * The findings of the second security review (issue 11), one `describe` each. Every test
+ * here failed on the code before the fix.
+ */
+import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { accountUrl, credentials, json, makeFake, tokenFor } from "./fixtures.js"
+
+const options = { ...credentials, accountUrl, rateLimit: false } as const
+
+/** The account answers every request with a redirect to another origin. */
+const redirectingFake = () => {
+  const fake = makeFake()
+  fake.state.onApi = (request) =>
+    Effect.succeed(
+      request.url.origin === accountUrl
+        ? new Response(null, { status: 302, headers: { location: "https://evil.example/collect" } })
+        : json(200, { collected: true })
+    )
+  return fake
+}
+
+const sentElsewhere = (fake: ReturnType<typeof makeFake>) =>
+  fake.state.apiRequests.filter((request) => request.url.origin !== accountUrl)
+
+describe("finding 1: the token goes only to the account origin, whatever wraps the client", () => {
+  it.scoped("httpClient.pipe(HttpClient.followRedirects()) does not follow a 302 to another origin with it", () =>
+    Effect.gen(function*() {
+      const fake = redirectingFake()
+      const lucca = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer))
+      const error = yield* Effect.flip(
+        lucca.httpClient.pipe(HttpClient.followRedirects()).execute(HttpClientRequest.get("/lucca-api/employees"))
+      )
+      assert.strictEqual(error._tag, "ForeignOriginError")
+      assert.deepStrictEqual(sentElsewhere(fake), [])
+      assert.strictEqual(fake.state.apiRequests[0].headers["authorization"], `Bearer ${tokenFor(1)}`)
+    }))
+
+  it.scoped("transformClient: HttpClient.followRedirects() does not either", () =>
+    Effect.gen(function*() {
+      const fake = redirectingFake()
+      const lucca = yield* LuccaClient.make({ ...options, transformClient: HttpClient.followRedirects() }).pipe(
+        Effect.provide(fake.layer)
+      )
+      const error = yield* Effect.flip(lucca.execute(HttpClientRequest.get("/lucca-api/employees")))
+      assert.strictEqual(error._tag, "ForeignOriginError")
+      assert.deepStrictEqual(sentElsewhere(fake), [])
+    }))
+
+  it.scoped("a URL rewritten by mapRequest(setUrl) is refused with ForeignOriginError", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      const lucca = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer))
+      const rewritten = lucca.httpClient.pipe(
+        HttpClient.mapRequest(HttpClientRequest.setUrl("https://evil.example/collect"))
+      )
+      const error = yield* Effect.flip(rewritten.execute(HttpClientRequest.get("/lucca-api/employees")))
+      assert.instanceOf(error, LuccaError.ForeignOriginError)
+      assert.deepStrictEqual(sentElsewhere(fake), [])
+    }))
+
+  it.effect("TokenProvider.authenticate on a client of your own: the same, composed either way", () =>
+    Effect.gen(function*() {
+      const fake = redirectingFake()
+      const provider = TokenProvider.makeStatic("my-token")
+      const client = fake.client.pipe(
+        TokenProvider.authenticate(provider, { origin: accountUrl }),
+        HttpClient.followRedirects()
+      )
+      const error = yield* Effect.flip(client.get(`${accountUrl}/lucca-api/employees`))
+      assert.strictEqual(error._tag, "ForeignOriginError")
+      assert.deepStrictEqual(sentElsewhere(fake), [])
+      assert.strictEqual(fake.state.apiRequests[0].headers["authorization"], "Bearer my-token")
+      // a relative URL is not on the origin: it is refused, not guessed
+      const relative = yield* Effect.flip(client.get("/lucca-api/employees"))
+      assert.strictEqual(relative._tag, "ForeignOriginError")
+    }))
+})
