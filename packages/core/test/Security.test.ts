@@ -2,12 +2,16 @@
  * The findings of the second security review (issue 11), one `describe` each. Every test
  * here failed on the code before the fix.
  */
-import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import { ClientCredentials, LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import * as SecretHygiene from "@effect-lucca/testing/SecretHygiene"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { accountUrl, credentials, json, makeFake, tokenFor } from "./fixtures.js"
+import * as Exit from "effect/Exit"
+import * as Redacted from "effect/Redacted"
+import { accountUrl, clientSecret, credentials, json, makeFake, tokenFor } from "./fixtures.js"
 
 const options = { ...credentials, accountUrl, rateLimit: false } as const
 
@@ -77,5 +81,71 @@ describe("finding 1: the token goes only to the account origin, whatever wraps t
       // a relative URL is not on the origin: it is refused, not guessed
       const relative = yield* Effect.flip(client.get("/lucca-api/employees"))
       assert.strictEqual(relative._tag, "ForeignOriginError")
+    }))
+})
+
+describe("finding 3: a token is an RFC 6750 b64token, and no cause's message is copied", () => {
+  for (const accessToken of ["abc\r\nX-Evil: 1", "   ", "abc def", "tok\u00e9n", "=abc"]) {
+    it.effect(`refuses access_token ${JSON.stringify(accessToken)}`, () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onToken = () => Effect.succeed(json(200, { access_token: accessToken, token_type: "Bearer" }))
+        const error = yield* Effect.flip(ClientCredentials.requestToken(credentials).pipe(Effect.provide(fake.layer)))
+        assert.instanceOf(error, LuccaError.InvalidTokenResponse)
+        if (error._tag !== "InvalidTokenResponse") return
+        assert.strictEqual(error.field, "access_token")
+        if (accessToken.trim() !== "") assert.notInclude(error.message, accessToken)
+      }))
+  }
+
+  it.effect("accepts the b64token alphabet, padding included", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      const accessToken = "aZ09-._~+/xyz=="
+      fake.state.onToken = () => Effect.succeed(json(200, { access_token: accessToken, token_type: "Bearer" }))
+      const token = yield* ClientCredentials.requestToken(credentials).pipe(Effect.provide(fake.layer))
+      assert.strictEqual(Redacted.value(token.value), accessToken)
+    }))
+
+  it.effect("a transport failure whose cause quotes the token does not carry it to the caller", () =>
+    Effect.gen(function*() {
+      const token = "a-token-quoted-by-the-platform"
+      const failing = HttpClient.make((request) =>
+        Effect.fail(
+          new HttpClientError.RequestError({
+            request,
+            reason: "Transport",
+            cause: new TypeError(`Headers.append: "Bearer ${token}" is an invalid header value.`)
+          })
+        )
+      )
+      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), {
+        accountUrl,
+        requestRetry: false,
+        rateLimit: false
+      }).pipe(Effect.provideService(HttpClient.HttpClient, failing))
+      const exit = yield* Effect.exit(lucca.execute(HttpClientRequest.get("/lucca-api/employees")))
+      assert.isTrue(Exit.isFailure(exit))
+      for (const rendering of SecretHygiene.renderings(Exit.isFailure(exit) ? exit.cause : undefined)) {
+        assert.notInclude(rendering, token)
+      }
+    }))
+
+  it.effect("a token request's transport failure keeps a system error code, never the cause's message", () =>
+    Effect.gen(function*() {
+      const failing = HttpClient.make((request) =>
+        Effect.fail(
+          new HttpClientError.RequestError({
+            request,
+            reason: "Transport",
+            cause: Object.assign(new Error(`cannot send client_secret=${clientSecret}`), { code: "ECONNRESET" })
+          })
+        )
+      )
+      const error = yield* Effect.flip(
+        ClientCredentials.requestToken(credentials).pipe(Effect.provideService(HttpClient.HttpClient, failing))
+      )
+      assert.include(error.message, "ECONNRESET")
+      assert.notInclude(error.message, "cannot send")
     }))
 })

@@ -3,10 +3,12 @@
  * `MessageChannel`, the page side on the other, the emulator on loopback. The real-browser
  * run is in `Browser.test.ts`; this one is fast and checks every request and failure type.
  */
-import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
 import { BrowserLucca, LuccaWorker, LuccaWorkerClient } from "@effect-lucca/platform-browser"
 import { FakeLucca } from "@effect-lucca/testing"
 import * as BrowserWorkerRunner from "@effect/platform-browser/BrowserWorkerRunner"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import { WorkerError } from "@effect/platform/WorkerError"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
@@ -146,6 +148,33 @@ describe("LuccaWorker over a MessageChannel", () => {
       const error = yield* Effect.flip(client.post("/lucca-api/leaves", Schema.Unknown, { body: { count: 1n } }))
       assert.instanceOf(error, LuccaWorker.TransportError)
       if (error._tag === "TransportError") assert.strictEqual(error.reason, "Encode")
+    }))
+
+  // security finding 3: the cause of a transport failure may quote the request
+  it.scoped("a TransportError never carries the cause's message across the boundary", () =>
+    Effect.gen(function*() {
+      const failing = HttpClient.make((request) =>
+        Effect.fail(
+          new HttpClientError.RequestError({
+            request,
+            reason: "Transport",
+            cause: Object.assign(new TypeError("Headers.append: \"Bearer the-token\" is an invalid header value."), {
+              cause: { code: "ECONNRESET" }
+            })
+          })
+        )
+      )
+      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+        accountUrl: "https://example.ilucca.net",
+        requestRetry: false,
+        rateLimit: false
+      }).pipe(Effect.provideService(HttpClient.HttpClient, failing))
+      const { client, received } = yield* connect(Layer.succeed(LuccaClient.LuccaClient, lucca))
+      const error = yield* Effect.flip(client.get("/lucca-api/employees", Schema.Unknown))
+      assert.instanceOf(error, LuccaWorker.TransportError)
+      if (error._tag === "TransportError") assert.include(error.description, "ECONNRESET")
+      assert.notInclude(JSON.stringify(received), "the-token")
+      assert.notInclude(JSON.stringify(received), "Headers.append")
     }))
 
   it.scoped("a revoked token is recovered in the worker with one retry", () =>
