@@ -10,7 +10,10 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
 import { accountUrl, clientSecret, credentials, json, makeFake, tokenFor } from "./fixtures.js"
 
 const options = { ...credentials, accountUrl, rateLimit: false } as const
@@ -147,5 +150,24 @@ describe("finding 3: a token is an RFC 6750 b64token, and no cause's message is 
       )
       assert.include(error.message, "ECONNRESET")
       assert.notInclude(error.message, "cannot send")
+    }))
+})
+
+describe("finding 4: a caller that needs a token now never waits longer than the retry budget", () => {
+  it.scoped("a 401 during a failing refresh ahead: the caller's wait is bounded by the 30 s budget", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      const provider = yield* TokenProvider.make(credentials).pipe(Effect.provide(fake.layer))
+      const first = yield* provider.get
+      // from now on the token host is down: the refresh ahead retries until the hard margin
+      fake.state.onToken = () => Effect.succeed(new Response("down", { status: 503 }))
+      yield* TestClock.adjust("26 minutes")
+      assert.strictEqual(Redacted.value((yield* provider.get).value), tokenFor(1))
+      // a 401 on the current token: the next caller holds no valid token
+      yield* provider.invalidate(first)
+      const caller = yield* Effect.fork(Effect.either(provider.get))
+      yield* TestClock.adjust("31 seconds")
+      const outcome = yield* Fiber.poll(caller)
+      assert.isTrue(Option.isSome(outcome), "the caller still waits after the retry budget")
     }))
 })
