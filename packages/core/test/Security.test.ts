@@ -13,6 +13,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { accountUrl, clientSecret, credentials, json, makeFake, tokenFor } from "./fixtures.js"
 
@@ -170,4 +171,75 @@ describe("finding 4: a caller that needs a token now never waits longer than the
       const outcome = yield* Fiber.poll(caller)
       assert.isTrue(Option.isSome(outcome), "the caller still waits after the retry budget")
     }))
+})
+
+describe("finding 5: every encoding of the secret and every token held is scrubbed", () => {
+  // a base64 secret: `+`, `/` and `=` are written differently in a form, a URL and JSON
+  const secret = "s3cr+t/Q\"uo\\te=="
+  const tokenOf = (n: number) => `tok+en/${n}==`
+
+  it.scoped("in OAuth errors that echo the form body, in the refresh ahead log, in the account's errors", () =>
+    Effect.gen(function*() {
+      const harness = SecretHygiene.make()
+      const fake = makeFake()
+      const app = { ...credentials, clientSecret: Redacted.make(secret), accountUrl, rateLimit: false } as const
+      const built = yield* TokenProvider.make(app).pipe(
+        Effect.flatMap((provider) =>
+          Effect.map(LuccaClient.makeWithTokenProvider(provider, app), (lucca) => [provider, lucca] as const)
+        ),
+        Effect.provide(fake.layer),
+        harness.run
+      )
+      assert.isTrue(Exit.isSuccess(built))
+      if (Exit.isFailure(built)) return
+      const [provider, lucca] = built.value
+      fake.state.onToken = (n) => Effect.succeed(json(200, { access_token: tokenOf(n), token_type: "Bearer" }))
+
+      // the account API echoes the token it was sent, in every error shape
+      const echo = (request: { readonly headers: Record<string, string> }) =>
+        (request.headers["authorization"] ?? "").replace(/^Bearer /, "")
+      fake.state.onApi = (request) =>
+        Effect.succeed(
+          json(401, { title: "Unauthorized", detail: `token ${encodeURIComponent(echo(request))} is revoked` })
+        )
+      yield* harness.run(lucca.execute(HttpClientRequest.get("/lucca-api/employees")))
+      fake.state.onApi = (request) =>
+        Effect.succeed(
+          json(403, { title: "Forbidden", detail: `token ${JSON.stringify(echo(request))} lacks a scope` })
+        )
+      yield* harness.run(lucca.execute(HttpClientRequest.get("/lucca-api/leaves")))
+      fake.state.onApi = (request) =>
+        Effect.succeed(json(400, { title: "Bad Request", errors: { [echo(request)]: [`bad ${echo(request)}`] } }))
+      yield* harness.run(lucca.get("/lucca-api/employees/1", Schema.Unknown))
+
+      // the token host echoes the form body (form-encoded secret), the secret in `error`,
+      // percent-encoded in `error_uri`: first for a refresh ahead (a warning log), then for a caller
+      fake.state.onToken = (_, request) =>
+        Effect.succeed(json(401, {
+          error: `invalid_client ${secret}`,
+          error_description: `could not authenticate ${request.body}`,
+          error_uri: `https://errors.example/?q=${encodeURIComponent(secret)}`
+        }))
+      yield* TestClock.adjust("26 minutes")
+      yield* harness.run(provider.get)
+      yield* TestClock.adjust("4 minutes")
+      yield* harness.run(Effect.flip(provider.get))
+
+      assert.isAbove(harness.logCount(), 0)
+      assert.isTrue(harness.texts.some((t) => t.includes("could not authenticate")), "the echo was captured")
+      const tokens = Object.fromEntries(
+        Array.from({ length: fake.state.tokenRequests.length }, (_, i) => [`token ${i + 1}`, tokenOf(i + 1)])
+      )
+      assert.deepStrictEqual(harness.leaks({ secret, ...tokens }), [])
+    }))
+
+  it("the harness sees each encoding of a secret", () => {
+    for (const variant of SecretHygiene.encodings(secret)) {
+      const harness = SecretHygiene.make()
+      harness.record(new LuccaError.ApiError({ method: "GET", url: "u", status: 500, detail: `x${variant}x` }))
+      assert.deepStrictEqual(harness.leaks({ secret }), ["secret"], variant)
+    }
+    // raw, percent-encoded (here the same as form-encoded), lower-case hex, JSON-escaped
+    assert.isAtLeast(SecretHygiene.encodings(secret).length, 4)
+  })
 })
