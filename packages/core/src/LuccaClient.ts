@@ -37,6 +37,7 @@ import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Body from "./internal/body.js"
 import * as Decode from "./internal/decode.js"
 import * as internal from "./internal/luccaClient.js"
 import * as InternalOptions from "./internal/options.js"
@@ -205,6 +206,17 @@ export interface ClientOptions {
   readonly rateLimit?: RateLimitOptions | false | undefined
   /** Retries of 408, 429, 502, 503 and 504 answers and dropped connections; `false` turns them off. */
   readonly requestRetry?: RetryOptions | false | undefined
+  /**
+   * Limits on the 2xx bodies the decoding helpers read: at most `maxBytes` (default 32
+   * MiB) within `timeout` (default 30 s), else a `ResponseDecodeError`. Error bodies
+   * (problem+json) are read up to 1 MiB within 10 s.
+   *
+   * @since 0.2.0
+   */
+  readonly responseBody?: {
+    readonly maxBytes?: number | undefined
+    readonly timeout?: Duration.DurationInput | undefined
+  } | undefined
 }
 
 /**
@@ -285,9 +297,20 @@ const clientSettings = (options: ClientOptions) =>
       options.apiVersion ?? LuccaConfig.defaultApiVersion,
       InternalOptions.checkApiVersion
     )
+    const maxBytes = yield* InternalOptions.option(
+      "responseBody.maxBytes",
+      options.responseBody?.maxBytes ?? Body.jsonLimits.maxBytes,
+      InternalOptions.checkCount
+    )
+    const timeout = yield* InternalOptions.option(
+      "responseBody.timeout",
+      options.responseBody?.timeout ?? Body.jsonLimits.timeout,
+      InternalOptions.checkDuration
+    )
     return {
       accountUrl,
       apiVersion,
+      bodyLimits: { maxBytes, timeout },
       transformClient: options.transformClient,
       pace: yield* paceSettings(options.rateLimit),
       retry: yield* retrySettings(options.requestRetry)

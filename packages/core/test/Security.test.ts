@@ -7,6 +7,7 @@ import * as SecretHygiene from "@effect-lucca/testing/SecretHygiene"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -242,4 +243,78 @@ describe("finding 5: every encoding of the secret and every token held is scrubb
     // raw, percent-encoded (here the same as form-encoded), lower-case hex, JSON-escaped
     assert.isAtLeast(SecretHygiene.encodings(secret).length, 4)
   })
+})
+
+describe("finding 6: every body the client reads has a deadline and a size limit", () => {
+  /** Headers, a first chunk, then nothing: the body never ends. */
+  const stalling = (status: number) =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(new TextEncoder().encode("{\"title\":"))
+      }),
+      { status, headers: { "content-type": "application/problem+json" } }
+    )
+
+  it.scoped("a 503 whose body stalls after the headers does not hold the caller", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onApi = () => Effect.succeed(stalling(503))
+      const lucca = yield* LuccaClient.make({ ...options, requestRetry: false }).pipe(Effect.provide(fake.layer))
+      const caller = yield* Effect.fork(Effect.flip(lucca.get("/lucca-api/employees", Schema.Unknown)))
+      yield* TestClock.adjust("11 seconds")
+      const outcome = yield* Fiber.poll(caller)
+      assert.isTrue(Option.isSome(outcome), "the caller still waits for the body")
+      if (Option.isSome(outcome) && Exit.isSuccess(outcome.value)) {
+        const error = outcome.value.value
+        assert.strictEqual(error._tag, "ApiError")
+        if (error._tag === "ApiError") assert.strictEqual(error.status, 503)
+      }
+    }))
+
+  it.scoped("a 401 whose body stalls is still recovered with a fresh token", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onApi = () => Effect.succeed(fake.state.apiRequests.length === 1 ? stalling(401) : json(200, {}))
+      const lucca = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer))
+      const caller = yield* Effect.fork(lucca.execute(HttpClientRequest.get("/lucca-api/employees")))
+      yield* TestClock.adjust("11 seconds")
+      const outcome = yield* Fiber.poll(caller)
+      assert.isTrue(Option.isSome(outcome), "the caller still waits for the 401's body")
+      if (Option.isSome(outcome) && Exit.isSuccess(outcome.value)) assert.strictEqual(outcome.value.value.status, 200)
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+
+  it.effect("a token answer larger than 64 KiB is refused, whatever it holds", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onToken = () =>
+        Effect.succeed(
+          json(200, { access_token: "abc", token_type: "Bearer", expires_in: 1800, padding: "x".repeat(100_000) })
+        )
+      const error = yield* Effect.flip(ClientCredentials.requestToken(credentials).pipe(Effect.provide(fake.layer)))
+      assert.instanceOf(error, LuccaError.TokenRequestError)
+      if (error._tag === "TokenRequestError") assert.include(error.description, "larger than")
+    }))
+
+  it.scoped("the limit on 2xx bodies is an option", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onApi = () => Effect.succeed(json(200, { name: "a name longer than sixteen bytes" }))
+      const lucca = yield* LuccaClient.make({ ...options, responseBody: { maxBytes: 16 } }).pipe(
+        Effect.provide(fake.layer)
+      )
+      const error = yield* Effect.flip(lucca.get("/lucca-api/employees/1", Schema.Unknown))
+      assert.strictEqual(error._tag, "ResponseDecodeError")
+    }))
+
+  it.effect("a 2xx body larger than the limit is a ResponseDecodeError, read no further", () =>
+    Effect.gen(function*() {
+      const response = HttpClientResponse.fromWeb(
+        HttpClientRequest.get(`${accountUrl}/lucca-api/employees`),
+        new Response("x".repeat(40 * 1024 * 1024), { status: 200 })
+      )
+      const error = yield* Effect.flip(LuccaClient.decodeResponse(response, Schema.Unknown))
+      assert.instanceOf(error, LuccaError.ResponseDecodeError)
+      if (error._tag === "ResponseDecodeError") assert.include(error.description, "larger than")
+    }))
 })

@@ -9,6 +9,7 @@ import type * as LuccaClient from "../LuccaClient.js"
 import type * as LuccaError from "../LuccaError.js"
 import type * as TokenProvider from "../TokenProvider.js"
 import * as Authenticate from "./authenticate.js"
+import type * as Body from "./body.js"
 import * as Decode from "./decode.js"
 import * as Deprecation from "./deprecation.js"
 import * as Http from "./http.js"
@@ -21,6 +22,7 @@ import * as Retry from "./retry.js"
 export interface Settings {
   readonly accountUrl: URL
   readonly apiVersion: string
+  readonly bodyLimits: Body.Limits
   readonly transformClient:
     | ((
       client: HttpClient.HttpClient.With<LuccaClient.RequestError>
@@ -61,6 +63,7 @@ export const make = (
         accountUrl,
         apiVersion,
         redact: tokenProvider.redact,
+        bodyLimits: settings.bodyLimits,
         grantedScopes: Effect.map(tokenProvider.get, (token) => token.scopes)
       })
     }
@@ -87,10 +90,11 @@ export const fromHttpClient = (
     readonly accountUrl: URL
     readonly apiVersion: string
     readonly redact: (text: string) => string
+    readonly bodyLimits: Body.Limits
     readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
   }
 ): LuccaClient.Service => {
-  const decodeOptions = { redact: options.redact }
+  const decodeOptions = { redact: options.redact, limits: options.bodyLimits }
 
   const exchange = <A, I, R>(request: HttpClientRequest.HttpClientRequest, schema: Schema.Schema<A, I, R>) =>
     httpClient.execute(request).pipe(
