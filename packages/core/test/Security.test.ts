@@ -9,12 +9,17 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { accountUrl, clientSecret, credentials, json, makeFake, tokenFor } from "./fixtures.js"
 
@@ -317,4 +322,141 @@ describe("finding 6: every body the client reads has a deadline and a size limit
       assert.instanceOf(error, LuccaError.ResponseDecodeError)
       if (error._tag === "ResponseDecodeError") assert.include(error.description, "larger than")
     }))
+})
+
+describe("finding 7: the low findings", () => {
+  it.scoped("a links.next.href that repeats a page fails with a typed error instead of looping", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onApi = () =>
+        Effect.succeed(json(200, {
+          items: [{ id: "1" }],
+          links: { next: { href: `${accountUrl}/lucca-api/employees?cursor=same` } }
+        }))
+      const lucca = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer))
+      const error = yield* Effect.flip(
+        Stream.runCollect(Stream.take(lucca.paginate("/lucca-api/employees", Schema.Unknown), 1_000))
+      )
+      assert.strictEqual(error._tag, "ResponseDecodeError")
+      if (error._tag === "ResponseDecodeError") assert.strictEqual(error.path, "links.next.href")
+      assert.isAtMost(fake.state.apiRequests.length, 3)
+    }))
+
+  it.scoped("a relative links.next.href resolves against the current page, not the origin root", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onApi = (request) =>
+        Effect.succeed(json(200, {
+          items: [{ id: request.url.searchParams.get("page") ?? "0" }],
+          links: request.url.searchParams.has("page") ? {} : { next: { href: "employees?page=2" } }
+        }))
+      const lucca = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer))
+      yield* Stream.runCollect(lucca.paginate("/lucca-api/employees", Schema.Unknown))
+      assert.strictEqual(fake.state.apiRequests[1].url.href, `${accountUrl}/lucca-api/employees?page=2`)
+    }))
+
+  for (const expiresIn of [0, 0.5, 1e308, 86_401]) {
+    it.effect(`expires_in ${expiresIn} is refused (accepted: 1 s to 24 h)`, () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onToken = () =>
+          Effect.succeed(json(200, { access_token: "abc", token_type: "Bearer", expires_in: expiresIn }))
+        const error = yield* Effect.flip(ClientCredentials.requestToken(credentials).pipe(Effect.provide(fake.layer)))
+        assert.instanceOf(error, LuccaError.InvalidTokenResponse)
+        if (error._tag === "InvalidTokenResponse") assert.strictEqual(error.field, "expires_in")
+      }))
+  }
+
+  const env = (vars: Record<string, string>) =>
+    Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
+  const validEnv = {
+    LUCCA_CLIENT_ID: "id",
+    LUCCA_CLIENT_SECRET: "secret",
+    LUCCA_SCOPES: "employees.readonly",
+    LUCCA_ACCOUNT_URL: accountUrl
+  }
+  const configError = (vars: Record<string, string>) =>
+    Effect.flip(
+      LuccaClient.LuccaClient.pipe(
+        Effect.provide(
+          LuccaClient.layerConfig().pipe(Layer.provide(makeFake().layer), Layer.provide(env({ ...validEnv, ...vars })))
+        )
+      )
+    )
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ["a secret with a trailing line break", { LUCCA_CLIENT_SECRET: "sec\n" }, "LUCCA_CLIENT_SECRET"],
+    ["a blank secret", { LUCCA_CLIENT_SECRET: "   " }, "LUCCA_CLIENT_SECRET"],
+    [
+      "the token host with a trailing dot as account",
+      { LUCCA_ACCOUNT_URL: "https://accounts.world.luccasoftware.com." },
+      "LUCCA_ACCOUNT_URL"
+    ],
+    ["an Api-Version that is not a calendar date", { LUCCA_API_VERSION: "2024-02-31" }, "LUCCA_API_VERSION"],
+    ["a token URL on another https host", { LUCCA_TOKEN_URL: "https://tokens.example.com/token" }, "LUCCA_TOKEN_URL"]
+  ]
+  for (const [name, vars, setting] of cases) {
+    it.effect(`${name} is a ConfigError naming ${setting}`, () =>
+      Effect.gen(function*() {
+        const error = yield* configError(vars)
+        assert.isTrue(ConfigError.isConfigError(error), String(error))
+        assert.include(String(error), setting)
+        assert.notInclude(String(error), "sec\n")
+      }))
+  }
+
+  it.effect("another https token host is accepted with the loud opt-in", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(
+        LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            LuccaClient.layerConfig().pipe(
+              Layer.provide(makeFake().layer),
+              Layer.provide(env({
+                ...validEnv,
+                LUCCA_TOKEN_URL: "https://tokens.example.com/token",
+                LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL: "true"
+              }))
+            )
+          )
+        )
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      const fromOptions = yield* Effect.exit(
+        LuccaClient.make({ ...options, tokenUrl: "https://tokens.example.com/token" }).pipe(
+          Effect.provide(makeFake().layer),
+          Effect.scoped
+        )
+      )
+      assert.isTrue(Exit.isFailure(fromOptions))
+      assert.include(
+        String(Exit.isFailure(fromOptions) ? Cause.squash(fromOptions.cause) : ""),
+        "dangerouslyAllowTokenUrl"
+      )
+    }))
+
+  for (
+    const [name, tokenUrl] of [
+      ["plain http to a non-loopback host", "http://accounts.world.luccasoftware.com/connect/token"],
+      ["another https host without the opt-in", "https://tokens.example.com/connect/token"]
+    ]
+  ) {
+    it.effect(`requestToken itself refuses ${name}, and sends nothing`, () =>
+      Effect.gen(function*() {
+        const sent: Array<string> = []
+        const recording = HttpClient.make((request) => {
+          sent.push(request.url)
+          return Effect.succeed(
+            HttpClientResponse.fromWeb(request, json(200, { access_token: "abc", token_type: "Bearer" }))
+          )
+        })
+        const error = yield* Effect.flip(
+          ClientCredentials.requestToken({ ...credentials, tokenUrl }).pipe(
+            Effect.provideService(HttpClient.HttpClient, recording)
+          )
+        )
+        assert.instanceOf(error, LuccaError.TokenRequestError)
+        if (error._tag === "TokenRequestError") assert.isFalse(error.transient)
+        assert.deepStrictEqual(sent, [])
+      }))
+  }
 })
