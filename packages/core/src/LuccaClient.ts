@@ -29,7 +29,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as UrlParams from "@effect/platform/UrlParams"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
@@ -37,7 +37,6 @@ import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as Body from "./internal/body.js"
 import * as Decode from "./internal/decode.js"
 import * as internal from "./internal/luccaClient.js"
 import * as InternalOptions from "./internal/options.js"
@@ -254,68 +253,24 @@ export interface RetryOptions {
   readonly nonIdempotent?: boolean | undefined
 }
 
-const paceSettings = (options: RateLimitOptions | false | undefined) =>
-  Effect.gen(function*() {
-    if (options === false) return undefined
-    const requests = yield* InternalOptions.option(
-      "rateLimit.requests",
-      options?.requests ?? 50,
-      InternalOptions.checkCount
-    )
-    const burst = yield* InternalOptions.option("rateLimit.burst", options?.burst ?? 5, InternalOptions.checkCount)
-    if (burst >= requests) return yield* InternalOptions.invalid("rateLimit.burst", "must be below rateLimit.requests")
-    const per = yield* InternalOptions.option(
-      "rateLimit.per",
-      options?.per ?? Duration.minutes(1),
-      InternalOptions.checkDuration
-    )
-    return { requests, burst, per }
-  })
-
-const retrySettings = (options: RetryOptions | false | undefined) =>
-  Effect.gen(function*() {
-    if (options === false) return undefined
-    const times = yield* InternalOptions.option("requestRetry.times", options?.times ?? 5, InternalOptions.checkCount)
-    const maxRetryAfter = yield* InternalOptions.option(
-      "requestRetry.maxRetryAfter",
-      options?.maxRetryAfter ?? Duration.minutes(1),
-      InternalOptions.checkDuration
-    )
-    return {
-      backoff: options?.backoff ?? LuccaRetry.defaultBackoff,
-      times,
-      nonIdempotent: options?.nonIdempotent ?? false,
-      maxRetryAfter
+/** The settings of the steps, from the decoded account options. */
+const clientSettings = (options: ClientOptions): Effect.Effect<internal.Settings, ConfigError.ConfigError> =>
+  Effect.map(InternalOptions.decode(InternalOptions.AccountOptions, options), (decoded) => ({
+    accountUrl: decoded.accountUrl,
+    apiVersion: decoded.apiVersion,
+    bodyLimits: decoded.responseBody,
+    transformClient: options.transformClient?.bind(options),
+    pace: decoded.rateLimit === false ? undefined : decoded.rateLimit,
+    retry: decoded.requestRetry === false ? undefined : {
+      backoff: (decoded.requestRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
+        unknown,
+        LuccaRetry.RequestOutcome
+      >,
+      times: decoded.requestRetry.times,
+      nonIdempotent: decoded.requestRetry.nonIdempotent,
+      maxRetryAfter: decoded.requestRetry.maxRetryAfter
     }
-  })
-
-const clientSettings = (options: ClientOptions) =>
-  Effect.gen(function*() {
-    const accountUrl = yield* InternalOptions.option("accountUrl", options.accountUrl, InternalOptions.checkAccountUrl)
-    const apiVersion = yield* InternalOptions.option(
-      "apiVersion",
-      options.apiVersion ?? LuccaConfig.defaultApiVersion,
-      InternalOptions.checkApiVersion
-    )
-    const maxBytes = yield* InternalOptions.option(
-      "responseBody.maxBytes",
-      options.responseBody?.maxBytes ?? Body.jsonLimits.maxBytes,
-      InternalOptions.checkCount
-    )
-    const timeout = yield* InternalOptions.option(
-      "responseBody.timeout",
-      options.responseBody?.timeout ?? Body.jsonLimits.timeout,
-      InternalOptions.checkDuration
-    )
-    return {
-      accountUrl,
-      apiVersion,
-      bodyLimits: { maxBytes, timeout },
-      transformClient: options.transformClient,
-      pace: yield* paceSettings(options.rateLimit),
-      retry: yield* retrySettings(options.requestRetry)
-    }
-  })
+  }))
 
 /**
  * A client application (credentials and cache options) and the account it calls.
@@ -381,11 +336,15 @@ export const makeWithTokenProvider = (
 export const make = (
   options: Options
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
+  // the account first: a wrong account URL is the likelier mistake to report
   Effect.flatMap(clientSettings(options), (settings) =>
     Effect.flatMap(
-      Effect.zip(TokenProvider.make(options), HttpClient.HttpClient),
+      Effect.zip(providerOf(options), HttpClient.HttpClient),
       ([tokenProvider, base]) => withPacing(internal.make(base, tokenProvider, settings))
     ))
+
+const providerOf = (options: Options) =>
+  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), TokenProvider.makeDecoded)
 
 /**
  * @example
@@ -437,7 +396,7 @@ export const layerWithRateLimiter = (
     LuccaClient,
     Effect.flatMap(clientSettings(options), (settings) =>
       Effect.flatMap(
-        Effect.zip(TokenProvider.make(options), HttpClient.HttpClient),
+        Effect.zip(providerOf(options), HttpClient.HttpClient),
         ([tokenProvider, base]) => internal.make(base, tokenProvider, settings)
       ))
   )

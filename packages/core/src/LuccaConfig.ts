@@ -132,26 +132,15 @@ export const client: ClientConfig = Config.all({
 export const validateCredentials = (
   options: ClientCredentials.Options
 ): Effect.Effect<ClientCredentials.Options, ConfigError.ConfigError> =>
-  Effect.gen(function*() {
-    const clientId = yield* Options.option("clientId", options.clientId, Options.checkClientId)
-    const clientSecret = yield* Options.option("clientSecret", options.clientSecret, Options.checkClientSecret)
-    const scopes = yield* Options.option("scopes", options.scopes, Options.checkScopes)
-    const tokenUrl = options.tokenUrl === undefined
-      ? undefined
-      : yield* Options.option("tokenUrl", options.tokenUrl, Options.checkTokenUrl(options))
-    const timeout = options.timeout === undefined
-      ? undefined
-      : yield* Options.option("timeout", options.timeout, Options.checkDuration)
-    const maxResponseBytes = options.maxResponseBytes === undefined
-      ? undefined
-      : yield* Options.option("maxResponseBytes", options.maxResponseBytes, Options.checkCount)
-    return {
-      clientId,
-      clientSecret,
-      scopes,
-      tokenUrl,
-      timeout,
-      dangerouslyAllowTokenUrl: options.dangerouslyAllowTokenUrl,
-      maxResponseBytes
-    }
-  })
+  Effect.map(
+    Options.decode(Options.ProviderOptions, options),
+    (decoded): ClientCredentials.Options => ({
+      clientId: decoded.clientId,
+      clientSecret: decoded.clientSecret,
+      scopes: decoded.scopes,
+      tokenUrl: decoded.tokenUrl,
+      dangerouslyAllowTokenUrl: decoded.dangerouslyAllowTokenUrl,
+      timeout: decoded.timeout,
+      maxResponseBytes: decoded.maxResponseBytes
+    })
+  )

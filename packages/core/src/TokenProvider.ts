@@ -25,6 +25,7 @@ import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import * as ClientCredentials from "./ClientCredentials.js"
@@ -67,7 +68,7 @@ export class TokenProvider extends Context.Tag("@effect-lucca/core/TokenProvider
  * @since 0.1.0
  * @category constants
  */
-export const defaultRefreshWindow: Duration.Duration = Duration.minutes(5)
+export const defaultRefreshWindow: Duration.Duration = InternalOptions.defaults.refreshWindow
 
 /**
  * How long before expiry a token stops being served and callers wait for a new one.
@@ -75,7 +76,7 @@ export const defaultRefreshWindow: Duration.Duration = Duration.minutes(5)
  * @since 0.1.0
  * @category constants
  */
-export const defaultHardMargin: Duration.Duration = Duration.seconds(30)
+export const defaultHardMargin: Duration.Duration = InternalOptions.defaults.hardMargin
 
 /**
  * How long a caller that holds no valid token may wait while transient failures are retried.
@@ -83,7 +84,7 @@ export const defaultHardMargin: Duration.Duration = Duration.seconds(30)
  * @since 0.1.0
  * @category constants
  */
-export const defaultRetryBudget: Duration.Duration = Duration.seconds(30)
+export const defaultRetryBudget: Duration.Duration = InternalOptions.defaults.tokenRetryBudget
 
 /**
  * Retries of transient token request failures (see `LuccaRetry`).
@@ -122,34 +123,34 @@ export interface CacheOptions {
  */
 export interface Options extends ClientCredentials.Options, CacheOptions {}
 
-const cacheSettings = (options: CacheOptions) =>
-  Effect.gen(function*() {
-    const refreshWindow = yield* InternalOptions.option(
-      "refreshWindow",
-      options.refreshWindow ?? defaultRefreshWindow,
-      InternalOptions.checkDuration
-    )
-    const hardMargin = yield* InternalOptions.option(
-      "hardMargin",
-      options.hardMargin ?? defaultHardMargin,
-      InternalOptions.checkDuration
-    )
-    if (Duration.greaterThan(hardMargin, refreshWindow)) {
-      return yield* InternalOptions.invalid("hardMargin", "must not exceed refreshWindow")
-    }
-    const margins = { refreshWindow: Duration.toMillis(refreshWindow), hardMargin: Duration.toMillis(hardMargin) }
-    if (options.tokenRetry === false) return { margins, retry: undefined }
-    const budget = yield* InternalOptions.option(
-      "tokenRetry.budget",
-      options.tokenRetry?.budget ?? defaultRetryBudget,
-      InternalOptions.checkDuration
-    )
-    const retry = {
-      backoff: options.tokenRetry?.backoff ?? LuccaRetry.defaultBackoff,
-      budget: Duration.toMillis(budget)
-    }
-    return { margins, retry }
-  })
+/** The cache settings of decoded options. */
+const cacheSettings = (options: {
+  readonly refreshWindow: Duration.Duration
+  readonly hardMargin: Duration.Duration
+  readonly tokenRetry: false | { readonly backoff?: unknown; readonly budget: Duration.Duration }
+}): internal.Settings => ({
+  margins: {
+    refreshWindow: Duration.toMillis(options.refreshWindow),
+    hardMargin: Duration.toMillis(options.hardMargin)
+  },
+  retry: options.tokenRetry === false ? undefined : {
+    backoff: (options.tokenRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
+      unknown,
+      LuccaError.TokenError
+    >,
+    budget: Duration.toMillis(options.tokenRetry.budget)
+  }
+})
+
+// the cache options alone, checked by the same schema as the full options
+const CacheSchema = InternalOptions.ProviderOptions.from.pipe(
+  Schema.pick("refreshWindow", "hardMargin", "tokenRetry"),
+  Schema.filter((options) =>
+    Duration.greaterThan(options.hardMargin, options.refreshWindow)
+      ? { path: ["hardMargin"], message: "must not exceed refreshWindow" }
+      : true
+  )
+)
 
 /**
  * Wraps any token source in the single-flight, refresh-ahead cache. The source is run for
@@ -162,16 +163,23 @@ export const cached = (
   source: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>,
   options?: CacheOptions
 ): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
-  Effect.flatMap(cacheSettings(options ?? {}), (settings) => internal.make(source, settings))
-
-const cachedWithSecret = (
-  source: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>,
-  secret: Redacted.Redacted<string>,
-  options: CacheOptions
-): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
   Effect.flatMap(
-    cacheSettings(options),
-    (settings) => internal.make(source, { ...settings, secrets: [Redacted.value(secret)] })
+    InternalOptions.decode(CacheSchema, options ?? {}),
+    (decoded) => internal.make(source, cacheSettings(decoded))
+  )
+
+/**
+ * The provider of already decoded options (`LuccaClient.make` decodes its options once).
+ *
+ * @internal
+ */
+export const makeDecoded = (
+  options: typeof InternalOptions.ProviderOptions.Type
+): Effect.Effect<Service, never, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.flatMap(
+    ClientCredentials.makeRequestToken(options),
+    (requestToken) =>
+      internal.make(requestToken, { ...cacheSettings(options), secrets: [Redacted.value(options.clientSecret)] })
   )
 
 /**
@@ -200,14 +208,7 @@ const cachedWithSecret = (
 export const make = (
   options: Options
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(
-    LuccaConfig.validateCredentials(options),
-    (credentials) =>
-      Effect.flatMap(
-        ClientCredentials.makeRequestToken(credentials),
-        (requestToken) => cachedWithSecret(requestToken, credentials.clientSecret, options)
-      )
-  )
+  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), makeDecoded)
 
 /**
  * @example

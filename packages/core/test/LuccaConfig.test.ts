@@ -51,7 +51,16 @@ describe("configuration", () => {
       ["a relative account URL", { accountUrl: "example.ilucca.net" }, "accountUrl", "not an absolute URL"],
       ["a plain http token URL", { tokenUrl: "http://accounts.example.com/connect/token" }, "tokenUrl", "https"],
       ["a malformed Api-Version", { apiVersion: "v2" }, "apiVersion", "must be a date"],
-      ["a hard margin above the window", { hardMargin: "10 minutes" }, "hardMargin", "must not exceed"]
+      ["a hard margin above the window", { hardMargin: "10 minutes" }, "hardMargin", "must not exceed"],
+      ["a burst above the limit", { rateLimit: { requests: 10, burst: 20 } }, "rateLimit.burst", "must be below"],
+      ["zero retries", { requestRetry: { times: 0 } }, "requestRetry.times", "at least 1"],
+      [
+        "a retry budget that is not a duration",
+        { tokenRetry: { budget: "soon" as never } },
+        "tokenRetry.budget",
+        "duration"
+      ],
+      ["a body limit of 0 bytes", { responseBody: { maxBytes: 0 } }, "responseBody.maxBytes", "at least 1"]
     ]
     for (const [name, overrides, setting, message] of cases) {
       it.effect(name, () =>
