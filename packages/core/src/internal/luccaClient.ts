@@ -55,10 +55,7 @@ export const make = (
         : settings.transformClient(authenticated)
       if (pace !== undefined) client = pace(client)
       if (settings.retry !== undefined) client = Retry.requests(client, settings.retry)
-      const httpClient = Resolve.onAccount(
-        Resolve.apiHeaders(Deprecation.warnOnce(client, apiVersion), apiVersion),
-        accountUrl
-      )
+      const httpClient = Resolve.onAccount(Deprecation.warnOnce(client, apiVersion), accountUrl, apiVersion)
       return fromHttpClient(httpClient, {
         accountUrl,
         apiVersion,

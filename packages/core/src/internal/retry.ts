@@ -118,19 +118,19 @@ export const requests = <E, R>(
           Effect.flatMap(buffered(response), (copy) => Effect.fail(new RetryableResponse(copy))) :
           Effect.succeed(response)
     )
-    const outcome = (failure: E | RetryableResponse): LuccaRetry.RequestOutcome | undefined =>
-      failure instanceof RetryableResponse
-        ? failure.response
-        : HttpClientError.isHttpClientError(failure) && mayRetry(failure)
-        ? failure
-        : undefined
-    const retryPolicy = {
-      schedule: Schedule.mapInput(counted, (failure: E | RetryableResponse) => outcome(failure)!),
-      while: (failure: E | RetryableResponse) => outcome(failure) !== undefined
-    }
     // Most requests succeed at once: the schedule (and its state) is only set up once an
     // attempt failed, and is fed that first failure before any new attempt.
     const retried = Effect.catchAll(attempt, (first) => {
+      const outcome = (failure: E | RetryableResponse): LuccaRetry.RequestOutcome | undefined =>
+        failure instanceof RetryableResponse
+          ? failure.response
+          : HttpClientError.isHttpClientError(failure) && mayRetry(failure)
+          ? failure
+          : undefined
+      const retryPolicy = {
+        schedule: Schedule.mapInput(counted, (failure: E | RetryableResponse) => outcome(failure)!),
+        while: (failure: E | RetryableResponse) => outcome(failure) !== undefined
+      }
       if (outcome(first) === undefined) return Effect.fail(first)
       let pending: E | RetryableResponse | undefined = first
       return Effect.suspend(() => {
