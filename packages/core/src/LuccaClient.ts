@@ -42,6 +42,7 @@ import * as internal from "./internal/luccaClient.js"
 import * as InternalOptions from "./internal/options.js"
 import * as Pace from "./internal/pace.js"
 import * as Paginate from "./internal/paginate.js"
+import * as InternalTokenProvider from "./internal/tokenProvider.js"
 import * as LuccaConfig from "./LuccaConfig.js"
 import type * as LuccaError from "./LuccaError.js"
 import * as LuccaRetry from "./LuccaRetry.js"
@@ -344,7 +345,10 @@ export const make = (
     ))
 
 const providerOf = (options: Options) =>
-  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), TokenProvider.makeDecoded)
+  Effect.flatMap(
+    InternalOptions.decode(InternalOptions.ProviderOptions, options),
+    InternalTokenProvider.makeClientCredentials
+  )
 
 /**
  * @example

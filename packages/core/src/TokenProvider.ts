@@ -28,14 +28,13 @@ import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
-import * as ClientCredentials from "./ClientCredentials.js"
+import type * as ClientCredentials from "./ClientCredentials.js"
 import * as Authenticate from "./internal/authenticate.js"
 import * as InternalOptions from "./internal/options.js"
 import * as Redact from "./internal/redact.js"
 import * as internal from "./internal/tokenProvider.js"
 import * as LuccaConfig from "./LuccaConfig.js"
 import type * as LuccaError from "./LuccaError.js"
-import * as LuccaRetry from "./LuccaRetry.js"
 
 /**
  * @since 0.1.0
@@ -123,25 +122,6 @@ export interface CacheOptions {
  */
 export interface Options extends ClientCredentials.Options, CacheOptions {}
 
-/** The cache settings of decoded options. */
-const cacheSettings = (options: {
-  readonly refreshWindow: Duration.Duration
-  readonly hardMargin: Duration.Duration
-  readonly tokenRetry: false | { readonly backoff?: unknown; readonly budget: Duration.Duration }
-}): internal.Settings => ({
-  margins: {
-    refreshWindow: Duration.toMillis(options.refreshWindow),
-    hardMargin: Duration.toMillis(options.hardMargin)
-  },
-  retry: options.tokenRetry === false ? undefined : {
-    backoff: (options.tokenRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
-      unknown,
-      LuccaError.TokenError
-    >,
-    budget: Duration.toMillis(options.tokenRetry.budget)
-  }
-})
-
 // the cache options alone, checked by the same schema as the full options
 const CacheSchema = InternalOptions.ProviderOptions.from.pipe(
   Schema.pick("refreshWindow", "hardMargin", "tokenRetry"),
@@ -165,21 +145,7 @@ export const cached = (
 ): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
   Effect.flatMap(
     InternalOptions.decode(CacheSchema, options ?? {}),
-    (decoded) => internal.make(source, cacheSettings(decoded))
-  )
-
-/**
- * The provider of already decoded options (`LuccaClient.make` decodes its options once).
- *
- * @internal
- */
-export const makeDecoded = (
-  options: typeof InternalOptions.ProviderOptions.Type
-): Effect.Effect<Service, never, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(
-    ClientCredentials.makeRequestToken(options),
-    (requestToken) =>
-      internal.make(requestToken, { ...cacheSettings(options), secrets: [Redacted.value(options.clientSecret)] })
+    (decoded) => internal.make(source, internal.settingsOf(decoded))
   )
 
 /**
@@ -208,7 +174,7 @@ export const makeDecoded = (
 export const make = (
   options: Options
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), makeDecoded)
+  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), internal.makeClientCredentials)
 
 /**
  * @example

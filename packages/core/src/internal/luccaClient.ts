@@ -66,13 +66,15 @@ export const make = (
     }
   )
 
+// The helpers read bodies themselves, so the platform's `ResponseError` can only come from
+// a `transformClient` (`filterStatusOk`, say): it is reported as the request failing, with
+// its reason, so that the helpers' error channel holds one `HttpClientError` only.
 const narrow = <E>(error: E): Exclude<E, HttpClientError.ResponseError> | HttpClientError.RequestError =>
-  // the helpers read bodies themselves: a response error can only come from a transform
   HttpClientError.isHttpClientError(error) && error._tag === "ResponseError"
     ? new HttpClientError.RequestError({
       request: error.request,
       reason: "Transport",
-      description: error.description ?? "the response could not be read"
+      description: `the answer was refused (${error.reason}, HTTP ${error.response.status})`
     })
     : error as Exclude<E, HttpClientError.ResponseError>
 

@@ -1,6 +1,8 @@
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
@@ -9,9 +11,12 @@ import * as Ref from "effect/Ref"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "../AccessToken.js"
+import * as ClientCredentials from "../ClientCredentials.js"
 import type * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
 import * as LuccaRetry from "../LuccaRetry.js"
+import type * as TokenProvider from "../TokenProvider.js"
+import type * as InternalOptions from "./options.js"
 import { encodings, redactAll } from "./redact.js"
 import * as Retry from "./retry.js"
 
@@ -244,3 +249,40 @@ export const make = (
 
     return { get, invalidate, redact } as const
   })
+
+/**
+ * The cache settings of decoded options.
+ *
+ * @internal
+ */
+export const settingsOf = (options: {
+  readonly refreshWindow: Duration.Duration
+  readonly hardMargin: Duration.Duration
+  readonly tokenRetry: false | { readonly backoff?: unknown; readonly budget: Duration.Duration }
+}): Settings => ({
+  margins: {
+    refreshWindow: Duration.toMillis(options.refreshWindow),
+    hardMargin: Duration.toMillis(options.hardMargin)
+  },
+  retry: options.tokenRetry === false ? undefined : {
+    backoff: (options.tokenRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
+      unknown,
+      LuccaError.TokenError
+    >,
+    budget: Duration.toMillis(options.tokenRetry.budget)
+  }
+})
+
+/**
+ * The cached client credentials provider of decoded options (`LuccaClient.make` decodes
+ * its options once). Its token requests go through the `HttpClient` in context.
+ *
+ * @internal
+ */
+export const makeClientCredentials = (
+  options: typeof InternalOptions.ProviderOptions.Type
+): Effect.Effect<TokenProvider.Service, never, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.flatMap(
+    ClientCredentials.makeRequestToken(options),
+    (requestToken) => make(requestToken, { ...settingsOf(options), secrets: [Redacted.value(options.clientSecret)] })
+  )
