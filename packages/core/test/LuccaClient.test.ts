@@ -1,4 +1,5 @@
 import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -13,7 +14,7 @@ import * as Logger from "effect/Logger"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { accountUrl, bearer, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
+import { accountUrl, bearer, credentials, eventually, json, makeFake, problem, tokenFor } from "./fixtures.js"
 
 const options = { ...credentials, accountUrl }
 
@@ -360,6 +361,40 @@ describe("LuccaClient", () => {
         assert.isAtMost(busiestMinute, 50)
         // and it does not crawl: the 120 requests take less than 3 minutes (45 a minute after a burst of 5)
         assert.isBelow(sentAt[sentAt.length - 1] - sentAt[0], 3 * 60_000)
+      }))
+
+    it.scoped("layerWithRateLimiter: clients of one account share the RateLimiter they are given", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const limiter = yield* Layer.build(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
+        // each client lives as long as the test: built in its scope
+        const client = () =>
+          Effect.flatMap(
+            Layer.build(
+              LuccaClient.layerWithRateLimiter(options).pipe(
+                Layer.provide(fake.layer),
+                Layer.provide(Layer.succeedContext(limiter))
+              )
+            ),
+            (context) => Effect.provide(LuccaClient.LuccaClient, context)
+          )
+        const [a, b] = yield* Effect.all([client(), client()])
+        const batch = yield* Effect.fork(
+          Effect.all(
+            Array.from(
+              { length: 10 },
+              (_, i) => (i % 2 === 0 ? a : b).execute(HttpClientRequest.get("/lucca-api/employees"))
+            ),
+            { concurrency: "unbounded" }
+          )
+        )
+        yield* eventually(() => fake.state.apiRequests.length >= 5)
+        yield* TestClock.adjust(0)
+        // one budget for both: the burst of 5, not 5 each
+        assert.strictEqual(fake.state.apiRequests.length, 5)
+        yield* TestClock.adjust("1 minute")
+        yield* Fiber.join(batch)
+        assert.strictEqual(fake.state.apiRequests.length, 10)
       }))
 
     it.scoped("Deprecation and Sunset headers produce one warning per endpoint", () =>
