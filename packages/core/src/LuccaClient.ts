@@ -27,6 +27,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as UrlParams from "@effect/platform/UrlParams"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
@@ -406,10 +407,11 @@ export const layerWithRateLimiter = (
   )
 
 /**
- * A client configured through `Config`: by default `LUCCA_CLIENT_ID`,
+ * A client configured through `Config`, as Effect's own clients are: either one `Config`
+ * of the options (by default `LuccaConfig.client`: `LUCCA_CLIENT_ID`,
  * `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES`, `LUCCA_ACCOUNT_URL` and the optional
- * `LUCCA_TOKEN_URL` and `LUCCA_API_VERSION` (see `LuccaConfig`). Other options come as
- * plain values.
+ * `LUCCA_TOKEN_URL`, `LUCCA_API_VERSION`), or a record of a `Config` per option. Other
+ * options come as plain values.
  *
  * @example
  * ```ts
@@ -420,16 +422,27 @@ export const layerWithRateLimiter = (
  * const PayrollLive = LuccaClient.layerConfig(Config.nested(LuccaConfig.client, "PAYROLL"), {
  *   rateLimit: { requests: 20 }
  * })
+ *
+ * // or one Config per option, read from wherever you keep them
+ * const DirectoryLive = LuccaClient.layerConfig({
+ *   clientId: Config.string("DIRECTORY_CLIENT_ID"),
+ *   clientSecret: Config.redacted("DIRECTORY_CLIENT_SECRET"),
+ *   scopes: Config.array(Config.string(), "DIRECTORY_SCOPES"),
+ *   accountUrl: Config.string("LUCCA_ACCOUNT_URL")
+ * })
  * ```
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config: LuccaConfig.ClientConfig = LuccaConfig.client,
+  config: Config.Config.Wrap<Options> = LuccaConfig.client,
   options?: Omit<Options, keyof LuccaConfig.Client>
 ): Layer.Layer<LuccaClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(LuccaClient, Effect.flatMap(config, (fromConfig) => make({ ...options, ...fromConfig })))
+  Layer.scoped(
+    LuccaClient,
+    Effect.flatMap(Config.unwrap(config), (fromConfig) => make({ ...options, ...fromConfig }))
+  )
 
 /**
  * A client over the `TokenProvider` in context.

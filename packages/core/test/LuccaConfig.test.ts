@@ -145,6 +145,53 @@ describe("configuration", () => {
         assert.include(String(error), "LUCCA_CLIENT_ID")
       }))
 
+    it.effect("a record of one Config per option, as Effect's clients take them", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const client = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            LuccaClient.layerConfig({
+              clientId: Config.string("DIRECTORY_ID"),
+              clientSecret: Config.redacted("DIRECTORY_SECRET"),
+              scopes: Config.array(Config.string(), "DIRECTORY_SCOPES"),
+              accountUrl: Config.string("DIRECTORY_ACCOUNT")
+            }).pipe(
+              Layer.provide(fake.layer),
+              Layer.provide(env({
+                DIRECTORY_ID: "directory",
+                DIRECTORY_SECRET: "secret",
+                DIRECTORY_SCOPES: "employees.readonly,departments.readonly",
+                DIRECTORY_ACCOUNT: accountUrl
+              }))
+            )
+          )
+        )
+        assert.strictEqual(client.accountUrl.origin, accountUrl)
+        // the values are checked by the same schema as options: a bad one is named
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig({
+                clientId: Config.string("DIRECTORY_ID"),
+                clientSecret: Config.redacted("DIRECTORY_SECRET"),
+                scopes: Config.array(Config.string(), "DIRECTORY_SCOPES"),
+                accountUrl: Config.string("DIRECTORY_ACCOUNT")
+              }).pipe(
+                Layer.provide(fake.layer),
+                Layer.provide(env({
+                  DIRECTORY_ID: "directory",
+                  DIRECTORY_SECRET: "secret",
+                  DIRECTORY_SCOPES: "employee.readonly",
+                  DIRECTORY_ACCOUNT: accountUrl
+                }))
+              )
+            )
+          )
+        )
+        assert.include(String(error), "scopes")
+        assert.include(String(error), "Did you mean \"employees.readonly\"?")
+      }))
+
     it.effect("several client applications through nested configs", () =>
       Effect.gen(function*() {
         const fake = makeFake()
