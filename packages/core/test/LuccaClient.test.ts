@@ -297,6 +297,30 @@ describe("LuccaClient", () => {
         assert.strictEqual(fake.state.apiRequests.length, 4)
       }))
 
+    it.scoped("a failure that is not retried, after a retried answer, is a typed error, not a defect", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        // 503 (retried), then 401 twice (the second with a fresh token): Unauthorized
+        fake.state.onApi = () =>
+          Effect.succeed(fake.state.apiRequests.length === 1 ? problem(503, "Busy") : problem(401, "Unauthorized"))
+        const get = yield* Effect.fork(Effect.flip(client.get("/lucca-api/employees", Schema.Unknown)))
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual((yield* Fiber.join(get))._tag, "Unauthorized")
+        // the same for a POST after a 429
+        fake.state.apiRequests.length = 0
+        fake.state.onApi = () =>
+          Effect.succeed(
+            fake.state.apiRequests.length === 1
+              ? new Response(null, { status: 429, headers: { "retry-after": "1" } })
+              : problem(403, "Forbidden")
+          )
+        const post = yield* Effect.fork(
+          Effect.flip(client.post("/lucca-api/leaves", Schema.Unknown, { body: { a: 1 } }))
+        )
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual((yield* Fiber.join(post))._tag, "Forbidden")
+      }))
+
     it.scoped("a dropped connection on a GET is retried; on a POST it is not", () =>
       Effect.gen(function*() {
         let attempts = 0

@@ -62,6 +62,11 @@ class RetryableResponse {
   constructor(readonly response: HttpClientResponse.HttpClientResponse) {}
 }
 
+/** A failure that is not retried, carried out of `Effect.retry` as a value. */
+class Stop<E> {
+  constructor(readonly failure: E) {}
+}
+
 /** A copy of a response whose body is read (within limits), so the connection is free for a retry. */
 const buffered = (response: HttpClientResponse.HttpClientResponse) =>
   Effect.map(
@@ -127,19 +132,22 @@ export const requests = <E, R>(
           : HttpClientError.isHttpClientError(failure) && mayRetry(failure)
           ? failure
           : undefined
-      const retryPolicy = {
-        schedule: Schedule.mapInput(counted, (failure: E | RetryableResponse) => outcome(failure)!),
-        while: (failure: E | RetryableResponse) => outcome(failure) !== undefined
-      }
       if (outcome(first) === undefined) return Effect.fail(first)
+      // Only retryable outcomes reach the schedule: any other failure (an `Unauthorized`
+      // after a 503, say) leaves the retries as a value and is failed again after them.
+      const attemptOrStop = Effect.catchAll(
+        attempt,
+        (failure) => outcome(failure) === undefined ? Effect.succeed(new Stop(failure)) : Effect.fail(failure)
+      )
       let pending: E | RetryableResponse | undefined = first
       return Effect.suspend(() => {
-        if (pending === undefined) return attempt
+        if (pending === undefined) return attemptOrStop
         const failure = pending
         pending = undefined
         return Effect.fail(failure)
       }).pipe(
-        Effect.retry(retryPolicy),
+        Effect.retry(Schedule.mapInput(counted, (failure: E | RetryableResponse) => outcome(failure)!)),
+        Effect.flatMap((result) => result instanceof Stop ? Effect.fail(result.failure) : Effect.succeed(result)),
         Effect.catchIf(
           (failure): failure is RetryableResponse => failure instanceof RetryableResponse,
           (last) => Effect.succeed(last.response)
