@@ -3,10 +3,13 @@
  * validation. Bad settings fail early, with a `ConfigError` that names the setting.
  *
  * Environment variables (the default `ConfigProvider`):
- * - `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET` (read as `Redacted`);
+ * - `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET` (read as `Redacted`; never trimmed: a secret
+ *   with surrounding whitespace, such as a line break read from a file, is refused);
  * - `LUCCA_SCOPES`: space- or comma-separated, such as `employees.readonly departments.readonly`;
  * - `LUCCA_ACCOUNT_URL`: the account origin, such as `https://example.ilucca.net`;
- * - optional `LUCCA_TOKEN_URL` and `LUCCA_API_VERSION`.
+ * - optional `LUCCA_TOKEN_URL` (Lucca's token host or a loopback host; another host only
+ *   with `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there) and
+ *   `LUCCA_API_VERSION` (a calendar date such as `2024-11-01`).
  *
  * Several client applications in one program: nest the configs, for example
  * `Config.nested(LuccaConfig.client, "PAYROLL")` reads `PAYROLL_LUCCA_CLIENT_ID` and so on.
