@@ -24,11 +24,11 @@ export const program = Effect.gen(function*() {
     Stream.runCount(directory.paginate("/lucca-api/employees", Employee, { limit: 100 })),
     Stream.runCount(feed.paginate("/lucca-api/events", Event, { limit: 100 }))
   ], { concurrency: 2 })
-  const directoryToken = yield* directory.tokenProvider.get
-  const feedToken = yield* feed.tokenProvider.get
-  yield* Console.log(`  directory sync (${directoryToken.scopes.join(" ")}): ${employees} employees`)
-  yield* Console.log(`  change feed (${feedToken.scopes.join(" ")}): ${events} events`)
-  return { employees, events, directoryScopes: directoryToken.scopes, feedScopes: feedToken.scopes }
+  const directoryScopes = yield* directory.grantedScopes
+  const feedScopes = yield* feed.grantedScopes
+  yield* Console.log(`  directory sync (${directoryScopes.join(" ")}): ${employees} employees`)
+  yield* Console.log(`  change feed (${feedScopes.join(" ")}): ${events} events`)
+  return { employees, events, directoryScopes, feedScopes }
 }).pipe(
   Effect.provide(Layer.merge(
     clientFor(Directory, "Directory sync", ["employees.readonly"]),

@@ -4,7 +4,6 @@
  * `LUCCA_EXAMPLES_ALLOW_WRITES=true`.
  */
 import { LuccaClient } from "@effect-lucca/core"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -22,17 +21,14 @@ export const program = Effect.gen(function*() {
     return { created: undefined, endpoints: undefined }
   }
 
-  const created = yield* LuccaClient.json(
-    HttpClientRequest.post("/lucca-api/webhook-endpoints").pipe(
-      HttpClientRequest.bodyUnsafeJson({
-        name: "effect-lucca example",
-        webhookUrl: "https://hooks.example.test/effect-lucca",
-        apiVersion: "2024-11-01",
-        topics: ["employee.created", "employee.updated"]
-      })
-    ),
-    WebhookEndpoint
-  )
+  const created = yield* LuccaClient.post("/lucca-api/webhook-endpoints", WebhookEndpoint, {
+    body: {
+      name: "effect-lucca example",
+      webhookUrl: "https://hooks.example.test/effect-lucca",
+      apiVersion: "2024-11-01",
+      topics: ["employee.created", "employee.updated"]
+    }
+  })
   yield* Console.log(`  created webhook endpoint ${created.id} (${created.status ?? "?"}) for ${created.webhookUrl}`)
   // `.readwrite` includes reading
   const endpoints = yield* LuccaClient.paginate("/lucca-api/webhook-endpoints", WebhookEndpoint).pipe(

@@ -18,19 +18,53 @@ import * as Schema from "effect/Schema"
 export const defaultLifetime: Duration.Duration = Duration.seconds(1800)
 
 /**
+ * The shortest `expires_in` accepted: `0` would mean a token request for every call (the
+ * cache's margins shrink with short lifetimes, so a 1 s token is requested about twice a
+ * second at most).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const minLifetime: Duration.Duration = Duration.seconds(1)
+
+/**
+ * The longest `expires_in` accepted: a token the client would never refresh is refused.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxLifetime: Duration.Duration = Duration.hours(24)
+
+/**
+ * An RFC 6750 `b64token`: what may follow `Bearer ` in an `Authorization` header. Anything
+ * else (spaces, control characters, a line break that would start another header) is
+ * refused before it is ever sent.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ * @since 0.2.0
+ * @category schemas
+ */
+export const B64Token = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z0-9\-._~+/]+=*$/, { message: () => "must be an RFC 6750 b64token" })
+)
+
+/**
  * The successful token response on the wire, with its RFC 6749 §5.1 names. The token is
- * decoded straight into a `Redacted`, so it is never held as a plain string.
+ * decoded straight into a `Redacted`, so it is never held as a plain string. `expires_in`
+ * must lie between {@link minLifetime} and {@link maxLifetime}.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  * @since 0.1.0
  * @category schemas
  */
 export const TokenResponse = Schema.Struct({
-  access_token: Schema.Redacted(Schema.NonEmptyString),
+  access_token: Schema.Redacted(B64Token),
   token_type: Schema.String.pipe(
     Schema.filter((type) => type.toLowerCase() === "bearer", { message: () => "must be \"Bearer\"" })
   ),
-  expires_in: Schema.optional(Schema.Number.pipe(Schema.finite(), Schema.nonNegative())),
+  expires_in: Schema.optional(
+    Schema.Number.pipe(Schema.between(Duration.toSeconds(minLifetime), Duration.toSeconds(maxLifetime)))
+  ),
   scope: Schema.optional(Schema.String)
 })
 

@@ -5,6 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -13,11 +14,15 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as AccessToken from "./AccessToken.js"
+import * as Body from "./internal/body.js"
 import * as Http from "./internal/http.js"
+import * as Redact from "./internal/redact.js"
 import * as LuccaError from "./LuccaError.js"
 import * as LuccaMetrics from "./LuccaMetrics.js"
 
@@ -39,6 +44,14 @@ export const defaultTokenUrl = "https://accounts.world.luccasoftware.com/connect
 export const defaultTimeout: Duration.Duration = Duration.seconds(10)
 
 /**
+ * The largest token answer read: an access token response is a few hundred bytes.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultMaxResponseBytes = 64 * 1024
+
+/**
  * A client application as declared at `/identity/admin/integration-keys`.
  *
  * @since 0.1.0
@@ -49,10 +62,49 @@ export interface Options {
   readonly clientSecret: Redacted.Redacted<string>
   /** The scopes to request, sent space-delimited (RFC 6749 §3.3). */
   readonly scopes: ReadonlyArray<string>
-  /** Defaults to {@link defaultTokenUrl}. */
+  /**
+   * Defaults to {@link defaultTokenUrl}. Only Lucca's token host (`https`) and loopback
+   * hosts (`http` or `https`, for local emulation) are accepted, unless
+   * `dangerouslyAllowTokenUrl` is set.
+   */
   readonly tokenUrl?: string | URL | undefined
-  /** Defaults to {@link defaultTimeout}. */
+  /**
+   * Lets `tokenUrl` name another `https` host. The client secret is sent to that host:
+   * set it only for a token endpoint you operate (a proxy, a gateway), never from
+   * configuration an attacker may write.
+   */
+  readonly dangerouslyAllowTokenUrl?: boolean | undefined
+  /** The whole request, answer read included. Defaults to {@link defaultTimeout}. */
   readonly timeout?: Duration.DurationInput | undefined
+  /** The largest answer read. Defaults to {@link defaultMaxResponseBytes}. */
+  readonly maxResponseBytes?: number | undefined
+}
+
+const tokenHost = new URL(defaultTokenUrl).hostname
+
+/**
+ * Where the client secret may be sent: `https` to Lucca's token host, or a loopback host
+ * (`http` allowed there, for local emulation); any other `https` host only with
+ * `dangerouslyAllowTokenUrl`. A trailing dot names the same host and is treated as such.
+ * Returns what is wrong, or `undefined`.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const checkTokenUrl = (
+  url: string | URL,
+  options?: { readonly dangerouslyAllowTokenUrl?: boolean | undefined }
+): string | undefined => {
+  if (!URL.canParse(url)) return `"${String(url)}" is not an absolute URL`
+  const parsed = new URL(url)
+  if (parsed.username !== "" || parsed.password !== "") return "must not contain credentials"
+  const host = parsed.hostname.replace(/\.$/, "")
+  if (Http.isLoopback(host) && (parsed.protocol === "http:" || parsed.protocol === "https:")) return undefined
+  if (parsed.protocol !== "https:") {
+    return `must use https (plain http is only accepted for loopback hosts), got ${parsed.protocol}//`
+  }
+  if (host === tokenHost || options?.dangerouslyAllowTokenUrl === true) return undefined
+  return `must be Lucca's token host ${tokenHost} or a loopback host; set dangerouslyAllowTokenUrl to send the client secret to ${host}`
 }
 
 /**
@@ -76,9 +128,12 @@ export const makeRequest = (options: Options): HttpClientRequest.HttpClientReque
   )
 
 /**
- * Validates the token endpoint's answer strictly: status 200, a JSON object, a non-empty
- * string `access_token`, a `Bearer` `token_type` (case-insensitive), a non-negative
- * `expires_in` (30 minutes when absent). Errors keep everything the server said.
+ * Validates the token endpoint's answer strictly: status 200, a JSON object of at most
+ * `maxResponseBytes` (64 KiB by default), an RFC 6750 `b64token` `access_token`, a
+ * `Bearer` `token_type` (case-insensitive), an `expires_in` between 1 s and 24 h (30
+ * minutes when absent). A redirect (3xx, or the opaque redirect of `fetch`) is a
+ * permanent `TokenRequestError`: the secret is never re-posted elsewhere. Errors keep what
+ * the server said.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
@@ -87,19 +142,42 @@ export const makeRequest = (options: Options): HttpClientRequest.HttpClientReque
  */
 export const processResponse = (
   response: HttpClientResponse.HttpClientResponse,
-  options: { readonly tokenUrl: string | URL; readonly requestedScopes: ReadonlyArray<string> }
+  options: {
+    readonly tokenUrl: string | URL
+    readonly requestedScopes: ReadonlyArray<string>
+    readonly maxResponseBytes?: number | undefined
+  }
 ): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> =>
   Effect.gen(function*() {
     const tokenUrl = Http.displayUrl(options.tokenUrl)
     const status = response.status
-    const text = yield* Effect.mapError(response.text, () =>
-      new LuccaError.TokenRequestError({
-        reason: "Transport",
+    // fetch with `redirect: "manual"` answers a redirect with an opaque response of status 0
+    if (status === 0 || (status >= 300 && status < 400)) {
+      return yield* new LuccaError.TokenRequestError({
+        reason: "Redirect",
         tokenUrl,
         status,
-        transient: true,
-        description: "the response body could not be read"
-      }))
+        transient: false,
+        description: "the token URL redirects, and the client secret is never sent on: configure the final URL"
+      })
+    }
+    const text = yield* Effect.mapError(
+      Body.readText(response, {
+        maxBytes: options.maxResponseBytes ?? defaultMaxResponseBytes,
+        // the caller's timeout covers the whole request
+        timeout: Duration.infinity
+      }),
+      (error) =>
+        new LuccaError.TokenRequestError({
+          reason: "Transport",
+          tokenUrl,
+          status,
+          transient: true,
+          description: `the response body could not be read${
+            error.description === undefined ? "" : `: ${error.description}`
+          }`
+        })
+    )
     const json = Http.parseJson(text)
     const body = json?.value
     if (Http.isRecord(body) && typeof body.error === "string") {
@@ -125,9 +203,9 @@ export const processResponse = (
         // 5xx, 429 and 408 are transient by nature; any other 4xx without an OAuth error body
         // comes from something in between (a proxy, a gateway), not from the OAuth server.
         transient: status >= 400,
-        description: status >= 300 && status < 400
-          ? "the token URL redirects; configure the final URL"
-          : `the server answered without an OAuth error body (Content-Type: ${Http.contentType(response) || "none"})`
+        description: `the server answered without an OAuth error body (Content-Type: ${
+          Http.contentType(response) || "none"
+        })`
       })
     }
     if (json === undefined) {
@@ -166,9 +244,9 @@ export const processResponse = (
 const decodeTokenResponse = Schema.decodeUnknownEither(AccessToken.TokenResponse, { errors: "first" })
 
 const fieldExpectations: Record<string, string> = {
-  access_token: "must be a non-empty string",
+  access_token: "must be an RFC 6750 b64token (letters, digits, - . _ ~ + /, then any =)",
   token_type: "must be \"Bearer\" (compared case-insensitively)",
-  expires_in: "must be a non-negative number of seconds",
+  expires_in: "must be a number of seconds between 1 and 86400",
   scope: "must be a space-delimited string"
 }
 
@@ -204,21 +282,74 @@ const outcome = (error: LuccaError.TokenError): string => {
 }
 
 /**
- * Requests a token: {@link makeRequest}, then {@link processResponse}, with a timeout, a
- * span and the `lucca_token_requests_total` counter. One attempt; retrying and caching
+ * Builds the token request function of one client application over the `HttpClient` in
+ * context: {@link makeRequest}, then {@link processResponse}, with a timeout, a span and
+ * the `lucca_token_requests_total` counter. One attempt per run; retrying and caching
  * belong to `TokenProvider`.
  *
+ * The request never follows a redirect (`redirect: "manual"` for `fetch`; the Node
+ * clients do not follow them), and it is refused before anything is sent when `tokenUrl`
+ * fails {@link checkTokenUrl}.
+ *
+ * @since 0.2.0
+ * @category requests
+ */
+export const makeRequestToken = (
+  options: Options
+): Effect.Effect<Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>, never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (client) => requestTokenWith(client, options))
+
+/**
+ * One token request over the `HttpClient` in context (see {@link makeRequestToken}).
+ *
+ * @example
+ * ```ts
+ * import { ClientCredentials } from "@effect-lucca/core"
+ * import { Redacted } from "effect"
+ *
+ * const token = ClientCredentials.requestToken({
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret"),
+ *   scopes: ["employees.readonly"]
+ * }) // Effect<AccessToken, TokenError, HttpClient>
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @since 0.1.0
  * @category requests
  */
 export const requestToken = (
   options: Options
-): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError, HttpClient.HttpClient> => {
+): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError, HttpClient.HttpClient> =>
+  Effect.flatMap(HttpClient.HttpClient, (client) => requestTokenWith(client, options))
+
+const noRedirect = (init: Option.Option<RequestInit>): RequestInit =>
+  Option.isSome(init) ? { ...init.value, redirect: "manual" } : { redirect: "manual" }
+
+const requestTokenWith = (
+  client: HttpClient.HttpClient,
+  options: Options
+): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
   const tokenUrl = options.tokenUrl ?? defaultTokenUrl
   const shownUrl = Http.displayUrl(tokenUrl)
   const timeout = options.timeout ?? defaultTimeout
-  return HttpClient.HttpClient.pipe(
-    Effect.flatMap((client) => client.execute(makeRequest(options))),
+  const secrets = Redact.encodings(Redacted.value(options.clientSecret))
+  const refused = checkTokenUrl(tokenUrl, options)
+  if (refused !== undefined) {
+    return Effect.fail(
+      new LuccaError.TokenRequestError({
+        reason: "Configuration",
+        tokenUrl: shownUrl,
+        transient: false,
+        description: `the token URL ${refused}; the client secret was not sent`
+      })
+    )
+  }
+  const send = Effect.flatMap(
+    Effect.serviceOption(FetchHttpClient.RequestInit),
+    (init) => Effect.provideService(client.execute(makeRequest(options)), FetchHttpClient.RequestInit, noRedirect(init))
+  )
+  return send.pipe(
     Effect.mapError((error) =>
       new LuccaError.TokenRequestError({
         reason: "Transport",
@@ -227,7 +358,13 @@ export const requestToken = (
         description: transportDescription(error)
       })
     ),
-    Effect.flatMap((response) => processResponse(response, { tokenUrl, requestedScopes: options.scopes })),
+    Effect.flatMap((response) =>
+      processResponse(response, {
+        tokenUrl,
+        requestedScopes: options.scopes,
+        maxResponseBytes: options.maxResponseBytes
+      })
+    ),
     Effect.timeoutFail({
       duration: timeout,
       onTimeout: () =>
@@ -238,7 +375,7 @@ export const requestToken = (
           description: `no complete answer within ${Duration.format(timeout)}`
         })
     }),
-    Effect.mapError((error) => scrubSecret(error, options.clientSecret)),
+    Effect.mapError((error) => scrubSecret(error, secrets)),
     Effect.tapBoth({
       onFailure: (error) => Metric.increment(Metric.tagged(LuccaMetrics.tokenRequests, "outcome", outcome(error))),
       onSuccess: (token) =>
@@ -262,28 +399,49 @@ export const requestToken = (
   )
 }
 
-const transportDescription = (error: { readonly message: string; readonly cause?: unknown }): string => {
-  const cause = error.cause instanceof Error ? error.cause : undefined
-  // undici wraps the socket error ("ECONNREFUSED ...") in the cause of its "fetch failed"
-  const inner = cause?.cause instanceof Error ? cause.cause.message : undefined
-  return [cause?.message, inner].filter((m) => m !== undefined && m !== "").join(": ") ||
-    "the request could not be sent"
+/**
+ * What a transport failure says: never the cause's message, which may quote the request
+ * (the form body holds the secret), only a system error code such as `ECONNREFUSED`.
+ */
+const transportDescription = (error: { readonly cause?: unknown }): string => {
+  const code = errorCode(error.cause) ??
+    errorCode(Predicate.hasProperty(error.cause, "cause") ? error.cause.cause : undefined)
+  return code === undefined ? "the request could not be sent" : `the request could not be sent (${code})`
 }
 
-// A server might echo the request; what it says must not reveal the secret.
-const scrubSecret = (error: LuccaError.TokenError, secret: Redacted.Redacted<string>): LuccaError.TokenError => {
-  if (error._tag !== "OAuthError") return error
-  const value = Redacted.value(secret)
-  const scrub = (s: string | undefined) => s === undefined || value === "" ? s : s.split(value).join("<redacted>")
-  const errorDescription = scrub(error.errorDescription)
-  const errorUri = scrub(error.errorUri)
-  if (errorDescription === error.errorDescription && errorUri === error.errorUri) return error
-  return new LuccaError.OAuthError({
-    error: error.error,
-    ...(errorDescription === undefined ? {} : { errorDescription }),
-    ...(errorUri === undefined ? {} : { errorUri }),
-    status: error.status,
-    ...(error.retryAfterMillis === undefined ? {} : { retryAfterMillis: error.retryAfterMillis }),
-    tokenUrl: error.tokenUrl
-  })
+const errorCode = (u: unknown): string | undefined =>
+  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
+    ? u.code
+    : undefined
+
+// A server might echo the request; what it says must not reveal the secret, in any encoding.
+const scrubSecret = (error: LuccaError.TokenError, secrets: ReadonlyArray<string>): LuccaError.TokenError => {
+  const scrub = (s: string) => Redact.redactAll(s, secrets)
+  switch (error._tag) {
+    case "OAuthError": {
+      const fields = {
+        error: scrub(error.error),
+        ...(error.errorDescription === undefined ? {} : { errorDescription: scrub(error.errorDescription) }),
+        ...(error.errorUri === undefined ? {} : { errorUri: scrub(error.errorUri) })
+      }
+      if (
+        fields.error === error.error && fields.errorDescription === error.errorDescription &&
+        fields.errorUri === error.errorUri
+      ) return error
+      return new LuccaError.OAuthError({
+        ...fields,
+        status: error.status,
+        ...(error.retryAfterMillis === undefined ? {} : { retryAfterMillis: error.retryAfterMillis }),
+        tokenUrl: error.tokenUrl
+      })
+    }
+    case "TokenRequestError": {
+      const description = scrub(error.description)
+      return description === error.description ? error : new LuccaError.TokenRequestError({ ...error, description })
+    }
+    case "InvalidTokenResponse": {
+      const description = scrub(error.description)
+      return description === error.description ? error : new LuccaError.InvalidTokenResponse({ ...error, description })
+    }
+  }
 }

@@ -54,7 +54,7 @@ export interface Collection<A, Filters> extends Item<A> {
   readonly list: (
     filters?: Filters,
     options?: ListOptions
-  ) => Stream.Stream<A, Client.JsonError, LuccaClient>
+  ) => Stream.Stream<A, Client.DecodedError, LuccaClient>
 }
 
 /**
@@ -67,7 +67,7 @@ export interface Item<A> {
   /** The path of the collection, such as `/lucca-api/employees`. */
   readonly path: string
   /** One resource by its id: `GET {path}/{id}`. An unknown id fails with an `ApiError` (404). */
-  readonly get: (id: string) => Effect.Effect<A, Client.JsonError, LuccaClient>
+  readonly get: (id: string) => Effect.Effect<A, Client.DecodedError, LuccaClient>
 }
 
 /** Query parameters of the filters: lists comma-separated, `undefined` left out. */

@@ -1,75 +1,106 @@
 /**
- * The authenticated client of one Lucca account.
+ * The authenticated client of one Lucca account, a composition of small steps (each in a
+ * file of its own under `internal/`), from the bytes out:
  *
- * Its `httpClient` resolves paths against the account URL, sends the bearer token,
- * `Api-Version` and `Accept: application/json`, and:
- * - on 401, invalidates the token it used, gets a fresh one and retries once (the server
- *   did not act, so this is safe for every method); a second 401 fails with `Unauthorized`;
- * - on 403, fails with `Forbidden`, never retried, explaining which scope is missing;
- * - retries 429 (after `Retry-After`), and 408, 502, 503, 504 and dropped connections for
- *   idempotent methods, and paces
- *   requests to Lucca's limit of 50 a minute per account;
- * - warns once per endpoint that answers with `Deprecation` or `Sunset`;
- * - returns every other status as a response. `json`, `get` and `paginate` decode bodies
- *   with a `Schema` and turn error statuses into `ApiError`.
+ * 1. `authenticate.ts`: `TokenProvider.authenticate` over the platform `HttpClient`: the
+ *    bearer token is added last, only when the final URL is on the account origin; a 401
+ *    invalidates the token it used and is retried once with a fresh one (a second 401 fails
+ *    with `Unauthorized`); a 403 fails with `Forbidden`, explaining which scope is missing;
+ * 2. your `transformClient`, if any;
+ * 3. `pace.ts`: pacing to Lucca's limit of 50 requests a minute per account;
+ * 4. `retry.ts`: 429 (after `Retry-After`) for every method; 408, 502, 503, 504 and dropped
+ *    connections for idempotent methods;
+ * 5. `deprecation.ts`: one warning per endpoint that answers with `Deprecation` or `Sunset`;
+ * 6. `resolve.ts`: `Api-Version` and `Accept: application/json`, and paths resolved on the
+ *    account origin (`ForeignOriginError` for any other origin).
+ *
+ * Every other status is returned as a response. `get`, `post`, `put`, `patch`, `del`,
+ * `executeDecoded` and `paginate` (`decode.ts`, `paginate.ts`) read bodies with a `Schema`
+ * and turn error statuses into `ApiError`.
  *
  * @see https://developers.lucca.fr/ (Get Started With Authentication)
  * @since 0.1.0
  */
-import * as RateLimiter from "@effect/experimental/RateLimiter"
-import type * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientTag from "@effect/platform/HttpClient"
+import type * as RateLimiter from "@effect/experimental/RateLimiter"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as UrlParams from "@effect/platform/UrlParams"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Decode from "./internal/decode.js"
 import * as internal from "./internal/luccaClient.js"
 import * as InternalOptions from "./internal/options.js"
+import * as Pace from "./internal/pace.js"
+import * as Paginate from "./internal/paginate.js"
+import * as InternalTokenProvider from "./internal/tokenProvider.js"
 import * as LuccaConfig from "./LuccaConfig.js"
 import type * as LuccaError from "./LuccaError.js"
 import * as LuccaRetry from "./LuccaRetry.js"
 import * as TokenProvider from "./TokenProvider.js"
 
 /**
- * What a request through the client can fail with, before its body is decoded.
+ * What a request through `httpClient` can fail with: the platform's `HttpClientError`, and
+ * what authentication adds (see `TokenProvider.authenticate`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category errors
  */
-export type ClientError =
-  | HttpClientError.HttpClientError
-  | LuccaError.TokenError
-  | LuccaError.Unauthorized
-  | LuccaError.Forbidden
-  | LuccaError.ForeignOriginError
+export type RequestError = HttpClientError.HttpClientError | LuccaError.AuthenticationError
 
 /**
- * What the decoding helpers can fail with.
+ * What the decoding helpers (`get`, `post`, `put`, `patch`, `del`, `executeDecoded`,
+ * `paginate`) can fail with: a request that could not be sent (`RequestError` of the
+ * platform: transport, encoding), an authentication failure, an error status
+ * (`ApiError`) or a body that does not match (`ResponseDecodeError`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category errors
  */
-export type JsonError = ClientError | LuccaError.ApiError | LuccaError.ResponseDecodeError
+export type DecodedError =
+  | HttpClientError.RequestError
+  | LuccaError.AuthenticationError
+  | LuccaError.ApiError
+  | LuccaError.ResponseDecodeError
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface RequestOptions {
+  /** Query parameters. */
+  readonly urlParams?: UrlParams.Input | undefined
+}
+
+/**
+ * The body of a write: `body`, encoded with `bodySchema` when given (so that dates,
+ * branded ids and the like go out in their wire form), then sent as JSON.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WriteOptions<B, BI = unknown, BR = never> extends RequestOptions {
+  readonly body?: B | undefined
+  readonly bodySchema?: Schema.Schema<B, BI, BR> | undefined
+}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaginateOptions {
+export interface PaginateOptions extends RequestOptions {
   /** Items per page (Lucca's default is 25, its maximum 100 on most endpoints). */
   readonly limit?: number | undefined
-  /** Filters and other query parameters of the first page; `include=links` is added. */
-  readonly urlParams?: UrlParams.Input | undefined
 }
 
 /**
@@ -81,33 +112,64 @@ export interface Service {
   readonly accountUrl: URL
   /** The `Api-Version` sent with every request (unless the request sets its own). */
   readonly apiVersion: string
-  readonly tokenProvider: TokenProvider.Service
+  /**
+   * The scopes granted to the client application, as its current token says (the token
+   * itself is never handed out).
+   *
+   * @since 0.2.0
+   */
+  readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
   /** The authenticated client: paths like `/lucca-api/employees` are resolved on the account. */
-  readonly httpClient: HttpClient.HttpClient.With<ClientError>
+  readonly httpClient: HttpClient.HttpClient.With<RequestError>
   /** Shorthand for `httpClient.execute`. */
   readonly execute: (
     request: HttpClientRequest.HttpClientRequest
-  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, ClientError>
-  /** Executes a request and decodes a 2xx JSON body; an error status becomes `ApiError`. */
-  readonly json: <A, I, R>(
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError>
+  /** Executes a request and decodes a 2xx JSON body with `schema`; an error status becomes `ApiError`. */
+  readonly executeDecoded: <A, I, R>(
     request: HttpClientRequest.HttpClientRequest,
     schema: Schema.Schema<A, I, R>
-  ) => Effect.Effect<A, JsonError, R>
-  /** `GET path` decoded with `schema`. */
+  ) => Effect.Effect<A, DecodedError, R>
+  /** `GET path`, the answer decoded with `schema`. */
   readonly get: <A, I, R>(
     path: string,
     schema: Schema.Schema<A, I, R>,
-    options?: { readonly urlParams?: UrlParams.Input | undefined }
-  ) => Effect.Effect<A, JsonError, R>
+    options?: RequestOptions
+  ) => Effect.Effect<A, DecodedError, R>
+  /** `POST path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly post: <A, I, R, B = unknown, BI = unknown, BR = never>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options: WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, DecodedError, R | BR>
+  /** `PUT path` with a JSON body, the answer decoded with `schema`. */
+  readonly put: <A, I, R, B = unknown, BI = unknown, BR = never>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options: WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, DecodedError, R | BR>
+  /** `PATCH path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly patch: <A, I, R, B = unknown, BI = unknown, BR = never>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options: WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, DecodedError, R | BR>
+  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
+  readonly del: <A, I, R>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options?: RequestOptions
+  ) => Effect.Effect<A, DecodedError, R>
   /**
    * Every item of a cursor-paginated list, following `links.next.href` to the end. Pages
-   * are fetched as the stream is pulled.
+   * are fetched as the stream is pulled; a `next` link back to a page already read fails
+   * with `ResponseDecodeError` on `links.next.href`.
    */
   readonly paginate: <A, I, R>(
     path: string,
     item: Schema.Schema<A, I, R>,
     options?: PaginateOptions
-  ) => Stream.Stream<A, JsonError, R>
+  ) => Stream.Stream<A, DecodedError, R>
 }
 
 /**
@@ -128,21 +190,34 @@ export interface ClientOptions {
   /** Defaults to `2024-11-01`. */
   readonly apiVersion?: string | undefined
   /**
-   * Applied to the underlying `HttpClient` before authentication, for example to add
-   * tracing or retries of transport errors: whatever it retries is sent with the same token.
+   * Applied to the authenticated platform client, below pacing and retries: for example
+   * tracing, or `HttpClient.followRedirects()`. Whatever it does to a request, the token
+   * is added after it, and only for the account origin.
    */
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  // a method, so that a transform written for a plain `HttpClient` (whose errors are only
+  // `HttpClientError`) is accepted: it passes the authentication errors through
+  transformClient?(client: HttpClient.HttpClient.With<RequestError>): HttpClient.HttpClient.With<RequestError>
   /**
-   * Client-side pacing, so that a batch job stays under Lucca's limit: a token bucket that allows
-   * `burst` requests at once and refills at `requests - burst` per `per`, so that no window
-   * of `per` ever holds more than `requests`. Defaults to Lucca's limit: 50 a minute, burst
-   * 5. Uses the `RateLimiter` in context when there is one (share it, or back it with Redis,
-   * to share an account's budget between clients), a private memory store otherwise.
-   * `false` turns pacing off.
+   * Client-side pacing, so that a batch job stays under Lucca's limit: a token bucket that
+   * allows `burst` requests at once and refills at `requests - burst` per `per`, so that no
+   * window of `per` ever holds more than `requests`. Defaults to Lucca's limit: 50 a
+   * minute, burst 5, in a private memory store; {@link layerWithRateLimiter} shares a
+   * `RateLimiter` (for example Redis-backed) between clients. `false` turns pacing off.
    */
   readonly rateLimit?: RateLimitOptions | false | undefined
   /** Retries of 408, 429, 502, 503 and 504 answers and dropped connections; `false` turns them off. */
   readonly requestRetry?: RetryOptions | false | undefined
+  /**
+   * Limits on the 2xx bodies the decoding helpers read: at most `maxBytes` (default 32
+   * MiB) within `timeout` (default 30 s), else a `ResponseDecodeError`. Error bodies
+   * (problem+json) are read up to 1 MiB within 10 s.
+   *
+   * @since 0.2.0
+   */
+  readonly responseBody?: {
+    readonly maxBytes?: number | undefined
+    readonly timeout?: Duration.DurationInput | undefined
+  } | undefined
 }
 
 /**
@@ -180,58 +255,24 @@ export interface RetryOptions {
   readonly nonIdempotent?: boolean | undefined
 }
 
-const pacing = (options: RateLimitOptions | false | undefined, accountOrigin: string) =>
-  Effect.gen(function*() {
-    if (options === false) return undefined
-    const requests = yield* InternalOptions.option(
-      "rateLimit.requests",
-      options?.requests ?? 50,
-      InternalOptions.checkCount
-    )
-    const burst = yield* InternalOptions.option("rateLimit.burst", options?.burst ?? 5, InternalOptions.checkCount)
-    if (burst >= requests) return yield* InternalOptions.invalid("rateLimit.burst", "must be below rateLimit.requests")
-    const per = yield* InternalOptions.option(
-      "rateLimit.per",
-      options?.per ?? Duration.minutes(1),
-      InternalOptions.checkDuration
-    )
-    const limiter = yield* Effect.serviceOption(RateLimiter.RateLimiter).pipe(
-      Effect.flatMap(Option.match({
-        onSome: Effect.succeed,
-        onNone: () => Effect.provide(RateLimiter.make, RateLimiter.layerStoreMemory)
-      }))
-    )
-    // refill `burst` tokens every `window`: (requests - burst) per `per`
-    const window = Duration.times(per, burst / (requests - burst))
-    return limiter.consume({
-      algorithm: "token-bucket",
-      onExceeded: "delay",
-      key: `effect-lucca:${accountOrigin}`,
-      limit: burst,
-      window
-    }).pipe(
-      Effect.flatMap(({ delay }) => Duration.isZero(delay) ? Effect.void : Effect.sleep(delay)),
-      // a shared store that fails (Redis down) must not stop the requests
-      Effect.catchAll((error) => Effect.logWarning("Lucca request pacing is unavailable", error))
-    )
-  })
-
-const retrySettings = (options: RetryOptions | false | undefined) =>
-  Effect.gen(function*() {
-    if (options === false) return undefined
-    const times = yield* InternalOptions.option("requestRetry.times", options?.times ?? 5, InternalOptions.checkCount)
-    const maxRetryAfter = yield* InternalOptions.option(
-      "requestRetry.maxRetryAfter",
-      options?.maxRetryAfter ?? Duration.minutes(1),
-      InternalOptions.checkDuration
-    )
-    return {
-      backoff: options?.backoff ?? LuccaRetry.defaultBackoff,
-      times,
-      nonIdempotent: options?.nonIdempotent ?? false,
-      maxRetryAfter
+/** The settings of the steps, from the decoded account options. */
+const clientSettings = (options: ClientOptions): Effect.Effect<internal.Settings, ConfigError.ConfigError> =>
+  Effect.map(InternalOptions.decode(InternalOptions.AccountOptions, options), (decoded) => ({
+    accountUrl: decoded.accountUrl,
+    apiVersion: decoded.apiVersion,
+    bodyLimits: decoded.responseBody,
+    transformClient: options.transformClient?.bind(options),
+    pace: decoded.rateLimit === false ? undefined : decoded.rateLimit,
+    retry: decoded.requestRetry === false ? undefined : {
+      backoff: (decoded.requestRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
+        unknown,
+        LuccaRetry.RequestOutcome
+      >,
+      times: decoded.requestRetry.times,
+      nonIdempotent: decoded.requestRetry.nonIdempotent,
+      maxRetryAfter: decoded.requestRetry.maxRetryAfter
     }
-  })
+  }))
 
 /**
  * A client application (credentials and cache options) and the account it calls.
@@ -241,9 +282,23 @@ const retrySettings = (options: RetryOptions | false | undefined) =>
  */
 export interface Options extends ClientOptions, TokenProvider.Options {}
 
+// a private memory store: the client shares its account's budget with no other
+const withPacing = <A, E>(effect: Effect.Effect<A, E, RateLimiter.RateLimiter>): Effect.Effect<A, E> =>
+  Effect.provide(effect, Pace.layerMemory)
+
 /**
  * A client over a token provider of your own (for example one that asks your backend for
- * tokens), using the `HttpClient` in context.
+ * tokens), using the `HttpClient` in context. Pacing uses a private memory store.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient, TokenProvider } from "@effect-lucca/core"
+ * import { Effect } from "effect"
+ *
+ * const client = LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("a-token"), {
+ *   accountUrl: "https://example.ilucca.net"
+ * }) // Effect<LuccaClient.Service, ConfigError, HttpClient>
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -252,26 +307,30 @@ export const makeWithTokenProvider = (
   tokenProvider: TokenProvider.Service,
   options: ClientOptions
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
-    const accountUrl = yield* InternalOptions.option("accountUrl", options.accountUrl, InternalOptions.checkAccountUrl)
-    const apiVersion = yield* InternalOptions.option(
-      "apiVersion",
-      options.apiVersion ?? LuccaConfig.defaultApiVersion,
-      InternalOptions.checkApiVersion
-    )
-    const client = yield* HttpClientTag.HttpClient
-    return internal.make({
-      accountUrl,
-      apiVersion,
-      tokenProvider,
-      httpClient: options.transformClient === undefined ? client : options.transformClient(client),
-      pace: yield* pacing(options.rateLimit, accountUrl.origin),
-      retry: yield* retrySettings(options.requestRetry)
-    })
-  })
+  Effect.flatMap(
+    Effect.zip(clientSettings(options), HttpClient.HttpClient),
+    ([settings, base]) => withPacing(internal.make(base, tokenProvider, settings))
+  )
 
 /**
- * A client with its own cached client credentials `TokenProvider`.
+ * A client with its own cached client credentials `TokenProvider`, over the `HttpClient`
+ * in context. Options are checked first: a `ConfigError` names the bad one.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Effect, Redacted, Schema } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const lucca = yield* LuccaClient.make({
+ *     clientId: "my-client-id",
+ *     clientSecret: Redacted.make("my-client-secret"),
+ *     scopes: ["employees.readonly"],
+ *     accountUrl: "https://example.ilucca.net"
+ *   })
+ *   return yield* lucca.get("/lucca-api/employees/1", Schema.Struct({ id: Schema.String }))
+ * }) // Effect<{ id: string }, ..., HttpClient | Scope>
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -279,14 +338,33 @@ export const makeWithTokenProvider = (
 export const make = (
   options: Options
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.gen(function*() {
-    // check the account first: a wrong account URL is the likelier mistake to report
-    yield* InternalOptions.option("accountUrl", options.accountUrl, InternalOptions.checkAccountUrl)
-    const tokenProvider = yield* TokenProvider.make(options)
-    return yield* makeWithTokenProvider(tokenProvider, options)
-  })
+  // the account first: a wrong account URL is the likelier mistake to report
+  Effect.flatMap(clientSettings(options), (settings) =>
+    Effect.flatMap(
+      Effect.zip(providerOf(options), HttpClient.HttpClient),
+      ([tokenProvider, base]) => withPacing(internal.make(base, tokenProvider, settings))
+    ))
+
+const providerOf = (options: Options) =>
+  Effect.flatMap(
+    InternalOptions.decode(InternalOptions.ProviderOptions, options),
+    InternalTokenProvider.makeClientCredentials
+  )
 
 /**
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Redacted } from "effect"
+ *
+ * const LuccaLive = LuccaClient.layer({
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret"),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: "https://example.ilucca.net"
+ * }) // Layer<LuccaClient, ConfigError, HttpClient>
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -294,18 +372,77 @@ export const layer = (options: Options): Layer.Layer<LuccaClient, ConfigError.Co
   Layer.scoped(LuccaClient, make(options))
 
 /**
- * A client configured from `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES`,
- * `LUCCA_ACCOUNT_URL` and the optional `LUCCA_TOKEN_URL` and `LUCCA_API_VERSION` (see
- * `LuccaConfig`).
+ * Like {@link layer}, but pacing draws on the `RateLimiter` in context, so that several
+ * clients of one account (in one process with a memory store, or across processes with
+ * a Redis store) share its budget.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import * as RateLimiter from "@effect/experimental/RateLimiter"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const SharedLimiter = RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory))
+ * const LuccaLive = LuccaClient.layerWithRateLimiter({
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret"),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: "https://example.ilucca.net"
+ * }).pipe(Layer.provide(SharedLimiter)) // Layer<LuccaClient, ConfigError, HttpClient>
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerWithRateLimiter = (
+  options: Options
+): Layer.Layer<LuccaClient, ConfigError.ConfigError, HttpClient.HttpClient | RateLimiter.RateLimiter> =>
+  Layer.scoped(
+    LuccaClient,
+    Effect.flatMap(clientSettings(options), (settings) =>
+      Effect.flatMap(
+        Effect.zip(providerOf(options), HttpClient.HttpClient),
+        ([tokenProvider, base]) => internal.make(base, tokenProvider, settings)
+      ))
+  )
+
+/**
+ * A client configured through `Config`, as Effect's own clients are: either one `Config`
+ * of the options (by default `LuccaConfig.client`: `LUCCA_CLIENT_ID`,
+ * `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES`, `LUCCA_ACCOUNT_URL` and the optional
+ * `LUCCA_TOKEN_URL`, `LUCCA_API_VERSION`), or a record of a `Config` per option. Other
+ * options come as plain values.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient, LuccaConfig } from "@effect-lucca/core"
+ * import { Config } from "effect"
+ *
+ * // reads PAYROLL_LUCCA_CLIENT_ID, PAYROLL_LUCCA_CLIENT_SECRET, ...
+ * const PayrollLive = LuccaClient.layerConfig(Config.nested(LuccaConfig.client, "PAYROLL"), {
+ *   rateLimit: { requests: 20 }
+ * })
+ *
+ * // or one Config per option, read from wherever you keep them
+ * const DirectoryLive = LuccaClient.layerConfig({
+ *   clientId: Config.string("DIRECTORY_CLIENT_ID"),
+ *   clientSecret: Config.redacted("DIRECTORY_CLIENT_SECRET"),
+ *   scopes: Config.array(Config.string(), "DIRECTORY_SCOPES"),
+ *   accountUrl: Config.string("LUCCA_ACCOUNT_URL")
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config: LuccaConfig.ClientConfig = LuccaConfig.client,
+  config: Config.Config.Wrap<Options> = LuccaConfig.client,
   options?: Omit<Options, keyof LuccaConfig.Client>
 ): Layer.Layer<LuccaClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(LuccaClient, Effect.flatMap(config, (fromConfig) => make({ ...options, ...fromConfig })))
+  Layer.scoped(
+    LuccaClient,
+    Effect.flatMap(Config.unwrap(config), (fromConfig) => make({ ...options, ...fromConfig }))
+  )
 
 /**
  * A client over the `TokenProvider` in context.
@@ -324,29 +461,146 @@ export const layerWithTokenProvider = (
 /**
  * `get` on the `LuccaClient` in context.
  *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const LegalEntity = Schema.Struct({ id: Schema.Number, name: Schema.String })
+ * const entity = LuccaClient.get("/lucca-api/legal-entities/1", LegalEntity)
+ * ```
+ *
  * @since 0.1.0
  * @category accessors
  */
 export const get = <A, I, R>(
   path: string,
   schema: Schema.Schema<A, I, R>,
-  options?: { readonly urlParams?: UrlParams.Input | undefined }
-): Effect.Effect<A, JsonError, R | LuccaClient> =>
+  options?: RequestOptions
+): Effect.Effect<A, DecodedError, R | LuccaClient> =>
   Effect.flatMap(LuccaClient, (client) => client.get(path, schema, options))
 
 /**
- * `json` on the `LuccaClient` in context.
+ * `post` on the `LuccaClient` in context.
  *
- * @since 0.1.0
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const NewEndpoint = Schema.Struct({
+ *   name: Schema.String,
+ *   webhookUrl: Schema.URL, // a URL in the program, a string on the wire
+ *   apiVersion: Schema.String,
+ *   topics: Schema.Array(Schema.String)
+ * })
+ * const created = LuccaClient.post("/lucca-api/webhook-endpoints", Schema.Struct({ id: Schema.String }), {
+ *   body: {
+ *     name: "HR sync",
+ *     webhookUrl: new URL("https://hooks.example.com/lucca"),
+ *     apiVersion: "2024-11-01",
+ *     topics: ["employee.created"]
+ *   },
+ *   bodySchema: NewEndpoint
+ * })
+ * ```
+ *
+ * @since 0.2.0
  * @category accessors
  */
-export const json = <A, I, R>(
+export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
+  path: string,
+  schema: Schema.Schema<A, I, R>,
+  options: WriteOptions<B, BI, BR>
+): Effect.Effect<A, DecodedError, R | BR | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.post(path, schema, options))
+
+/**
+ * `put` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const updated = LuccaClient.put("/lucca-api/departments/4", Schema.Unknown, { body: { name: "R&D" } })
+ * ```
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
+  path: string,
+  schema: Schema.Schema<A, I, R>,
+  options: WriteOptions<B, BI, BR>
+): Effect.Effect<A, DecodedError, R | BR | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.put(path, schema, options))
+
+/**
+ * `patch` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const patched = LuccaClient.patch("/lucca-api/employees/1", Schema.Unknown, { body: { jobTitle: "CTO" } })
+ * ```
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
+  path: string,
+  schema: Schema.Schema<A, I, R>,
+  options: WriteOptions<B, BI, BR>
+): Effect.Effect<A, DecodedError, R | BR | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.patch(path, schema, options))
+
+/**
+ * `del` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const deleted = LuccaClient.del("/lucca-api/webhook-endpoints/12", Schema.Void)
+ * ```
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const del = <A, I, R>(
+  path: string,
+  schema: Schema.Schema<A, I, R>,
+  options?: RequestOptions
+): Effect.Effect<A, DecodedError, R | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.del(path, schema, options))
+
+/**
+ * `executeDecoded` on the `LuccaClient` in context (called `json` before 0.2.0).
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const executeDecoded = <A, I, R>(
   request: HttpClientRequest.HttpClientRequest,
   schema: Schema.Schema<A, I, R>
-): Effect.Effect<A, JsonError, R | LuccaClient> => Effect.flatMap(LuccaClient, (client) => client.json(request, schema))
+): Effect.Effect<A, DecodedError, R | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.executeDecoded(request, schema))
 
 /**
  * `paginate` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.Number, name: Schema.String })
+ * const everyone = LuccaClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(Stream.runCollect)
+ * ```
  *
  * @since 0.1.0
  * @category accessors
@@ -355,21 +609,22 @@ export const paginate = <A, I, R>(
   path: string,
   item: Schema.Schema<A, I, R>,
   options?: PaginateOptions
-): Stream.Stream<A, JsonError, R | LuccaClient> =>
+): Stream.Stream<A, DecodedError, R | LuccaClient> =>
   Stream.unwrap(Effect.map(LuccaClient, (client) => client.paginate(path, item, options)))
 
 /**
- * Decodes a response as `json` does: a 2xx JSON body (or an empty 204) with `schema`, and
+ * Decodes a response as `get` does: a 2xx JSON body (or an empty 204) with `schema`, and
  * an error status as an `ApiError` with the fields of its `application/problem+json` body.
+ * The body is read once, at most 32 MiB within 30 s (a problem body: 1 MiB within 10 s).
  *
- * @see https://www.rfc-editor.org/rfc/rfc7807
+ * @see https://www.rfc-editor.org/rfc/rfc9457
  * @since 0.1.0
  * @category decoding
  */
-export const decodeResponse: <A, I, R>(
+export const decodeResponse = <A, I, R>(
   response: HttpClientResponse.HttpClientResponse,
   schema: Schema.Schema<A, I, R>
-) => Effect.Effect<A, LuccaError.ApiError | LuccaError.ResponseDecodeError, R> = internal.decode
+): Effect.Effect<A, LuccaError.ApiError | LuccaError.ResponseDecodeError, R> => Decode.decode(response, schema)
 
 /**
  * A page of a Lucca list as `paginate` reads it: `{ items, links?: { next?: { href } } }`.
@@ -384,24 +639,27 @@ export const Page: <A, I, R>(item: Schema.Schema<A, I, R>) => Schema.Struct<{
       Schema.Struct<{ next: Schema.optional<Schema.NullOr<Schema.Struct<{ href: typeof Schema.String }>>> }>
     >
   >
-}> = internal.pageSchema
+}> = Paginate.pageSchema
 
 /**
- * The request for the first page of a list: `include=links` (added to any other `include`),
- * `limit` and the caller's filters.
+ * The request for the first page of `paginate`: `include=links` (kept with whatever else
+ * `include` asks for) and `limit`.
  *
  * @since 0.1.0
  * @category pagination
  */
 export const firstPage: (path: string, options?: PaginateOptions) => HttpClientRequest.HttpClientRequest =
-  internal.firstPage
+  Paginate.firstPage
 
 /**
- * The request for the page after `page`, following `links.next.href`; `None` at the end.
+ * The request for the page after `page`, if it has a `links.next.href`. A relative `href`
+ * is resolved against `currentUrl`, the URL of the page that holds it.
  *
+ * @see https://www.rfc-editor.org/rfc/rfc3986#section-5
  * @since 0.1.0
  * @category pagination
  */
 export const nextPage: (
-  page: { readonly links?: { readonly next?: { readonly href: string } | null | undefined } | null | undefined }
-) => Option.Option<HttpClientRequest.HttpClientRequest> = internal.nextPage
+  page: { readonly links?: { readonly next?: { readonly href: string } | null | undefined } | null | undefined },
+  currentUrl?: string | URL
+) => Option.Option<HttpClientRequest.HttpClientRequest> = Paginate.nextPage

@@ -3,10 +3,13 @@
  * validation. Bad settings fail early, with a `ConfigError` that names the setting.
  *
  * Environment variables (the default `ConfigProvider`):
- * - `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET` (read as `Redacted`);
+ * - `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET` (read as `Redacted`; never trimmed: a secret
+ *   with surrounding whitespace, such as a line break read from a file, is refused);
  * - `LUCCA_SCOPES`: space- or comma-separated, such as `employees.readonly departments.readonly`;
  * - `LUCCA_ACCOUNT_URL`: the account origin, such as `https://example.ilucca.net`;
- * - optional `LUCCA_TOKEN_URL` and `LUCCA_API_VERSION`.
+ * - optional `LUCCA_TOKEN_URL` (Lucca's token host or a loopback host; another host only
+ *   with `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there) and
+ *   `LUCCA_API_VERSION` (a calendar date such as `2024-11-01`).
  *
  * Several client applications in one program: nest the configs, for example
  * `Config.nested(LuccaConfig.client, "PAYROLL")` reads `PAYROLL_LUCCA_CLIENT_ID` and so on.
@@ -14,7 +17,7 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -42,6 +45,7 @@ export interface Credentials {
   readonly clientSecret: Redacted.Redacted<string>
   readonly scopes: ReadonlyArray<string>
   readonly tokenUrl?: string | undefined
+  readonly dangerouslyAllowTokenUrl?: boolean | undefined
 }
 
 /**
@@ -70,8 +74,28 @@ export type ClientConfig = Config.Config<Client>
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
 
+// the token URL and its opt-in are read together: the error names LUCCA_TOKEN_URL
+const tokenUrl = Config.all({
+  url: optional(Config.string("LUCCA_TOKEN_URL")),
+  dangerouslyAllowTokenUrl: Config.withDefault(Config.boolean("LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL"), false)
+}).pipe(
+  Config.mapOrFail(({ dangerouslyAllowTokenUrl, url }) => {
+    if (url === undefined) return Either.right({})
+    return Either.match(Options.checkTokenUrl({ dangerouslyAllowTokenUrl })(url), {
+      onLeft: (message) => Either.left(ConfigError.InvalidData(["LUCCA_TOKEN_URL"], message)),
+      onRight: (parsed) =>
+        Either.right({
+          tokenUrl: parsed.href,
+          ...(dangerouslyAllowTokenUrl ? { dangerouslyAllowTokenUrl } : {})
+        })
+    })
+  })
+)
+
 /**
- * `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES` and optional `LUCCA_TOKEN_URL`.
+ * `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES` and optional `LUCCA_TOKEN_URL`
+ * (Lucca's token host or a loopback host; another `https` host only with
+ * `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there).
  *
  * @since 0.1.0
  * @category config
@@ -84,10 +108,8 @@ export const credentials: CredentialsConfig = Config.all({
     (secret) => Options.checkClientSecret(Redacted.make(secret))
   ),
   scopes: Options.config(Config.string("LUCCA_SCOPES"), (scopes) => Options.checkScopes(LuccaScope.split(scopes))),
-  tokenUrl: optional(
-    Options.config(Config.string("LUCCA_TOKEN_URL"), (url) => Either.map(Options.checkTokenUrl(url), String))
-  )
-})
+  tokenUrl
+}).pipe(Config.map(({ tokenUrl, ...rest }) => ({ ...rest, ...tokenUrl })))
 
 /**
  * {@link credentials} plus `LUCCA_ACCOUNT_URL` and optional `LUCCA_API_VERSION`.
@@ -113,15 +135,15 @@ export const client: ClientConfig = Config.all({
 export const validateCredentials = (
   options: ClientCredentials.Options
 ): Effect.Effect<ClientCredentials.Options, ConfigError.ConfigError> =>
-  Effect.gen(function*() {
-    const clientId = yield* Options.option("clientId", options.clientId, Options.checkClientId)
-    const clientSecret = yield* Options.option("clientSecret", options.clientSecret, Options.checkClientSecret)
-    const scopes = yield* Options.option("scopes", options.scopes, Options.checkScopes)
-    const tokenUrl = options.tokenUrl === undefined
-      ? undefined
-      : yield* Options.option("tokenUrl", options.tokenUrl, Options.checkTokenUrl)
-    const timeout = options.timeout === undefined
-      ? undefined
-      : yield* Options.option("timeout", options.timeout, Options.checkDuration)
-    return { clientId, clientSecret, scopes, tokenUrl, timeout }
-  })
+  Effect.map(
+    Options.decode(Options.ProviderOptions, options),
+    (decoded): ClientCredentials.Options => ({
+      clientId: decoded.clientId,
+      clientSecret: decoded.clientSecret,
+      scopes: decoded.scopes,
+      tokenUrl: decoded.tokenUrl,
+      dangerouslyAllowTokenUrl: decoded.dangerouslyAllowTokenUrl,
+      timeout: decoded.timeout,
+      maxResponseBytes: decoded.maxResponseBytes
+    })
+  )

@@ -37,7 +37,7 @@ export const isLuccaError = (u: unknown): u is LuccaError => Predicate.hasProper
 export class TokenRequestError extends Schema.TaggedError<TokenRequestError>("@effect-lucca/core/TokenRequestError")(
   "TokenRequestError",
   {
-    reason: Schema.Literal("Transport", "Timeout", "Status", "Decode"),
+    reason: Schema.Literal("Transport", "Timeout", "Status", "Decode", "Redirect", "Configuration"),
     tokenUrl: Schema.String,
     status: Schema.optional(Schema.Number),
     retryAfterMillis: Schema.optional(Schema.Number),
@@ -315,6 +315,45 @@ export class ForeignOriginError
    */
   override get message(): string {
     return `Refusing to send the Lucca access token with ${this.method} ${this.url}: only ${this.accountOrigin} receives it. Use a path such as /lucca-api/employees, or another HTTP client for other hosts.`
+  }
+}
+
+/**
+ * What authenticating a request can fail with (see `TokenProvider.authenticate`): getting
+ * a token, a 401 after the retry with a fresh token, a 403, or a URL on another origin.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type AuthenticationError = TokenError | Unauthorized | Forbidden | ForeignOriginError
+
+const transientStatuses = new Set([408, 429, 500, 502, 503, 504])
+
+/**
+ * The one way to ask whether trying again later may succeed, for every error of this
+ * package and the platform's `HttpClientError`: a transient token failure (see
+ * `TokenRequestError.transient` and `OAuthError.transient`), an `ApiError` with status
+ * 408, 429, 500, 502, 503 or 504, or a request that failed in transport. Everything else
+ * (a refused secret, a missing scope, a body that does not match) is permanent.
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const isTransient = (error: unknown): boolean => {
+  if (!Predicate.hasProperty(error, "_tag")) return false
+  switch (error._tag) {
+    case "TokenRequestError":
+    case "OAuthError":
+      return (error as TokenRequestError | OAuthError).transient
+    case "ApiError":
+      return transientStatuses.has((error as ApiError).status)
+    case "RequestError":
+      return Predicate.hasProperty(error, "reason") && error.reason === "Transport"
+    case "ResponseError":
+      return Predicate.hasProperty(error, "response") && Predicate.hasProperty(error.response, "status") &&
+        typeof error.response.status === "number" && transientStatuses.has(error.response.status)
+    default:
+      return false
   }
 }
 

@@ -17,22 +17,24 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientTag from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
-import * as ClientCredentials from "./ClientCredentials.js"
+import type * as ClientCredentials from "./ClientCredentials.js"
+import * as Authenticate from "./internal/authenticate.js"
 import * as InternalOptions from "./internal/options.js"
+import * as Redact from "./internal/redact.js"
 import * as internal from "./internal/tokenProvider.js"
 import * as LuccaConfig from "./LuccaConfig.js"
 import type * as LuccaError from "./LuccaError.js"
-import * as LuccaRetry from "./LuccaRetry.js"
 
 /**
  * @since 0.1.0
@@ -43,6 +45,14 @@ export interface Service {
   readonly get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>
   /** Drops `token` from the cache if it is still the cached one (after a 401). */
   readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<void>
+  /**
+   * Replaces, in a text a server sent back, every token this provider held lately and
+   * every encoding of its secret (raw, form-encoded, percent-encoded, JSON-escaped) with
+   * `<redacted>`. The client runs the texts of its errors through it.
+   *
+   * @since 0.2.0
+   */
+  readonly redact: (text: string) => string
 }
 
 /**
@@ -57,7 +67,7 @@ export class TokenProvider extends Context.Tag("@effect-lucca/core/TokenProvider
  * @since 0.1.0
  * @category constants
  */
-export const defaultRefreshWindow: Duration.Duration = Duration.minutes(5)
+export const defaultRefreshWindow: Duration.Duration = InternalOptions.defaults.refreshWindow
 
 /**
  * How long before expiry a token stops being served and callers wait for a new one.
@@ -65,7 +75,7 @@ export const defaultRefreshWindow: Duration.Duration = Duration.minutes(5)
  * @since 0.1.0
  * @category constants
  */
-export const defaultHardMargin: Duration.Duration = Duration.seconds(30)
+export const defaultHardMargin: Duration.Duration = InternalOptions.defaults.hardMargin
 
 /**
  * How long a caller that holds no valid token may wait while transient failures are retried.
@@ -73,7 +83,7 @@ export const defaultHardMargin: Duration.Duration = Duration.seconds(30)
  * @since 0.1.0
  * @category constants
  */
-export const defaultRetryBudget: Duration.Duration = Duration.seconds(30)
+export const defaultRetryBudget: Duration.Duration = InternalOptions.defaults.tokenRetryBudget
 
 /**
  * Retries of transient token request failures (see `LuccaRetry`).
@@ -112,34 +122,15 @@ export interface CacheOptions {
  */
 export interface Options extends ClientCredentials.Options, CacheOptions {}
 
-const cacheSettings = (options: CacheOptions) =>
-  Effect.gen(function*() {
-    const refreshWindow = yield* InternalOptions.option(
-      "refreshWindow",
-      options.refreshWindow ?? defaultRefreshWindow,
-      InternalOptions.checkDuration
-    )
-    const hardMargin = yield* InternalOptions.option(
-      "hardMargin",
-      options.hardMargin ?? defaultHardMargin,
-      InternalOptions.checkDuration
-    )
-    if (Duration.greaterThan(hardMargin, refreshWindow)) {
-      return yield* InternalOptions.invalid("hardMargin", "must not exceed refreshWindow")
-    }
-    const margins = { refreshWindow: Duration.toMillis(refreshWindow), hardMargin: Duration.toMillis(hardMargin) }
-    if (options.tokenRetry === false) return { margins, retry: undefined }
-    const budget = yield* InternalOptions.option(
-      "tokenRetry.budget",
-      options.tokenRetry?.budget ?? defaultRetryBudget,
-      InternalOptions.checkDuration
-    )
-    const retry = {
-      backoff: options.tokenRetry?.backoff ?? LuccaRetry.defaultBackoff,
-      budget: Duration.toMillis(budget)
-    }
-    return { margins, retry }
-  })
+// the cache options alone, checked by the same schema as the full options
+const CacheSchema = InternalOptions.ProviderOptions.from.pipe(
+  Schema.pick("refreshWindow", "hardMargin", "tokenRetry"),
+  Schema.filter((options) =>
+    Duration.greaterThan(options.hardMargin, options.refreshWindow)
+      ? { path: ["hardMargin"], message: "must not exceed refreshWindow" }
+      : true
+  )
+)
 
 /**
  * Wraps any token source in the single-flight, refresh-ahead cache. The source is run for
@@ -152,11 +143,30 @@ export const cached = (
   source: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>,
   options?: CacheOptions
 ): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
-  Effect.flatMap(cacheSettings(options ?? {}), (settings) => internal.make(source, settings))
+  Effect.flatMap(
+    InternalOptions.decode(CacheSchema, options ?? {}),
+    (decoded) => internal.make(source, internal.settingsOf(decoded))
+  )
 
 /**
- * A cached provider for one client application, over the `HttpClient` in context.
- * Fails with a `ConfigError` naming the option when the options are invalid.
+ * A cached provider for one client application, whose token requests go through the
+ * `HttpClient` in context. Fails with a `ConfigError` naming the option when the options
+ * are invalid.
+ *
+ * @example
+ * ```ts
+ * import { TokenProvider } from "@effect-lucca/core"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const token = Effect.gen(function*() {
+ *   const provider = yield* TokenProvider.make({
+ *     clientId: "my-client-id",
+ *     clientSecret: Redacted.make("my-client-secret"),
+ *     scopes: ["employees.readonly"]
+ *   })
+ *   return yield* provider.get
+ * }) // Effect<AccessToken, TokenError | ConfigError, HttpClient | Scope>
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -164,14 +174,21 @@ export const cached = (
 export const make = (
   options: Options
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.gen(function*() {
-    const credentials = yield* LuccaConfig.validateCredentials(options)
-    const client = yield* HttpClientTag.HttpClient
-    const source = Effect.provideService(ClientCredentials.requestToken(credentials), HttpClientTag.HttpClient, client)
-    return yield* cached(source, options)
-  })
+  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), internal.makeClientCredentials)
 
 /**
+ * @example
+ * ```ts
+ * import { TokenProvider } from "@effect-lucca/core"
+ * import { Redacted } from "effect"
+ *
+ * const TokensLive = TokenProvider.layer({
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret"),
+ *   scopes: ["employees.readonly"]
+ * }) // Layer<TokenProvider, ConfigError, HttpClient>
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -202,7 +219,12 @@ export const makeStatic = (
   options?: { readonly scopes?: ReadonlyArray<string> | undefined }
 ): Service => {
   const value = token instanceof AccessToken.AccessToken ? token : AccessToken.unsafeMakeStatic(token, options)
-  return { get: Effect.succeed(value), invalidate: () => Effect.void }
+  const secrets = Redact.encodings(Redacted.value(value.value))
+  return {
+    get: Effect.succeed(value),
+    invalidate: () => Effect.void,
+    redact: (text) => Redact.redactAll(text, secrets)
+  }
 }
 
 /**
@@ -213,3 +235,59 @@ export const layerStatic = (
   token: string | Redacted.Redacted<string> | AccessToken.AccessToken,
   options?: { readonly scopes?: ReadonlyArray<string> | undefined }
 ): Layer.Layer<TokenProvider> => Layer.succeed(TokenProvider, makeStatic(token, options))
+
+/**
+ * Authenticates any `HttpClient` with the tokens of `provider`, as golang/oauth2's
+ * `Transport` does: each request gets `Authorization: Bearer <token>` as the last change
+ * before it leaves, and only when its final URL is on `origin`. Apply it to the client that
+ * sends the bytes, and compose everything else (`followRedirects`, `mapRequest`,
+ * `retryTransient`, tracing) around it: whatever they do to a request, the URL is checked
+ * when the token is added, so the token never goes to another origin.
+ *
+ * - A request whose URL is relative or on another origin fails with `ForeignOriginError`
+ *   and is not sent: a redirect followed by a wrapper, or a URL rewritten by one, is
+ *   refused rather than silently sent without the token.
+ * - A 401 invalidates exactly the token that was refused and is retried once with a fresh
+ *   token (the server did not act, so this is safe for every method); a second 401, or a
+ *   401 on a stream body that cannot be sent twice, fails with `Unauthorized`.
+ * - A 403 fails with `Forbidden`, naming the scopes the token was granted.
+ * - Responses and errors handed back carry the request as it was before the token was
+ *   added; texts the server sent back go through `provider.redact`.
+ *
+ * @example
+ * ```ts
+ * import { TokenProvider } from "@effect-lucca/core"
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const provider = yield* TokenProvider.TokenProvider
+ *   const client = (yield* HttpClient.HttpClient).pipe(
+ *     TokenProvider.authenticate(provider, { origin: "https://example.ilucca.net" }),
+ *     HttpClient.followRedirects()
+ *   )
+ *   return yield* client.get("https://example.ilucca.net/lucca-api/employees?limit=1")
+ * })
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ * @since 0.2.0
+ * @category combinators
+ */
+export const authenticate: {
+  (
+    provider: Service,
+    options: { readonly origin: string | URL }
+  ): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  <E, R>(
+    self: HttpClient.HttpClient.With<E, R>,
+    provider: Service,
+    options: { readonly origin: string | URL }
+  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+} = dual(3, <E, R>(
+  self: HttpClient.HttpClient.With<E, R>,
+  provider: Service,
+  options: { readonly origin: string | URL }
+): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R> =>
+  Authenticate.make(self, provider, { origin: new URL(options.origin).origin }))

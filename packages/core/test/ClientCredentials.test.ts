@@ -1,6 +1,7 @@
 import { AccessToken, ClientCredentials, LuccaError } from "@effect-lucca/core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -127,7 +128,12 @@ describe("ClientCredentials", () => {
       Effect.gen(function*() {
         const unreachable = HttpClient.make((request) =>
           Effect.fail(
-            new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("connect ECONNREFUSED") })
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              // as undici reports it: a system error code on the cause
+              cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" })
+            })
           )
         )
         const error = yield* ClientCredentials.requestToken(credentials).pipe(
@@ -201,5 +207,29 @@ describe("ClientCredentials", () => {
     assert.isTrue(Redacted.isRedacted(decoded.access_token))
     assert.strictEqual(String(decoded.access_token), "<redacted>")
     assert.strictEqual(Redacted.value(decoded.access_token), "abc")
+  })
+})
+
+describe("LuccaError.isTransient", () => {
+  it("is the one question for every error", () => {
+    const request = HttpClientRequest.get("https://example.ilucca.net/x")
+    const transient = [
+      new LuccaError.TokenRequestError({ reason: "Timeout", tokenUrl: "u", transient: true, description: "d" }),
+      new LuccaError.OAuthError({ error: "temporarily_unavailable", status: 400, tokenUrl: "u" }),
+      new LuccaError.OAuthError({ error: "invalid_client", status: 503, tokenUrl: "u" }),
+      new LuccaError.ApiError({ method: "GET", url: "u", status: 429 }),
+      new HttpClientError.RequestError({ request, reason: "Transport" })
+    ]
+    const permanent = [
+      new LuccaError.TokenRequestError({ reason: "Redirect", tokenUrl: "u", transient: false, description: "d" }),
+      new LuccaError.OAuthError({ error: "invalid_client", status: 401, tokenUrl: "u" }),
+      new LuccaError.InvalidTokenResponse({ field: "access_token", description: "d", status: 200, tokenUrl: "u" }),
+      new LuccaError.ApiError({ method: "GET", url: "u", status: 400 }),
+      new LuccaError.Forbidden({ method: "GET", url: "u", grantedScopes: [] }),
+      new HttpClientError.RequestError({ request, reason: "Encode" }),
+      "not an error"
+    ]
+    for (const error of transient) assert.isTrue(LuccaError.isTransient(error), String(error))
+    for (const error of permanent) assert.isFalse(LuccaError.isTransient(error), String(error))
   })
 })

@@ -1,4 +1,5 @@
 import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -13,7 +14,7 @@ import * as Logger from "effect/Logger"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { accountUrl, bearer, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
+import { accountUrl, bearer, credentials, eventually, json, makeFake, problem, tokenFor } from "./fixtures.js"
 
 const options = { ...credentials, accountUrl }
 
@@ -83,7 +84,7 @@ describe("LuccaClient", () => {
     Effect.gen(function*() {
       const fake = makeFake()
       const client = yield* LuccaClient.make({ ...options, rateLimit: false }).pipe(Effect.provide(fake.layer))
-      yield* client.tokenProvider.get
+      yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
       fake.state.onApi = (request) =>
         Effect.succeed(bearer(request) === tokenFor(1) ? problem(401, "Unauthorized") : json(200, { ok: true }))
       const responses = yield* Effect.all(
@@ -296,6 +297,30 @@ describe("LuccaClient", () => {
         assert.strictEqual(fake.state.apiRequests.length, 4)
       }))
 
+    it.scoped("a failure that is not retried, after a retried answer, is a typed error, not a defect", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup
+        // 503 (retried), then 401 twice (the second with a fresh token): Unauthorized
+        fake.state.onApi = () =>
+          Effect.succeed(fake.state.apiRequests.length === 1 ? problem(503, "Busy") : problem(401, "Unauthorized"))
+        const get = yield* Effect.fork(Effect.flip(client.get("/lucca-api/employees", Schema.Unknown)))
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual((yield* Fiber.join(get))._tag, "Unauthorized")
+        // the same for a POST after a 429
+        fake.state.apiRequests.length = 0
+        fake.state.onApi = () =>
+          Effect.succeed(
+            fake.state.apiRequests.length === 1
+              ? new Response(null, { status: 429, headers: { "retry-after": "1" } })
+              : problem(403, "Forbidden")
+          )
+        const post = yield* Effect.fork(
+          Effect.flip(client.post("/lucca-api/leaves", Schema.Unknown, { body: { a: 1 } }))
+        )
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual((yield* Fiber.join(post))._tag, "Forbidden")
+      }))
+
     it.scoped("a dropped connection on a GET is retried; on a POST it is not", () =>
       Effect.gen(function*() {
         let attempts = 0
@@ -360,6 +385,40 @@ describe("LuccaClient", () => {
         assert.isAtMost(busiestMinute, 50)
         // and it does not crawl: the 120 requests take less than 3 minutes (45 a minute after a burst of 5)
         assert.isBelow(sentAt[sentAt.length - 1] - sentAt[0], 3 * 60_000)
+      }))
+
+    it.scoped("layerWithRateLimiter: clients of one account share the RateLimiter they are given", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const limiter = yield* Layer.build(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
+        // each client lives as long as the test: built in its scope
+        const client = () =>
+          Effect.flatMap(
+            Layer.build(
+              LuccaClient.layerWithRateLimiter(options).pipe(
+                Layer.provide(fake.layer),
+                Layer.provide(Layer.succeedContext(limiter))
+              )
+            ),
+            (context) => Effect.provide(LuccaClient.LuccaClient, context)
+          )
+        const [a, b] = yield* Effect.all([client(), client()])
+        const batch = yield* Effect.fork(
+          Effect.all(
+            Array.from(
+              { length: 10 },
+              (_, i) => (i % 2 === 0 ? a : b).execute(HttpClientRequest.get("/lucca-api/employees"))
+            ),
+            { concurrency: "unbounded" }
+          )
+        )
+        yield* eventually(() => fake.state.apiRequests.length >= 5)
+        yield* TestClock.adjust(0)
+        // one budget for both: the burst of 5, not 5 each
+        assert.strictEqual(fake.state.apiRequests.length, 5)
+        yield* TestClock.adjust("1 minute")
+        yield* Fiber.join(batch)
+        assert.strictEqual(fake.state.apiRequests.length, 10)
       }))
 
     it.scoped("Deprecation and Sunset headers produce one warning per endpoint", () =>

@@ -1,4 +1,5 @@
 import { LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -50,7 +51,16 @@ describe("configuration", () => {
       ["a relative account URL", { accountUrl: "example.ilucca.net" }, "accountUrl", "not an absolute URL"],
       ["a plain http token URL", { tokenUrl: "http://accounts.example.com/connect/token" }, "tokenUrl", "https"],
       ["a malformed Api-Version", { apiVersion: "v2" }, "apiVersion", "must be a date"],
-      ["a hard margin above the window", { hardMargin: "10 minutes" }, "hardMargin", "must not exceed"]
+      ["a hard margin above the window", { hardMargin: "10 minutes" }, "hardMargin", "must not exceed"],
+      ["a burst above the limit", { rateLimit: { requests: 10, burst: 20 } }, "rateLimit.burst", "must be below"],
+      ["zero retries", { requestRetry: { times: 0 } }, "requestRetry.times", "at least 1"],
+      [
+        "a retry budget that is not a duration",
+        { tokenRetry: { budget: "soon" as never } },
+        "tokenRetry.budget",
+        "duration"
+      ],
+      ["a body limit of 0 bytes", { responseBody: { maxBytes: 0 } }, "responseBody.maxBytes", "at least 1"]
     ]
     for (const [name, overrides, setting, message] of cases) {
       it.effect(name, () =>
@@ -90,8 +100,8 @@ describe("configuration", () => {
             yield* Layer.build(LuccaClient.layerConfig().pipe(Layer.provide(fake.layer), Layer.provide(env(validEnv))))
           )
         )
-        const token = yield* client.tokenProvider.get
-        assert.strictEqual(Redacted.value(token.value), tokenFor(1))
+        yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+        assert.strictEqual(fake.state.apiRequests[0].headers["authorization"], `Bearer ${tokenFor(1)}`)
         assert.strictEqual(client.accountUrl.origin, accountUrl)
         assert.strictEqual(client.apiVersion, "2024-11-01")
         const form = new URLSearchParams(fake.state.tokenRequests[0].body)
@@ -133,6 +143,53 @@ describe("configuration", () => {
           )
         )
         assert.include(String(error), "LUCCA_CLIENT_ID")
+      }))
+
+    it.effect("a record of one Config per option, as Effect's clients take them", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const client = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            LuccaClient.layerConfig({
+              clientId: Config.string("DIRECTORY_ID"),
+              clientSecret: Config.redacted("DIRECTORY_SECRET"),
+              scopes: Config.array(Config.string(), "DIRECTORY_SCOPES"),
+              accountUrl: Config.string("DIRECTORY_ACCOUNT")
+            }).pipe(
+              Layer.provide(fake.layer),
+              Layer.provide(env({
+                DIRECTORY_ID: "directory",
+                DIRECTORY_SECRET: "secret",
+                DIRECTORY_SCOPES: "employees.readonly,departments.readonly",
+                DIRECTORY_ACCOUNT: accountUrl
+              }))
+            )
+          )
+        )
+        assert.strictEqual(client.accountUrl.origin, accountUrl)
+        // the values are checked by the same schema as options: a bad one is named
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig({
+                clientId: Config.string("DIRECTORY_ID"),
+                clientSecret: Config.redacted("DIRECTORY_SECRET"),
+                scopes: Config.array(Config.string(), "DIRECTORY_SCOPES"),
+                accountUrl: Config.string("DIRECTORY_ACCOUNT")
+              }).pipe(
+                Layer.provide(fake.layer),
+                Layer.provide(env({
+                  DIRECTORY_ID: "directory",
+                  DIRECTORY_SECRET: "secret",
+                  DIRECTORY_SCOPES: "employee.readonly",
+                  DIRECTORY_ACCOUNT: accountUrl
+                }))
+              )
+            )
+          )
+        )
+        assert.include(String(error), "scopes")
+        assert.include(String(error), "Did you mean \"employees.readonly\"?")
       }))
 
     it.effect("several client applications through nested configs", () =>

@@ -72,7 +72,9 @@ describe("properties", () => {
           assert.include(["TokenRequestError", "OAuthError", "InvalidTokenResponse"], failure.value._tag)
         }
       }),
-    { fastCheck: { numRuns: 300 } }
+    // 300 runs take a few seconds on a busy 2-core machine: a timeout of their own, so
+    // that the property keeps its full number of runs
+    { fastCheck: { numRuns: 300 }, timeout: 60_000 }
   )
 
   const settings = [
@@ -123,6 +125,8 @@ describe("properties", () => {
           }
         }
       }),
-    { fastCheck: { numRuns: 300 } }
+    // 300 runs take a few seconds on a busy 2-core machine: a timeout of their own, so
+    // that the property keeps its full number of runs
+    { fastCheck: { numRuns: 300 }, timeout: 60_000 }
   )
 })

@@ -19,14 +19,24 @@ describe("secret hygiene", () => {
       const harness = SecretHygiene.make()
       const { run } = harness
       const fake = makeFake()
-      const client = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer), run)
-      assert.isTrue(Exit.isSuccess(client))
-      if (Exit.isFailure(client)) return
-      const lucca = client.value
+      const built = yield* TokenProvider.make(options).pipe(
+        Effect.flatMap((tokenProvider) =>
+          Effect.map(LuccaClient.makeWithTokenProvider(tokenProvider, options), (lucca) =>
+            [tokenProvider, lucca] as const)
+        ),
+        Effect.provide(fake.layer),
+        run
+      )
+      assert.isTrue(Exit.isSuccess(built))
+      if (Exit.isFailure(built)) {
+        return
+      }
+      const [tokenProvider, lucca] = built.value
 
       // success, then 401 twice, then a 403, then a decode error and a problem+json error
       yield* run(lucca.get("/lucca-api/employees/1", Schema.Unknown))
-      fake.state.onApi = () => Effect.succeed(problem(401, "Unauthorized"))
+      fake.state.onApi = () =>
+        Effect.succeed(problem(401, "Unauthorized"))
       const unauthorized = yield* run(lucca.execute(HttpClientRequest.get("/lucca-api/employees")))
       assert.isTrue(Exit.isFailure(unauthorized))
       fake.state.onApi = () => Effect.succeed(problem(403, "Forbidden"))
@@ -40,14 +50,14 @@ describe("secret hygiene", () => {
       fake.state.onToken = () =>
         Effect.succeed(json(401, { error: "invalid_client", error_description: `bad secret ${clientSecret}` }))
       yield* TestClock.adjust("26 minutes")
-      yield* run(lucca.tokenProvider.get)
+      yield* run(tokenProvider.get)
       yield* run(Effect.yieldNow())
       yield* TestClock.adjust("4 minutes")
-      const refused = yield* run(lucca.tokenProvider.get)
+      const refused = yield* run(tokenProvider.get)
       assert.isTrue(Exit.isFailure(refused))
 
       // a transport failure of an API call carries the request, whose headers hold the token
-      const broken = yield* LuccaClient.makeWithTokenProvider(lucca.tokenProvider, {
+      const broken = yield* LuccaClient.makeWithTokenProvider(tokenProvider, {
         accountUrl,
         requestRetry: false
       }).pipe(

@@ -198,8 +198,10 @@ describe("TokenProvider", () => {
         const caller = yield* Effect.fork(provider.get)
         yield* TestClock.adjust("20 seconds")
         const token = yield* Fiber.join(caller)
-        assert.strictEqual(value(token), tokenFor(fake.state.tokenRequests.length))
-        assert.isAbove(fake.state.tokenRequests.length, 6)
+        // the token comes from a request sent after the six that failed
+        const issued = Number(value(token).split("-")[1])
+        assert.isAbove(issued, 6)
+        assert.isAtMost(issued, fake.state.tokenRequests.length)
       }))
 
     it.scoped("a token request that never answers times out, and does not hold the cache", () =>

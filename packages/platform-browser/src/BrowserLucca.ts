@@ -17,6 +17,7 @@
 import { LuccaClient, type LuccaConfig, TokenProvider } from "@effect-lucca/core"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -158,7 +159,7 @@ export const layer = (options: Options): Layer.Layer<LuccaClient.LuccaClient, Co
  * @category layers
  */
 export const layerConfig = (
-  config?: LuccaConfig.ClientConfig,
+  config?: Config.Config.Wrap<LuccaClient.Options>,
   options?: Omit<Options, keyof LuccaConfig.Client>
 ): Layer.Layer<LuccaClient.LuccaClient, ConfigError.ConfigError> =>
   guarded(options, Layer.provide(LuccaClient.layerConfig(config, withoutOptIn(options)), layerHttpClient))

@@ -169,16 +169,22 @@ export class Get extends Schema.TaggedRequest<Get>("@effect-lucca/platform-brows
 }) {}
 
 /**
- * `POST path?urlParams` with a JSON body, answered with the JSON body. Not retried on 408
- * or 503 unless the worker's client opted in (a second POST may create a second leave).
+ * `POST`, `PUT`, `PATCH` or `DELETE path?urlParams` with an optional JSON body (already
+ * encoded by the page), answered with the JSON body. POST and PATCH are not retried on
+ * 408 or 503 unless the worker's client opted in (a second POST may create a second leave).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category requests
  */
-export class Post extends Schema.TaggedRequest<Post>("@effect-lucca/platform-browser/LuccaWorker/Post")("Post", {
+export class Write extends Schema.TaggedRequest<Write>("@effect-lucca/platform-browser/LuccaWorker/Write")("Write", {
   failure: Failure,
   success: JsonResponse,
-  payload: { path: Schema.String, urlParams: UrlParamsWire, body: Schema.Unknown }
+  payload: {
+    method: Schema.Literal("POST", "PUT", "PATCH", "DELETE"),
+    path: Schema.String,
+    urlParams: UrlParamsWire,
+    body: Schema.optional(Schema.Unknown)
+  }
 }) {}
 
 /**
@@ -202,7 +208,7 @@ export class Paginate
  * @since 0.1.0
  * @category schemas
  */
-export const Request = Schema.Union(InitialMessage, Get, Post, Paginate)
+export const Request = Schema.Union(InitialMessage, Get, Write, Paginate)
 
 /**
  * @since 0.1.0
@@ -247,7 +253,7 @@ export const layerRunner = <E, R>(
     return WorkerRunner.layerSerialized(Request, {
       InitialMessage: () => Layer.effectContext(Effect.mapError(built, internal.setupError)),
       Get: internal.get,
-      Post: internal.post,
+      Write: internal.write,
       Paginate: internal.paginate
     })
   }))

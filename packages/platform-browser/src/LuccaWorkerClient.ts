@@ -57,10 +57,30 @@ export interface Service {
     schema: Schema.Schema<A, I, R>,
     options?: RequestOptions
   ) => Effect.Effect<A, ClientError, R>
-  /** `POST path` with a JSON `body` in the worker, the answer decoded with `schema`. */
-  readonly post: <A, I, R>(
+  /**
+   * `POST path` in the worker with a JSON body (encoded on the page with `bodySchema` when
+   * given), the answer decoded with `schema` on the page. As `LuccaClient.Service.post`.
+   */
+  readonly post: <A, I, R, B = unknown, BI = unknown, BR = never>(
     path: string,
-    body: unknown,
+    schema: Schema.Schema<A, I, R>,
+    options: LuccaClient.WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, ClientError, R | BR>
+  /** `PUT path`, as {@link Service.post}. */
+  readonly put: <A, I, R, B = unknown, BI = unknown, BR = never>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options: LuccaClient.WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, ClientError, R | BR>
+  /** `PATCH path`, as {@link Service.post}. */
+  readonly patch: <A, I, R, B = unknown, BI = unknown, BR = never>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options: LuccaClient.WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, ClientError, R | BR>
+  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
+  readonly del: <A, I, R>(
+    path: string,
     schema: Schema.Schema<A, I, R>,
     options?: RequestOptions
   ) => Effect.Effect<A, ClientError, R>
@@ -129,6 +149,25 @@ const decodeSetupError = (error: WorkerError): WorkerError => {
 
 const decodeSetupFailure = Schema.decodeUnknownEither(LuccaWorker.SetupError)
 
+/** The body as the page sends it: encoded with its schema when there is one. */
+const encodeBody = <B, BI, BR>(
+  method: string,
+  path: string,
+  options: { readonly body?: B | undefined; readonly bodySchema?: Schema.Schema<B, BI, BR> | undefined } | undefined
+): Effect.Effect<unknown, LuccaWorker.TransportError, BR> =>
+  options?.body === undefined || options.bodySchema === undefined
+    ? Effect.succeed(options?.body)
+    : Effect.mapError(Schema.encode(options.bodySchema)(options.body), (error) => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      const at = issue === undefined || issue.path.length === 0 ? "the root" : formatPath(issue.path)
+      return new LuccaWorker.TransportError({
+        method,
+        url: path,
+        reason: "Encode",
+        description: `the body does not match its schema at ${at}: ${issue?.message ?? "invalid"}`
+      })
+    })
+
 const wireParams = (input: UrlParams.Input | undefined): ReadonlyArray<readonly [string, string]> =>
   UrlParams.fromInput(input ?? [])
 
@@ -152,11 +191,26 @@ export const make: Effect.Effect<Service, WorkerError, Worker.WorkerManager | Wo
           decode(schema, response.body, { method: "GET", url: response.url, status: response.status, at: "" })
         )
       )
-    const post = <A, I, R>(path: string, body: unknown, schema: Schema.Schema<A, I, R>, options?: RequestOptions) =>
-      worker.executeEffect(new LuccaWorker.Post({ path, urlParams: wireParams(options?.urlParams), body })).pipe(
+    const write = (method: "POST" | "PUT" | "PATCH" | "DELETE") =>
+    <A, I, R, B, BI, BR>(
+      path: string,
+      schema: Schema.Schema<A, I, R>,
+      options?: LuccaClient.WriteOptions<B, BI, BR>
+    ): Effect.Effect<A, ClientError, R | BR> =>
+      encodeBody(method, path, options).pipe(
+        Effect.flatMap((body) =>
+          worker.executeEffect(
+            new LuccaWorker.Write({
+              method,
+              path,
+              urlParams: wireParams(options?.urlParams),
+              ...(body === undefined ? {} : { body })
+            })
+          )
+        ),
         Effect.mapError(protocolError),
         Effect.flatMap((response) =>
-          decode(schema, response.body, { method: "POST", url: response.url, status: response.status, at: "" })
+          decode(schema, response.body, { method, url: response.url, status: response.status, at: "" })
         )
       )
     const paginate = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options?: LuccaClient.PaginateOptions) =>
@@ -175,7 +229,9 @@ export const make: Effect.Effect<Service, WorkerError, Worker.WorkerManager | Wo
           )
         )
       )
-    return { get, post, paginate }
+    const del = <A, I, R>(path: string, schema: Schema.Schema<A, I, R>, options?: RequestOptions) =>
+      write("DELETE")<A, I, R, never, never, never>(path, schema, options)
+    return { get, post: write("POST"), put: write("PUT"), patch: write("PATCH"), del, paginate }
   })
 
 /**
@@ -246,13 +302,51 @@ export const get = <A, I, R>(
  * @since 0.1.0
  * @category accessors
  */
-export const post = <A, I, R>(
+export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
   path: string,
-  body: unknown,
+  schema: Schema.Schema<A, I, R>,
+  options: LuccaClient.WriteOptions<B, BI, BR>
+): Effect.Effect<A, ClientError, R | BR | LuccaWorkerClient> =>
+  Effect.flatMap(LuccaWorkerClient, (client) => client.post(path, schema, options))
+
+/**
+ * `put` on the `LuccaWorkerClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
+  path: string,
+  schema: Schema.Schema<A, I, R>,
+  options: LuccaClient.WriteOptions<B, BI, BR>
+): Effect.Effect<A, ClientError, R | BR | LuccaWorkerClient> =>
+  Effect.flatMap(LuccaWorkerClient, (client) => client.put(path, schema, options))
+
+/**
+ * `patch` on the `LuccaWorkerClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
+  path: string,
+  schema: Schema.Schema<A, I, R>,
+  options: LuccaClient.WriteOptions<B, BI, BR>
+): Effect.Effect<A, ClientError, R | BR | LuccaWorkerClient> =>
+  Effect.flatMap(LuccaWorkerClient, (client) => client.patch(path, schema, options))
+
+/**
+ * `del` on the `LuccaWorkerClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const del = <A, I, R>(
+  path: string,
   schema: Schema.Schema<A, I, R>,
   options?: RequestOptions
 ): Effect.Effect<A, ClientError, R | LuccaWorkerClient> =>
-  Effect.flatMap(LuccaWorkerClient, (client) => client.post(path, body, schema, options))
+  Effect.flatMap(LuccaWorkerClient, (client) => client.del(path, schema, options))
 
 /**
  * `paginate` on the `LuccaWorkerClient` in context.

@@ -12,6 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
+import * as NodeHttp from "node:http"
+import type { AddressInfo } from "node:net"
 import type { Page } from "playwright-core"
 import type { Outcome, PageConfig, WorkerSettings } from "./browser/protocol.js"
 import { chromiumFlags, chromiumPath, hasChromium, html, launch, serve } from "./utils/browser.js"
@@ -39,7 +41,55 @@ interface Suite {
   /** Every access token the token endpoint sent over the wire, read from Chromium's network events. */
   readonly issuedTokens: Array<string>
   readonly pending: Array<Promise<void>>
+  /** A token host that redirects to `elsewhere`, and what `elsewhere` received. */
+  readonly redirecting: { readonly close: () => Promise<void>; readonly elsewhereSeen: Array<string> }
   workerPage?: Page
+}
+
+/**
+ * Security finding 2: a token host answering 307 to another origin (both on loopback,
+ * both allowing CORS), so that fetch would follow the redirect and re-post the form body.
+ */
+const redirectingTokenHost = async () => {
+  const elsewhereSeen: Array<string> = []
+  const cors = {
+    "access-control-allow-origin": "*",
+    "access-control-allow-headers": "*",
+    "access-control-allow-methods": "POST"
+  }
+  // the trace headers make the token request preflighted: answer the preflight
+  const preflight = (request: NodeHttp.IncomingMessage, response: NodeHttp.ServerResponse) => {
+    if (request.method !== "OPTIONS") return false
+    response.writeHead(204, cors).end()
+    return true
+  }
+  const listen = (server: NodeHttp.Server) =>
+    new Promise<string>((resolve, reject) => {
+      server.once("error", reject)
+      server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
+    })
+  const elsewhere = NodeHttp.createServer((request, response) => {
+    if (preflight(request, response)) return
+    let body = ""
+    request.on("data", (chunk) => body += chunk)
+    request.on("end", () => {
+      if (request.method === "POST") elsewhereSeen.push(body)
+      response.writeHead(200, { ...cors, "content-type": "application/json" }).end(
+        JSON.stringify({ access_token: "stolen", token_type: "Bearer", expires_in: 1800 })
+      )
+    })
+  })
+  const elsewhereUrl = await listen(elsewhere)
+  const redirector = NodeHttp.createServer((request, response) => {
+    if (preflight(request, response)) return
+    request.resume()
+    response.writeHead(307, { ...cors, location: `${elsewhereUrl}/connect/token` }).end()
+  })
+  const tokenUrl = `${await listen(redirector)}/connect/token`
+  const close = async () => {
+    await Promise.all([elsewhere, redirector].map((server) => new Promise((resolve) => server.close(resolve))))
+  }
+  return { tokenUrl, elsewhereSeen, close }
 }
 
 let suite: Suite | undefined
@@ -88,6 +138,7 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
       const fake = await run(Effect.provide(fakeTag, context))
       const emulator = await run(Effect.provide(FakeLuccaServer.FakeLuccaServer, context))
       const [page, worker] = await Promise.all([bundle("test/browser/page.ts"), bundle("test/browser/worker.ts")])
+      const redirecting = await redirectingTokenHost()
       const workerSettings: WorkerSettings = {
         clientId: FakeLucca.defaultClientId,
         clientSecret: FakeLucca.defaultClientSecret,
@@ -102,6 +153,7 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
         "/index.html": html(pageConfig),
         "/guard.html": html(guardConfig),
         "/shared.html": html({ ...pageConfig, shared: true }),
+        "/redirect.html": html({ ...pageConfig, guard: { ...workerSettings, tokenUrl: redirecting.tokenUrl } }),
         "/page.js": script(page),
         "/worker.js": script(worker),
         "/config/worker.json": { contentType: "application/json", body: JSON.stringify(workerSettings) }
@@ -110,7 +162,7 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
       try {
         browser = await launch()
       } catch (error) {
-        await site.close()
+        await Promise.all([site.close(), redirecting.close()])
         throw error
       }
       const issuedTokens: Array<string> = []
@@ -123,7 +175,7 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
           })
         )
       })
-      suite = { scope, fake, emulator, site, browser, issuedTokens, pending }
+      suite = { scope, fake, emulator, site, browser, issuedTokens, pending, redirecting }
     } catch (error) {
       await run(Scope.close(scope, Exit.void))
       throw error
@@ -132,9 +184,9 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
 
   afterAll(async () => {
     if (suite === undefined) return
-    const { browser, scope, site } = suite
+    const { browser, redirecting, scope, site } = suite
     suite = undefined
-    await Promise.allSettled([browser.close(), site.close()])
+    await Promise.allSettled([browser.close(), site.close(), redirecting.close()])
     await run(Scope.close(scope, Exit.void))
   }, 30_000)
 
@@ -275,6 +327,22 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
       )
       assert.isTrue(result.isMainThread)
       assert.isAbove(result.count, 0)
+    } finally {
+      await page.close()
+    }
+  })
+
+  it("a token request is never redirected: the secret is not re-posted to another origin", async () => {
+    const page = await open("/redirect.html")
+    try {
+      const outcome = failed(
+        "a client whose token host redirects",
+        await page.evaluate(() => window.lucca.mainThreadClient(true))
+      )
+      assert.strictEqual(outcome.error?._tag, "TokenRequestError", outcome.pretty)
+      assert.strictEqual(outcome.error?.reason, "Redirect", outcome.pretty)
+      assert.strictEqual(outcome.error?.transient, false)
+      assert.deepStrictEqual(suite!.redirecting.elsewhereSeen, [], "the form body (and the secret) was re-posted")
     } finally {
       await page.close()
     }

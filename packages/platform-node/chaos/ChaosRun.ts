@@ -128,26 +128,38 @@ export const run = (options: Options): Effect.Effect<Report> =>
       tokenUrl: server.tokenUrl,
       timeout: "1 second",
       rateLimit: clientPacing,
-      requestRetry: { times: requestRetries },
-      transformClient: observe
-      // the HTTP layer lives as long as the run: built here, not around `make` alone
-    }).pipe(Effect.provide(yield* Layer.build(NodeLucca.layerHttpClient)), Effect.provide(harness.layer))
+      requestRetry: { times: requestRetries }
+      // the HTTP layer lives as long as the run: built here, not around `make` alone; it is
+      // observed below the client, where every attempt (and its token) passes
+    }).pipe(
+      Effect.provide(
+        yield* Layer.build(
+          Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, observe)).pipe(
+            Layer.provide(NodeLucca.layerHttpClient)
+          )
+        )
+      ),
+      Effect.provide(harness.layer)
+    )
 
     const operation = (index: number, kind: Kind) => {
       const id = String(index)
       const tag = HttpClientRequest.setHeader("x-chaos-operation", id)
       switch (kind) {
         case "list":
-          return client.json(tag(HttpClientRequest.get("/lucca-api/employees?limit=5")), Schema.Unknown)
+          return client.executeDecoded(tag(HttpClientRequest.get("/lucca-api/employees?limit=5")), Schema.Unknown)
         case "item": {
           const employee = data.resources.employees[index % data.resources.employees.length]
-          return client.json(tag(HttpClientRequest.get(`/lucca-api/employees/${employee.id}`)), Schema.Unknown)
+          return client.executeDecoded(
+            tag(HttpClientRequest.get(`/lucca-api/employees/${employee.id}`)),
+            Schema.Unknown
+          )
         }
         case "departments":
-          return client.json(tag(HttpClientRequest.get("/lucca-api/departments")), Schema.Unknown)
+          return client.executeDecoded(tag(HttpClientRequest.get("/lucca-api/departments")), Schema.Unknown)
         case "create": {
           // one distinct name per operation, so that a duplicate creation shows
-          return client.json(
+          return client.executeDecoded(
             tag(HttpClientRequest.post("/lucca-api/webhook-endpoints")).pipe(
               HttpClientRequest.bodyUnsafeJson({
                 name: `chaos-${id}`,

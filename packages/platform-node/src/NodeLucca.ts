@@ -8,6 +8,7 @@ import { LuccaClient, type LuccaConfig, TokenProvider } from "@effect-lucca/core
 import type * as HttpClient from "@effect/platform/HttpClient"
 // deep import: loading the package root would load every Node module of the package
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 
@@ -73,7 +74,7 @@ export const layer = (options: LuccaClient.Options): Layer.Layer<LuccaClient.Luc
  * @category layers
  */
 export const layerConfig = (
-  config?: LuccaConfig.ClientConfig,
+  config?: Config.Config.Wrap<LuccaClient.Options>,
   options?: Omit<LuccaClient.Options, keyof LuccaConfig.Client>
 ): Layer.Layer<LuccaClient.LuccaClient, ConfigError.ConfigError> =>
   Layer.provide(LuccaClient.layerConfig(config, options), layerHttpClient)

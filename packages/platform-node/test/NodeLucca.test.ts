@@ -2,7 +2,7 @@
  * The core behaviours end to end, over real loopback sockets: NodeLucca's undici client
  * against the emulator served on 127.0.0.1.
  */
-import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
 import { NodeLucca } from "@effect-lucca/platform-node"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -32,18 +32,21 @@ const setup = (options?: {
     const application = options?.application === undefined
       ? undefined
       : yield* fake.registerApplication(options.application)
-    const client = yield* Effect.provide(
-      LuccaClient.LuccaClient,
-      yield* Layer.build(NodeLucca.layer({
-        clientId: application?.clientId ?? FakeLucca.defaultClientId,
-        clientSecret: application?.clientSecret ?? Redacted.make(FakeLucca.defaultClientSecret),
-        scopes: options?.scopes ?? ["employees.readonly", "events.readonly"],
-        accountUrl: server.url,
-        tokenUrl: server.tokenUrl,
-        rateLimit: false
-      }))
+    // the client over a provider of its own, so that tests can watch the provider
+    const built = yield* Layer.build(
+      LuccaClient.layerWithTokenProvider({ accountUrl: server.url, rateLimit: false }).pipe(
+        Layer.provideMerge(NodeLucca.layerTokenProvider({
+          clientId: application?.clientId ?? FakeLucca.defaultClientId,
+          clientSecret: application?.clientSecret ?? Redacted.make(FakeLucca.defaultClientSecret),
+          scopes: options?.scopes ?? ["employees.readonly", "events.readonly"],
+          tokenUrl: server.tokenUrl
+        })),
+        Layer.provide(NodeLucca.layerHttpClient)
+      )
     )
-    return { fake, server, client }
+    const client = yield* Effect.provide(LuccaClient.LuccaClient, built)
+    const tokenProvider = yield* Effect.provide(TokenProvider.TokenProvider, built)
+    return { fake, server, client, tokenProvider }
   })
 
 describe("NodeLucca against the emulator on loopback", () => {
@@ -77,26 +80,30 @@ describe("NodeLucca against the emulator on loopback", () => {
           NodeLucca.layerConfig().pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(env))))
         )
       )
-      const token = yield* client.tokenProvider.get
-      assert.deepStrictEqual(token.scopes, ["employees.readonly", "departments.readonly"])
+      // the scopes granted, as the Forbidden of an endpoint outside them reports them
+      const forbidden = yield* Effect.flip(client.get("/lucca-api/events", Schema.Unknown))
+      assert.strictEqual(forbidden._tag, "Forbidden")
+      if (forbidden._tag === "Forbidden") {
+        assert.deepStrictEqual(forbidden.grantedScopes, ["employees.readonly", "departments.readonly"])
+      }
       const departments = yield* Stream.runCount(client.paginate("/lucca-api/departments", Schema.Unknown))
       assert.isAbove(departments, 0)
     }))
 
   it.scoped("short tokens are refreshed ahead of expiry, in the background", () =>
     Effect.gen(function*() {
-      const { client, fake } = yield* setup()
+      const { client, fake, tokenProvider } = yield* setup()
       yield* fake.setTokenLifetime("60 seconds")
-      const first = yield* client.tokenProvider.get
+      const first = yield* tokenProvider.get
       // a 60 s token: refresh ahead from half its life, callers wait only in its last 6 s
       yield* TestClock.adjust("35 seconds")
-      const served = yield* client.tokenProvider.get
+      const served = yield* tokenProvider.get
       assert.strictEqual(Redacted.value(served.value), Redacted.value(first.value))
       let next = served
       for (let i = 0; i < 200 && Redacted.value(next.value) === Redacted.value(first.value); i++) {
         // the background refresh does real socket I/O: give it real time
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
-        next = yield* client.tokenProvider.get
+        next = yield* tokenProvider.get
       }
       assert.notStrictEqual(Redacted.value(next.value), Redacted.value(first.value))
       const response = yield* client.execute(HttpClientRequest.get("/lucca-api/employees?limit=1"))

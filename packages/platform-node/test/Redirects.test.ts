@@ -1,8 +1,9 @@
 /**
  * The token is only ever sent to the account origin. A redirect to another origin must not
- * carry it: checked for the HTTP layers users plug in on Node, over real loopback sockets.
+ * carry it, and a token request never follows a redirect (the secret would be posted
+ * again): checked for the HTTP layers users plug in on Node, over real loopback sockets.
  */
-import { LuccaClient, TokenProvider } from "@effect-lucca/core"
+import { ClientCredentials, LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
 import { NodeLucca } from "@effect-lucca/platform-node"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -10,6 +11,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 
@@ -59,6 +61,36 @@ describe("redirects", () => {
           assert.isTrue(elsewhere.seen.every((header) => header === undefined), `${name} forwarded the token`)
           // undici does not follow redirects; fetch follows them without the header
           assert.include([status, 200], response.status)
+        }))
+    }
+  }
+
+  // Security finding 2: fetch follows 307 and 308 by itself, re-posting the form body (and
+  // the secret) to wherever the token host points.
+  for (const [name, httpLayer] of layers) {
+    for (const status of [301, 302, 307, 308]) {
+      it.scoped(`${name}: a token request answered ${status} is not followed, and fails for good`, () =>
+        Effect.gen(function*() {
+          const elsewhere = yield* serve((_, response) => {
+            response.writeHead(200, { "content-type": "application/json" }).end(
+              JSON.stringify({ access_token: "stolen", token_type: "Bearer", expires_in: 1800 })
+            )
+          })
+          const tokenHost = yield* serve((_, response) => {
+            response.writeHead(status, { location: `${elsewhere.url}/connect/token` }).end()
+          })
+          const error = yield* ClientCredentials.requestToken({
+            clientId: "id",
+            clientSecret: Redacted.make("the-secret"),
+            scopes: ["employees.readonly"],
+            tokenUrl: `${tokenHost.url}/connect/token`
+          }).pipe(Effect.provide(yield* Layer.build(httpLayer)), Effect.flip)
+          assert.strictEqual(elsewhere.seen.length, 0, `${name} re-posted the token request`)
+          assert.strictEqual(tokenHost.seen.length, 1)
+          assert.instanceOf(error, LuccaError.TokenRequestError)
+          if (error._tag !== "TokenRequestError") return
+          assert.strictEqual(error.reason, "Redirect")
+          assert.isFalse(error.transient, "a redirect is a configuration error: never retried")
         }))
     }
   }

@@ -3,7 +3,8 @@
  * log line, every span (name, attributes, events, and the pretty cause of a failed span as
  * exporters record it) and every error an effect produces, in every rendering a person
  * could see (`message`, `String`, `toJSON`, `Inspectable`, `Cause.pretty`), and then
- * searches them for secrets.
+ * searches them for secrets, in every encoding a server or a library may have written
+ * them in (see {@link encodings}).
  *
  * @since 0.1.0
  */
@@ -33,7 +34,7 @@ export interface Harness {
   readonly record: (value: unknown) => void
   /** Runs an effect under the capture; its failure, if any, is recorded too. */
   readonly run: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<Exit.Exit<A, E>, never, R>
-  /** The names of the secrets found in the capture. */
+  /** The names of the secrets found in the capture, in any of their {@link encodings}. */
   readonly leaks: (secrets: Readonly<Record<string, string | Redacted.Redacted<string>>>) => Array<string>
 }
 
@@ -62,6 +63,31 @@ export const renderings = (value: unknown): Array<string> => {
   }
   if (Cause.isCause(value)) push(() => Cause.pretty(value, { renderErrorCause: true }))
   return out
+}
+
+/**
+ * The ways a secret may appear in a text: raw, form-encoded (`application/x-www-form-urlencoded`,
+ * as in a token request body), percent-encoded (upper- and lower-case hex), JSON-escaped,
+ * and the JSON escaping of its form encoding. A base64 secret (`+`, `/`, `=`) looks
+ * different in each.
+ *
+ * @since 0.2.0
+ * @category rendering
+ */
+export const encodings = (secret: string): Array<string> => {
+  if (secret === "") return []
+  const form = new URLSearchParams({ s: secret }).toString().slice(2)
+  const percent = encodeURIComponent(secret)
+  return [
+    ...new Set([
+      secret,
+      form,
+      percent,
+      percent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+      JSON.stringify(secret).slice(1, -1),
+      JSON.stringify(form).slice(1, -1)
+    ])
+  ]
 }
 
 /**
@@ -174,8 +200,8 @@ export const make = (): Harness => {
 
   const leaks = (secrets: Readonly<Record<string, string | Redacted.Redacted<string>>>) =>
     Object.entries(secrets).flatMap(([name, secret]) => {
-      const value = Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
-      return value !== "" && texts.some((text) => text.includes(value)) ? [name] : []
+      const variants = encodings(Redacted.isRedacted(secret) ? Redacted.value(secret) : secret)
+      return texts.some((text) => variants.some((variant) => text.includes(variant))) ? [name] : []
     })
 
   return { texts, spanNames, logCount: () => logs, layer, record, run, leaks }

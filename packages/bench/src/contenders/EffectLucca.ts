@@ -89,7 +89,8 @@ export const requester = async (
   )
   return {
     ...effectRequester(runtime, once),
-    warmToken: () => runtime.runPromise(Effect.asVoid(client.tokenProvider.get))
+    // the client does not hand its token provider out: one request fetches the token
+    warmToken: () => runtime.runPromise(Effect.asVoid(once))
   }
 }
 

@@ -71,3 +71,13 @@ export const displayUrl = (url: string | URL): string => {
     return String(url).split("?")[0]
   }
 }
+
+/**
+ * A loopback host (for local emulation), a trailing dot ignored.
+ *
+ * @internal
+ */
+export const isLoopback = (hostname: string): boolean => {
+  const host = hostname.replace(/\.$/, "")
+  return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host)
+}

@@ -3,16 +3,18 @@ import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as ClientCredentials from "../ClientCredentials.js"
 import * as LuccaScope from "../LuccaScope.js"
+import * as Body from "./body.js"
+import * as Http from "./http.js"
 
 const tokenHost = "accounts.world.luccasoftware.com"
 
 /** @internal */
 export const defaultApiVersion = "2024-11-01"
-
-const isLoopback = (hostname: string): boolean =>
-  hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 
 type Check<A, B = A> = (value: A) => Either.Either<B, string>
 
@@ -21,8 +23,15 @@ export const checkClientId: Check<string> = (clientId) =>
   clientId.trim() === "" ? Either.left("must not be empty") : Either.right(clientId.trim())
 
 /** @internal */
-export const checkClientSecret: Check<Redacted.Redacted<string>> = (secret) =>
-  Redacted.value(secret) === "" ? Either.left("must not be empty") : Either.right(secret)
+export const checkClientSecret: Check<Redacted.Redacted<string>> = (secret) => {
+  const value = Redacted.value(secret)
+  if (value.trim() === "") return Either.left("must not be empty or blank")
+  // not trimmed: a secret is opaque, and a newline read from a file is a mistake to report
+  if (value.trim() !== value) {
+    return Either.left("must not start or end with whitespace (a line break read from a file?)")
+  }
+  return Either.right(secret)
+}
 
 /** @internal */
 export const checkScopes: Check<ReadonlyArray<string>> = (scopes) => {
@@ -48,12 +57,23 @@ const checkHttpsUrl = (url: string | URL): Either.Either<URL, string> => {
     return Either.left("must not contain credentials")
   }
   if (parsed.protocol === "https:") return Either.right(parsed)
-  if (parsed.protocol === "http:" && isLoopback(parsed.hostname)) return Either.right(parsed)
+  if (parsed.protocol === "http:" && Http.isLoopback(parsed.hostname)) return Either.right(parsed)
   return Either.left(`must use https (plain http is only accepted for loopback hosts), got ${parsed.protocol}//`)
 }
 
-/** @internal */
-export const checkTokenUrl: Check<string | URL, URL> = checkHttpsUrl
+/**
+ * Where the client secret may go (see `ClientCredentials.checkTokenUrl`).
+ *
+ * @internal
+ */
+export const checkTokenUrl = (
+  options?: { readonly dangerouslyAllowTokenUrl?: boolean | undefined }
+): Check<string | URL, URL> =>
+(url) =>
+  Either.flatMap(checkHttpsUrl(url), (parsed) => {
+    const refused = ClientCredentials.checkTokenUrl(parsed, options)
+    return refused === undefined ? Either.right(parsed) : Either.left(refused)
+  })
 
 /**
  * The account URL is an origin such as `https://example.ilucca.net`: paths are relative to
@@ -63,7 +83,7 @@ export const checkTokenUrl: Check<string | URL, URL> = checkHttpsUrl
  */
 export const checkAccountUrl: Check<string | URL, URL> = (url) =>
   Either.flatMap(checkHttpsUrl(url), (parsed) => {
-    if (parsed.hostname === tokenHost) {
+    if (parsed.hostname.replace(/\.$/, "") === tokenHost) {
       return Either.left(
         `${tokenHost} is the global token host, not an account: use your account's own host, such as https://example.ilucca.net`
       )
@@ -75,10 +95,13 @@ export const checkAccountUrl: Check<string | URL, URL> = (url) =>
   })
 
 /** @internal */
-export const checkApiVersion: Check<string> = (version) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(version) && !Number.isNaN(Date.parse(version))
+export const checkApiVersion: Check<string> = (version) => {
+  // a real calendar date: `Date.parse` accepts 2024-02-31 (as March 2)
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(version) ? new Date(`${version}T00:00:00Z`) : undefined
+  return date !== undefined && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === version
     ? Either.right(version)
-    : Either.left(`must be a date such as ${defaultApiVersion}`)
+    : Either.left(`must be a date such as ${defaultApiVersion}, and a real calendar day`)
+}
 
 /** @internal */
 export const checkCount: Check<number> = (n) =>
@@ -92,23 +115,149 @@ export const checkDuration = (value: Duration.DurationInput): Either.Either<Dura
       Duration.lessThan(duration, Duration.zero) ? Either.left("must not be negative") : Either.right(duration)
   )
 
+const checked = <A, B>(check: Check<A, B>): Schema.Schema<B, A> =>
+  Schema.transformOrFail(Schema.Any, Schema.Any, {
+    strict: true,
+    decode: (value, _, ast) => Either.mapLeft(check(value), (message) => new ParseResult.Type(ast, value, message)),
+    encode: ParseResult.succeed
+  })
+
+const Count = checked(checkCount)
+const DurationField = checked(checkDuration)
+const Bool = Schema.Boolean.annotations({ message: () => "must be true or false" })
+
+/** `false`, or the options of a feature. */
+const orFalse = <A, I>(schema: Schema.Schema<A, I>) => Schema.Union(Schema.Literal(false), schema)
+
 /** @internal */
-export const invalid = (name: string, message: string): Effect.Effect<never, ConfigError.ConfigError> =>
-  Effect.fail(ConfigError.InvalidData([name], message))
+export const defaults = {
+  refreshWindow: Duration.minutes(5),
+  hardMargin: Duration.seconds(30),
+  tokenRetryBudget: Duration.seconds(30),
+  rateLimit: { requests: 50, per: Duration.minutes(1), burst: 5 },
+  requestRetry: { times: 5, maxRetryAfter: Duration.minutes(1) }
+} as const
 
 /**
- * Runs a check on an option and turns its complaint into a `ConfigError` naming it.
+ * The options of a client application and its token cache (`TokenProvider.Options`), as
+ * one schema: every check, defaults included, decoded once.
  *
  * @internal
  */
-export const option = <A, B>(name: string, value: A, check: Check<A, B>): Effect.Effect<B, ConfigError.ConfigError> =>
-  Either.match(check(value), {
-    onLeft: (message) => invalid(name, message),
+export const ProviderOptions = Schema.Struct({
+  clientId: checked(checkClientId),
+  clientSecret: checked(checkClientSecret),
+  scopes: checked(checkScopes),
+  tokenUrl: Schema.optional(checked(checkHttpsUrl)),
+  dangerouslyAllowTokenUrl: Schema.optional(Bool),
+  timeout: Schema.optional(DurationField),
+  maxResponseBytes: Schema.optional(Count),
+  refreshWindow: Schema.optionalWith(DurationField, { default: () => defaults.refreshWindow }),
+  hardMargin: Schema.optionalWith(DurationField, { default: () => defaults.hardMargin }),
+  tokenRetry: Schema.optionalWith(
+    orFalse(Schema.Struct({
+      backoff: Schema.optional(Schema.Any),
+      budget: Schema.optionalWith(DurationField, { default: () => defaults.tokenRetryBudget })
+    })),
+    { default: () => ({ budget: defaults.tokenRetryBudget }) }
+  )
+}).pipe(
+  Schema.filter((options) => {
+    if (options.tokenUrl !== undefined) {
+      const refused = ClientCredentials.checkTokenUrl(options.tokenUrl, options)
+      if (refused !== undefined) return { path: ["tokenUrl"], message: refused }
+    }
+    if (Duration.greaterThan(options.hardMargin, options.refreshWindow)) {
+      return { path: ["hardMargin"], message: "must not exceed refreshWindow" }
+    }
+    return true
+  })
+)
+
+/**
+ * The account side of a client's options (`LuccaClient.ClientOptions`).
+ *
+ * @internal
+ */
+export const AccountOptions = Schema.Struct({
+  accountUrl: checked(checkAccountUrl),
+  apiVersion: Schema.optionalWith(checked(checkApiVersion), { default: () => defaultApiVersion }),
+  transformClient: Schema.optional(Schema.Any),
+  rateLimit: Schema.optionalWith(
+    orFalse(
+      Schema.Struct({
+        requests: Schema.optionalWith(Count, { default: () => defaults.rateLimit.requests }),
+        per: Schema.optionalWith(DurationField, { default: () => defaults.rateLimit.per }),
+        burst: Schema.optionalWith(Count, { default: () => defaults.rateLimit.burst })
+      }).pipe(
+        Schema.filter((limit) =>
+          limit.burst < limit.requests || { path: ["burst"], message: "must be below rateLimit.requests" }
+        )
+      )
+    ),
+    { default: () => defaults.rateLimit }
+  ),
+  requestRetry: Schema.optionalWith(
+    orFalse(Schema.Struct({
+      backoff: Schema.optional(Schema.Any),
+      times: Schema.optionalWith(Count, { default: () => defaults.requestRetry.times }),
+      maxRetryAfter: Schema.optionalWith(DurationField, { default: () => defaults.requestRetry.maxRetryAfter }),
+      nonIdempotent: Schema.optionalWith(Bool, { default: () => false })
+    })),
+    { default: () => ({ ...defaults.requestRetry, nonIdempotent: false }) }
+  ),
+  responseBody: Schema.optionalWith(
+    Schema.Struct({
+      maxBytes: Schema.optionalWith(Count, { default: () => Body.jsonLimits.maxBytes }),
+      timeout: Schema.optionalWith(DurationField, { default: () => Body.jsonLimits.timeout })
+    }),
+    { default: () => Body.jsonLimits }
+  )
+})
+
+/**
+ * The most precise complaint of a parse error (a union reports every member; the deepest
+ * path is the one the input was meant for), as a `ConfigError` naming the option, or the
+ * variable `names` maps it to.
+ *
+ * @internal
+ */
+export const toConfigError = (
+  error: ParseResult.ParseError,
+  names?: (path: string) => string
+): ConfigError.ConfigError => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  // the first option in error, and of its complaints the most precise
+  const first = issues[0]?.path[0]
+  const issue = issues.filter((i) => i.path[0] === first).reduce(
+    (best, next) => next.path.length > best.path.length ? next : best,
+    issues[0]
+  )
+  const path = issue === undefined ? "" : issue.path.map(String).join(".")
+  const message = issue === undefined
+    ? "is invalid"
+    : issue._tag === "Missing"
+    ? "is missing"
+    : issue.message
+  return ConfigError.InvalidData([names === undefined ? path : names(path)], message)
+}
+
+/**
+ * Decodes options with `schema` once; a failure is a `ConfigError` naming the option.
+ *
+ * @internal
+ */
+export const decode = <A, I>(
+  schema: Schema.Schema<A, I>,
+  input: unknown
+): Effect.Effect<A, ConfigError.ConfigError> =>
+  Either.match(Schema.decodeUnknownEither(schema, { errors: "all" })(input), {
+    onLeft: (error) => Effect.fail(toConfigError(error)),
     onRight: Effect.succeed
   })
 
 /**
- * The same check for a `Config`: the error names the configuration key (for example
+ * The same checks for a `Config` value: the error names the configuration key (for example
  * `LUCCA_SCOPES`).
  *
  * @internal

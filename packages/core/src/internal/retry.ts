@@ -1,7 +1,16 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
 import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as LuccaMetrics from "../LuccaMetrics.js"
+import * as LuccaRetry from "../LuccaRetry.js"
+import * as Body from "./body.js"
+import * as Http from "./http.js"
 
 /**
  * A retry policy over any backoff: retries while the input is retryable, waits at least
@@ -38,4 +47,113 @@ export const policy = <In, R>(options: {
         : Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(delay) <= options.deadline!)
     )
   )
+}
+
+/** @internal */
+export interface RequestSettings {
+  readonly backoff: Schedule.Schedule<unknown, LuccaRetry.RequestOutcome>
+  readonly times: number
+  readonly nonIdempotent: boolean
+  readonly maxRetryAfter: Duration.Duration
+}
+
+/** A retryable answer, as a failure so that `Effect.retry` sees it; its body is already read. */
+class RetryableResponse {
+  constructor(readonly response: HttpClientResponse.HttpClientResponse) {}
+}
+
+/** A failure that is not retried, carried out of `Effect.retry` as a value. */
+class Stop<E> {
+  constructor(readonly failure: E) {}
+}
+
+/** A copy of a response whose body is read (within limits), so the connection is free for a retry. */
+const buffered = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.map(
+    Effect.option(Body.readText(response, Body.problemLimits)),
+    (body) =>
+      HttpClientResponse.fromWeb(
+        response.request,
+        new Response(body._tag === "None" || body.value === "" ? null : body.value, {
+          status: response.status,
+          headers: new Headers(response.headers)
+        })
+      )
+  )
+
+/**
+ * The retry step of the account client: transient answers and dropped connections are
+ * retried with `Effect.retry` over {@link policy} (see `LuccaRetry.mayRetry` for which, and
+ * for which methods); when the retries end, the last answer is returned as it came.
+ *
+ * @internal
+ */
+export const requests = <E, R>(
+  self: HttpClient.HttpClient.With<E, R>,
+  settings: RequestSettings
+): HttpClient.HttpClient.With<E, R> => {
+  const schedule = policy<LuccaRetry.RequestOutcome, never>({
+    backoff: settings.backoff,
+    retryable: LuccaRetry.isRetryableOutcome,
+    retryAfterMillis: (outcome, now) =>
+      HttpClientError.isHttpClientError(outcome) ? undefined : Http.retryAfterMillis(outcome, now),
+    times: settings.times,
+    maxDelay: settings.maxRetryAfter
+  })
+  const countRetry = (outcome: LuccaRetry.RequestOutcome) =>
+    Metric.increment(Metric.tagged(
+      LuccaMetrics.apiRetries,
+      "reason",
+      HttpClientError.isHttpClientError(outcome) ? outcome.reason : String(outcome.status)
+    ))
+  const counted = Schedule.intersect(Schedule.identity<LuccaRetry.RequestOutcome>(), schedule).pipe(
+    Schedule.onDecision(([outcome], decision) =>
+      ScheduleDecision.isContinue(decision) ? countRetry(outcome) : Effect.void
+    )
+  )
+  const options = { nonIdempotent: settings.nonIdempotent }
+  return HttpClient.transform(self, (effect, request) => {
+    // a stream body has been consumed by the first attempt and cannot be sent again
+    if (request.body._tag === "Stream") return effect
+    const mayRetry = (outcome: LuccaRetry.RequestOutcome) => LuccaRetry.mayRetry(request.method, outcome, options)
+    const attempt: Effect.Effect<HttpClientResponse.HttpClientResponse, E | RetryableResponse, R> = Effect.flatMap(
+      effect,
+      (response) =>
+        mayRetry(response) ?
+          Effect.flatMap(buffered(response), (copy) => Effect.fail(new RetryableResponse(copy))) :
+          Effect.succeed(response)
+    )
+    // Most requests succeed at once: the schedule (and its state) is only set up once an
+    // attempt failed, and is fed that first failure before any new attempt.
+    const retried = Effect.catchAll(attempt, (first) => {
+      const outcome = (failure: E | RetryableResponse): LuccaRetry.RequestOutcome | undefined =>
+        failure instanceof RetryableResponse
+          ? failure.response
+          : HttpClientError.isHttpClientError(failure) && mayRetry(failure)
+          ? failure
+          : undefined
+      if (outcome(first) === undefined) return Effect.fail(first)
+      // Only retryable outcomes reach the schedule: any other failure (an `Unauthorized`
+      // after a 503, say) leaves the retries as a value and is failed again after them.
+      const attemptOrStop = Effect.catchAll(
+        attempt,
+        (failure) => outcome(failure) === undefined ? Effect.succeed(new Stop(failure)) : Effect.fail(failure)
+      )
+      let pending: E | RetryableResponse | undefined = first
+      return Effect.suspend(() => {
+        if (pending === undefined) return attemptOrStop
+        const failure = pending
+        pending = undefined
+        return Effect.fail(failure)
+      }).pipe(
+        Effect.retry(Schedule.mapInput(counted, (failure: E | RetryableResponse) => outcome(failure)!)),
+        Effect.flatMap((result) => result instanceof Stop ? Effect.fail(result.failure) : Effect.succeed(result)),
+        Effect.catchIf(
+          (failure): failure is RetryableResponse => failure instanceof RetryableResponse,
+          (last) => Effect.succeed(last.response)
+        )
+      )
+    })
+    return retried as Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>
+  })
 }

@@ -1,16 +1,23 @@
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
+import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "../AccessToken.js"
+import * as ClientCredentials from "../ClientCredentials.js"
 import type * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
 import * as LuccaRetry from "../LuccaRetry.js"
+import type * as TokenProvider from "../TokenProvider.js"
+import type * as InternalOptions from "./options.js"
+import { encodings, redactAll } from "./redact.js"
 import * as Retry from "./retry.js"
 
 /** @internal */
@@ -21,6 +28,8 @@ export interface Margins {
 
 /** @internal */
 export interface Settings {
+  /** Other secrets whose every encoding `redact` removes (the client secret). */
+  readonly secrets?: ReadonlyArray<string> | undefined
   readonly margins: Margins
   /** `undefined` turns retries off. */
   readonly retry: {
@@ -79,10 +88,16 @@ type Decision =
     readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>
   }
 
+/** How many of the last tokens `redact` still recognises. */
+const historySize = 16
+
 /**
- * A cache around any token source. The state is a plain `Ref` rather than
- * `Effect.cachedInvalidateWithTTL` because refresh ahead needs two deadlines per token and
- * must keep serving the old token while one background request runs.
+ * A cache around any token source. The state is a plain `Ref` (with a `Deferred` per
+ * request under way) rather than `Effect.cachedInvalidateWithTTL` or `Cache`: refresh
+ * ahead needs two deadlines per token and must keep serving the old token while one
+ * background request runs, and `Cache` would run the lookup in the fiber of the first
+ * caller, so that interrupting that caller would interrupt the request every other caller
+ * waits for. Here requests are forked in the provider's scope.
  *
  * @internal
  */
@@ -93,6 +108,7 @@ export const make = (
   {
     readonly get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>
     readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<void>
+    readonly redact: (text: string) => string
   },
   never,
   Scope.Scope
@@ -104,6 +120,16 @@ export const make = (
     const fiberId = yield* Effect.fiberId
     const state = yield* Ref.make<State>({ token: undefined, inflight: undefined })
     const { margins, retry } = settings
+    const secrets = (settings.secrets ?? []).flatMap(encodings)
+    // every token this provider held lately, so that an echo of one is recognised
+    const history: Array<string> = []
+    const remember = (token: AccessToken.AccessToken) => {
+      const value = Redacted.value(token.value)
+      if (history.includes(value)) return
+      history.push(value)
+      if (history.length > historySize) history.shift()
+    }
+    const redact = (text: string): string => redactAll(redactAll(text, secrets), history.flatMap(encodings))
 
     const withRetries = (deadline: number, onFirstFailure: Effect.Effect<void>) => {
       if (retry === undefined) return source
@@ -133,16 +159,18 @@ export const make = (
         Effect.zipRight(withRetries(deadline, mode === "background" ? warn : Effect.void)),
         Effect.withSpan("TokenProvider.refresh", { attributes: { "lucca.refresh_mode": mode } }),
         Effect.exit,
+        Effect.tap((exit) => Effect.sync(() => Exit.isSuccess(exit) && remember(exit.value))),
         Effect.flatMap((exit) =>
           Ref.update(state, (s) => ({
             // failures are never cached: the next caller tries again
             token: Exit.isSuccess(exit) ? exit.value : s.token,
-            inflight: undefined
+            // a foreground request may have taken over from this one (see `decide`)
+            inflight: s.inflight?.deferred === deferred ? undefined : s.inflight
           })).pipe(
             Effect.zipRight(
               mode === "background" && Exit.isFailure(exit)
                 ? Effect.logWarning("Lucca token refresh ahead gave up; callers will request a new token").pipe(
-                  Effect.annotateLogs("error", Cause.pretty(exit.cause))
+                  Effect.annotateLogs("error", redact(Cause.pretty(exit.cause)))
                 )
                 : Effect.void
             ),
@@ -153,7 +181,7 @@ export const make = (
         // stay interruptible, or its timeout could never fire and the scope never close
         Effect.interruptible,
         Effect.onInterrupt(() =>
-          Ref.update(state, (s) => ({ ...s, inflight: undefined })).pipe(
+          Ref.update(state, (s) => s.inflight?.deferred === deferred ? { ...s, inflight: undefined } : s).pipe(
             Effect.zipRight(Deferred.interrupt(deferred))
           )
         ),
@@ -173,7 +201,12 @@ export const make = (
             inflight: { deferred, mode: "background" }
           }]
         }
-        if (s.inflight !== undefined) return [{ _tag: "Await", inflight: s.inflight }, s]
+        // A caller with no valid token never waits on a background refresh, which may retry
+        // until the old token's hard margin: it starts a foreground request with the full
+        // retry budget, which takes over as the request under way.
+        if (s.inflight !== undefined && s.inflight.mode === "foreground") {
+          return [{ _tag: "Await", inflight: s.inflight }, s]
+        }
         const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
         return [{ _tag: "FetchAndAwait", deferred }, { ...s, inflight: { deferred, mode: "foreground" } }]
       })
@@ -190,15 +223,8 @@ export const make = (
               return Effect.succeed(decision.token)
             case "ServeAndRefresh":
               return Effect.as(run(decision.deferred, "background", decision.deadline), decision.token)
-            case "Await": {
-              const awaited = restore(Deferred.await(decision.inflight.deferred))
-              // A background refresh only retries until the old token's hard margin; a
-              // caller that needs a token now gets a foreground request with the full budget.
-              return decision.inflight.mode === "background"
-                ? Effect.catchAll(awaited, () =>
-                  restore(Effect.suspend(() => decideAndRun)))
-                : awaited
-            }
+            case "Await":
+              return restore(Deferred.await(decision.inflight.deferred))
             case "FetchAndAwait":
               return Effect.zipRight(
                 run(decision.deferred, "foreground", now + (retry?.budget ?? 0)),
@@ -221,5 +247,42 @@ export const make = (
         s.token !== undefined && phase(s.token, now, margins) === "fresh" ? Effect.succeed(s.token) : decideAndRun
     )
 
-    return { get, invalidate } as const
+    return { get, invalidate, redact } as const
   })
+
+/**
+ * The cache settings of decoded options.
+ *
+ * @internal
+ */
+export const settingsOf = (options: {
+  readonly refreshWindow: Duration.Duration
+  readonly hardMargin: Duration.Duration
+  readonly tokenRetry: false | { readonly backoff?: unknown; readonly budget: Duration.Duration }
+}): Settings => ({
+  margins: {
+    refreshWindow: Duration.toMillis(options.refreshWindow),
+    hardMargin: Duration.toMillis(options.hardMargin)
+  },
+  retry: options.tokenRetry === false ? undefined : {
+    backoff: (options.tokenRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
+      unknown,
+      LuccaError.TokenError
+    >,
+    budget: Duration.toMillis(options.tokenRetry.budget)
+  }
+})
+
+/**
+ * The cached client credentials provider of decoded options (`LuccaClient.make` decodes
+ * its options once). Its token requests go through the `HttpClient` in context.
+ *
+ * @internal
+ */
+export const makeClientCredentials = (
+  options: typeof InternalOptions.ProviderOptions.Type
+): Effect.Effect<TokenProvider.Service, never, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.flatMap(
+    ClientCredentials.makeRequestToken(options),
+    (requestToken) => make(requestToken, { ...settingsOf(options), secrets: [Redacted.value(options.clientSecret)] })
+  )

@@ -1,9 +1,11 @@
-import { LuccaClient } from "@effect-lucca/core"
+import { LuccaClient, LuccaError } from "@effect-lucca/core"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Chunk from "effect/Chunk"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as LuccaWorker from "../LuccaWorker.js"
@@ -23,61 +25,86 @@ const displayUrl = (url: string): string => {
 
 /**
  * `HttpClientError` holds the request and response objects, which cannot be cloned to
- * another thread (and whose request carries the bearer token): only what a reader needs
- * crosses.
+ * another thread (and whose request carried the bearer token): only what a reader needs
+ * crosses, and never a cause's message (which may quote the request): the reason, and a
+ * system error code when there is one.
  */
-const toFailure = (error: LuccaClient.ClientError): Failure => {
+const toFailure = (error: LuccaClient.DecodedError | LuccaClient.RequestError): Failure => {
   if (!HttpClientError.isHttpClientError(error)) return error
   const request = error.request
-  const cause = error.cause instanceof Error ? error.cause.message : undefined
+  const code = errorCode(error.cause) ??
+    errorCode(Predicate.hasProperty(error.cause, "cause") ? error.cause.cause : undefined)
   return new TransportError({
     method: request.method,
     url: displayUrl(request.url),
     reason: error.reason,
-    description: error.description ?? cause ?? error.message
+    description: descriptions[error.reason] + (code === undefined ? "" : ` (${code})`)
   })
 }
 
-/** Sends `request` through the worker's client and reads a JSON answer, as `json` would. */
+const descriptions: Record<HttpClientError.HttpClientError["reason"], string> = {
+  Transport: "the request could not be sent or its answer could not be received",
+  Encode: "the request body could not be encoded",
+  InvalidUrl: "the URL is not valid",
+  StatusCode: "the answer has an unexpected status",
+  Decode: "the answer could not be read",
+  EmptyBody: "the answer has no body"
+}
+
+const errorCode = (u: unknown): string | undefined =>
+  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
+    ? u.code
+    : undefined
+
+/** Sends `request` through the worker's client and reads a JSON answer, as `executeDecoded` would. */
 const exchange = <A, I>(
   request: HttpClientRequest.HttpClientRequest,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<
-  { readonly status: number; readonly url: string; readonly body: A },
+  { readonly status: number; readonly url: string; readonly fullUrl: string; readonly body: A },
   Failure,
   LuccaClient.LuccaClient
 > =>
-  Effect.gen(function*() {
-    const client = yield* LuccaClient.LuccaClient
-    const response = yield* Effect.mapError(client.execute(request), toFailure)
-    const body = yield* LuccaClient.decodeResponse(response, schema)
-    return { status: response.status, url: displayUrl(response.request.url), body }
-  })
+  Effect.flatMap(LuccaClient.LuccaClient, (client) =>
+    client.execute(request).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(LuccaClient.decodeResponse(response, schema), (body) => ({
+          status: response.status,
+          url: displayUrl(response.request.url),
+          fullUrl: response.request.url,
+          body
+        }))
+      ),
+      Effect.mapError(toFailure)
+    ))
+
+// structured clone cannot carry `undefined` in every runtime: an empty body is `null`
+const json = (
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<typeof LuccaWorker.JsonResponse.Type, Failure, LuccaClient.LuccaClient> =>
+  Effect.map(exchange(request, Schema.Unknown), ({ body, status, url }) => ({ status, url, body: body ?? null }))
 
 /** @internal */
 export const get = (request: LuccaWorker.Get) =>
-  Effect.map(
-    exchange(HttpClientRequest.get(request.path, { urlParams: request.urlParams }), Schema.Unknown),
-    (response) => ({ ...response, body: response.body ?? null })
-  )
+  json(HttpClientRequest.get(request.path, { urlParams: request.urlParams }))
 
 /** @internal */
-export const post = (request: LuccaWorker.Post) =>
-  HttpClientRequest.post(request.path, { urlParams: request.urlParams }).pipe(
-    // structured clone lets a BigInt or a cycle through: a body JSON cannot hold is a typed failure
-    HttpClientRequest.bodyJson(request.body),
-    Effect.mapError((error) =>
-      new TransportError({
-        method: "POST",
-        url: displayUrl(request.path),
-        reason: "Encode",
-        description: `the body cannot be sent as JSON: ${
-          error.reason._tag === "JsonError" ? "it is not JSON-serializable" : error.reason._tag
-        }`
-      })
-    ),
-    Effect.flatMap((post) => exchange(post, Schema.Unknown)),
-    Effect.map((response) => ({ ...response, body: response.body ?? null }))
+export const write = (request: LuccaWorker.Write) =>
+  HttpClientRequest.make(request.method)(request.path, { urlParams: request.urlParams }).pipe(
+    (unsent) =>
+      request.body === undefined
+        ? Effect.succeed(unsent)
+        // structured clone lets a BigInt or a cycle through: a body JSON cannot hold is a typed failure
+        : Effect.mapError(HttpClientRequest.bodyJson(unsent, request.body), (error) =>
+          new TransportError({
+            method: request.method,
+            url: displayUrl(request.path),
+            reason: "Encode",
+            description: `the body cannot be sent as JSON: ${
+              error.reason._tag === "JsonError" ? "it is not JSON-serializable" : error.reason._tag
+            }`
+          })),
+    Effect.flatMap(json)
   )
 
 /**
@@ -91,14 +118,28 @@ export const paginate = (
   request: LuccaWorker.Paginate
 ): Stream.Stream<typeof LuccaWorker.Page.Type, Failure, LuccaClient.LuccaClient> => {
   const page = LuccaClient.Page(Schema.Unknown)
-  return Stream.paginateChunkEffect(
-    LuccaClient.firstPage(request.path, { limit: request.limit, urlParams: request.urlParams }),
-    (next) =>
-      Effect.map(
-        exchange(next, page),
-        ({ body, status, url }) => [Chunk.of({ status, url, items: body.items }), LuccaClient.nextPage(body)] as const
-      )
-  )
+  return Stream.suspend(() => {
+    // a `next` link back to a page already read would never end
+    const seen = new Set<string>()
+    return Stream.paginateChunkEffect(
+      LuccaClient.firstPage(request.path, { limit: request.limit, urlParams: request.urlParams }),
+      (next) =>
+        Effect.flatMap(exchange(next, page), ({ body, fullUrl, status, url }) => {
+          seen.add(fullUrl)
+          const following = LuccaClient.nextPage(body, fullUrl)
+          if (Option.isSome(following) && seen.has(following.value.url)) {
+            return new LuccaError.ResponseDecodeError({
+              method: "GET",
+              url,
+              status,
+              path: "links.next.href",
+              description: "points to a page already read; the pagination would never end"
+            })
+          }
+          return Effect.succeed([Chunk.of({ status, url, items: body.items }), following] as const)
+        })
+    )
+  })
 }
 
 /** @internal */

@@ -78,7 +78,7 @@ window.lucca = {
         Effect.map((items) => ({ count: items.length, ids: Chunk.toReadonlyArray(Chunk.map(items, (e) => e.id)) }))
       )
     ),
-  post: (path, body) => run(LuccaWorkerClient.post(path, body, Schema.Unknown)),
+  post: (path, body) => run(LuccaWorkerClient.post(path, Schema.Unknown, { body })),
   mainThreadClient: (dangerouslyAllowBrowser) => {
     const guard = config.guard!
     const layer = BrowserLucca.layer({

@@ -1,0 +1,268 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Metric from "effect/Metric"
+import * as Stream from "effect/Stream"
+import type * as AccessToken from "../AccessToken.js"
+import * as LuccaError from "../LuccaError.js"
+import * as LuccaMetrics from "../LuccaMetrics.js"
+import * as LuccaScope from "../LuccaScope.js"
+import type * as TokenProvider from "../TokenProvider.js"
+import * as Http from "./http.js"
+import * as Problem from "./problem.js"
+
+/** @internal */
+export type AuthenticationError =
+  | LuccaError.TokenError
+  | LuccaError.Unauthorized
+  | LuccaError.Forbidden
+  | LuccaError.ForeignOriginError
+
+/**
+ * Whether `url` is on `origin`. A URL the resolver wrote (`origin` + "/" + path) is
+ * recognised by its prefix, which the WHATWG parser cannot read differently: once the
+ * host is ended by "/", nothing after it changes the origin. Anything else is parsed.
+ *
+ * @internal
+ */
+export const isOnOrigin = (url: string, origin: string): boolean => {
+  if (url.length > origin.length && url.charCodeAt(origin.length) === 47 && url.startsWith(origin)) return true
+  if (!URL.canParse(url)) return false
+  return new URL(url).origin === origin
+}
+
+/**
+ * A response handed to the caller: the one received, but whose `request` (and the
+ * `request` of the errors its body reads fail with) is the request before the token was
+ * added. A request renders its headers in clear when it is logged or serialized outside a
+ * fiber (`Inspectable.redact` only works inside one); the platform has no constructor that
+ * swaps the request of a response it did not build from a web `Response`.
+ */
+class ResponseWithoutToken extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    private readonly original: HttpClientResponse.HttpClientResponse,
+    private readonly redact: (text: string) => string
+  ) {
+    super()
+  }
+  private strip<A>(effect: Effect.Effect<A, HttpClientError.ResponseError>) {
+    return Effect.mapError(
+      effect,
+      (error) => errorWithoutToken(error, this.request, this.redact) as HttpClientError.ResponseError
+    )
+  }
+  get status() {
+    return this.original.status
+  }
+  get headers() {
+    return this.original.headers
+  }
+  get cookies() {
+    return this.original.cookies
+  }
+  get remoteAddress() {
+    return this.original.remoteAddress
+  }
+  get json() {
+    return this.strip(this.original.json)
+  }
+  get text() {
+    return this.strip(this.original.text)
+  }
+  get urlParamsBody() {
+    return this.strip(this.original.urlParamsBody)
+  }
+  get formData() {
+    return this.strip(this.original.formData)
+  }
+  get arrayBuffer() {
+    return this.strip(this.original.arrayBuffer)
+  }
+  get stream() {
+    return Stream.mapError(
+      this.original.stream,
+      (error) => errorWithoutToken(error, this.request, this.redact) as HttpClientError.ResponseError
+    )
+  }
+  toJSON(): unknown {
+    return {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status,
+      headers: Inspectable.redact(this.headers)
+    }
+  }
+}
+
+/**
+ * The cause of a transport failure may quote the request (fetch's "invalid header value"
+ * quotes the header, token included): its messages go through `redact`.
+ *
+ * @internal
+ */
+export const scrubCause = (cause: unknown, redact: (text: string) => string, depth = 0): unknown => {
+  if (!(cause instanceof Error)) return cause
+  const message = redact(cause.message)
+  const inner = depth < 2 && cause.cause !== undefined ? scrubCause(cause.cause, redact, depth + 1) : cause.cause
+  const stack = cause.stack === undefined ? undefined : redact(cause.stack)
+  if (message === cause.message && inner === cause.cause && stack === cause.stack) return cause
+  const copy = new Error(message, inner === undefined ? undefined : { cause: inner })
+  copy.name = cause.name
+  if ("code" in cause && typeof cause.code === "string") Object.assign(copy, { code: cause.code })
+  if (stack !== undefined) copy.stack = stack
+  return copy
+}
+
+/** @internal */
+export const errorWithoutToken = (
+  error: HttpClientError.HttpClientError,
+  request: HttpClientRequest.HttpClientRequest,
+  redact: (text: string) => string
+): HttpClientError.HttpClientError => {
+  const cause = error.cause === undefined ? undefined : scrubCause(error.cause, redact)
+  const details = {
+    request,
+    ...(cause === undefined ? {} : { cause }),
+    ...(error.description === undefined ? {} : { description: redact(error.description) })
+  }
+  return error._tag === "RequestError"
+    ? new HttpClientError.RequestError({ ...details, reason: error.reason })
+    : new HttpClientError.ResponseError({
+      ...details,
+      reason: error.reason,
+      response: error.response instanceof ResponseWithoutToken
+        ? error.response
+        : new ResponseWithoutToken(request, error.response, redact)
+    })
+}
+
+const optional = <K extends string, A>(key: K, value: A | undefined): { readonly [_ in K]?: A } =>
+  (value === undefined ? {} : { [key]: value }) as { readonly [_ in K]?: A }
+
+/**
+ * The authentication step (see `TokenProvider.authenticate`): the token is read for each
+ * attempt and added as the last change to the request, after every transform above this
+ * one; only a request whose final URL is on `origin` gets it.
+ *
+ * @internal
+ */
+export const make = <E, R>(
+  self: HttpClient.HttpClient.With<E, R>,
+  provider: TokenProvider.Service,
+  options: { readonly origin: string }
+): HttpClient.HttpClient.With<E | AuthenticationError, R> => {
+  const origin = options.origin
+  const redact = provider.redact
+
+  const attempt = (
+    request: HttpClientRequest.HttpClientRequest,
+    token: AccessToken.AccessToken
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E, R> =>
+    self.execute(HttpClientRequest.bearerToken(request, token.value)).pipe(
+      Effect.mapBoth({
+        onFailure: (error) =>
+          HttpClientError.isHttpClientError(error) ? errorWithoutToken(error, request, redact) as E : error,
+        onSuccess: (response) => new ResponseWithoutToken(request, response, redact)
+      })
+    )
+
+  const problemFields = (response: HttpClientResponse.HttpClientResponse) =>
+    Effect.map(Problem.read(response), (problem) => ({
+      ...optional("title", problem.title === undefined ? undefined : redact(problem.title)),
+      ...optional("detail", problem.detail === undefined ? undefined : redact(problem.detail))
+    }))
+
+  const forbidden = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse,
+    token: AccessToken.AccessToken
+  ) =>
+    Effect.zipRight(
+      Metric.increment(LuccaMetrics.forbidden),
+      Effect.flatMap(problemFields(response), (problem) =>
+        new LuccaError.Forbidden({
+          method: request.method,
+          url: Http.displayUrl(request.url),
+          grantedScopes: token.scopes,
+          ...optional("suggestedScope", LuccaScope.forEndpoint(request.method, new URL(request.url).pathname)),
+          ...problem
+        }))
+    )
+
+  const unauthorized = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse,
+    retried: boolean
+  ) =>
+    Effect.flatMap(problemFields(response), (problem) =>
+      new LuccaError.Unauthorized({
+        method: request.method,
+        url: Http.displayUrl(request.url),
+        retried,
+        ...problem
+      }))
+
+  // After a 401 the server did not act, so one retry is safe for every method; the token
+  // that was refused, and only that one, is dropped from the cache.
+  const retryWithFreshToken = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse,
+    refused: AccessToken.AccessToken
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R> =>
+    // a stream body has been consumed by the first attempt and cannot be sent again
+    request.body._tag === "Stream"
+      ? unauthorized(request, response, false)
+      : Problem.read(response).pipe(
+        Effect.zipRight(provider.invalidate(refused)),
+        Effect.zipRight(Metric.increment(LuccaMetrics.unauthorizedRetries)),
+        Effect.zipRight(provider.get),
+        Effect.flatMap((token) =>
+          Effect.flatMap(attempt(request, token), (second): Effect.Effect<
+            HttpClientResponse.HttpClientResponse,
+            AuthenticationError
+          > =>
+            second.status === 401
+              ? unauthorized(request, second, true)
+              : second.status === 403
+              ? forbidden(request, second, token)
+              : Effect.succeed(second))
+        )
+      )
+
+  const send = (
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R> => {
+    if (!isOnOrigin(request.url, origin)) {
+      return Effect.fail(
+        new LuccaError.ForeignOriginError({
+          method: request.method,
+          url: Http.displayUrl(request.url),
+          accountOrigin: origin
+        })
+      )
+    }
+    return Effect.flatMap(provider.get, (token) =>
+      Effect.flatMap(attempt(request, token), (response): Effect.Effect<
+        HttpClientResponse.HttpClientResponse,
+        E | AuthenticationError,
+        R
+      > =>
+        response.status === 401
+          ? retryWithFreshToken(request, response, token)
+          : response.status === 403
+          ? forbidden(request, response, token)
+          : Effect.succeed(response)))
+  }
+
+  return HttpClient.makeWith(
+    Effect.flatMap(send),
+    Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
+  )
+}
