@@ -184,9 +184,13 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-lucc
 }
 
 /**
- * The account API answered 403: the token lacks the OAuth scope the endpoint needs. Lucca
- * does not name the scope, so `suggestedScope` is inferred from the path and the method.
+ * The account API answered 403: the token lacks an OAuth scope the operation accepts.
+ * Lucca's answer does not name the scope; `acceptedScopes` is the operation's `security`
+ * in Lucca's OpenAPI description (any one of them is enough), absent for a path the
+ * description does not have; `suggestedScope` is the first of them, or a guess from the
+ * path and the method for such a path.
  *
+ * @see https://developers.lucca.fr/ (Authentication: scopes)
  * @since 0.1.0
  * @category errors
  */
@@ -194,6 +198,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
   method: Schema.String,
   url: Schema.String,
   grantedScopes: Schema.Array(Schema.String),
+  acceptedScopes: Schema.optional(Schema.Array(Schema.String)),
   suggestedScope: Schema.optional(Schema.String),
   title: Schema.optional(Schema.String),
   detail: Schema.optional(Schema.String)
@@ -204,23 +209,48 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * The accepted scopes the token was granted: empty when the application lacks every
+   * scope the operation accepts, the usual cause of a 403.
+   *
+   * @since 0.2.0
+   */
+  get grantedAcceptedScopes(): ReadonlyArray<string> {
+    return (this.acceptedScopes ?? []).filter((scope) => this.grantedScopes.includes(scope))
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
     const server = this.detail ?? this.title
     const granted = this.grantedScopes.length === 0 ? "no scope" : this.grantedScopes.join(" ")
-    const needed = this.suggestedScope === undefined
-      ? "the scope this endpoint needs"
-      : `the scope this endpoint needs (probably ${this.suggestedScope})`
     let origin = "your Lucca account"
     try {
       origin = new URL(this.url).origin
     } catch {
       // a relative URL: keep the generic wording
     }
-    return `${this.method} ${this.url} was refused with 403 Forbidden${
+    const refused = `${this.method} ${this.url} was refused with 403 Forbidden${
       server === undefined ? "" : ` (${server})`
-    }: the token was granted ${granted}, which lacks ${needed}. Grant it to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
+    }`
+    const grant =
+      `Grant it to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
+    if (this.acceptedScopes !== undefined && this.acceptedScopes.length > 0) {
+      const held = this.grantedAcceptedScopes
+      if (held.length > 0) {
+        // the scope is there: Lucca refused for another reason
+        return `${refused}, although the token holds ${
+          held.join(" ")
+        }, which this operation accepts: check the establishments and legal entities the client application may see, and the rights of its API user at ${origin}/identity/admin/integration-keys.`
+      }
+      return `${refused}: this operation accepts ${
+        this.acceptedScopes.join(" or ")
+      }, and the token was granted ${granted}, which has none of them. ${grant}`
+    }
+    const needed = this.suggestedScope === undefined
+      ? "the scope this endpoint needs"
+      : `the scope this endpoint needs (probably ${this.suggestedScope})`
+    return `${refused}: the token was granted ${granted}, which lacks ${needed}. ${grant}`
   }
 }
 

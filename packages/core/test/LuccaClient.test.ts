@@ -114,6 +114,34 @@ describe("LuccaClient", () => {
       assert.strictEqual(fake.state.tokenRequests.length, 1)
     }))
 
+  it.scoped("a 403 on an operation of Lucca's description names every scope it accepts", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      fake.state.onApi = () => Effect.succeed(problem(403, "Forbidden"))
+      // professions are read with the job-qualifications scopes, not a "professions" scope
+      const error = yield* Effect.flip(client.execute(HttpClientRequest.get("/lucca-api/professions/89")))
+      assert.instanceOf(error, LuccaError.Forbidden)
+      if (error._tag !== "Forbidden") return
+      assert.deepStrictEqual(error.acceptedScopes, ["job-qualifications.readonly", "job-qualifications.readwrite"])
+      assert.deepStrictEqual(error.grantedAcceptedScopes, [])
+      assert.strictEqual(error.suggestedScope, "job-qualifications.readonly")
+      assert.include(error.message, "accepts job-qualifications.readonly or job-qualifications.readwrite")
+      assert.include(error.message, "has none of them")
+    }))
+
+  it.scoped("a 403 although the token holds an accepted scope says the refusal is about something else", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      fake.state.onApi = () => Effect.succeed(problem(403, "Forbidden"))
+      // the setup's token is granted employees.readonly
+      const error = yield* Effect.flip(client.execute(HttpClientRequest.get("/lucca-api/employees/1")))
+      assert.instanceOf(error, LuccaError.Forbidden)
+      if (error._tag !== "Forbidden") return
+      assert.deepStrictEqual(error.grantedAcceptedScopes, ["employees.readonly"])
+      assert.include(error.message, "although the token holds employees.readonly")
+      assert.notInclude(error.message, "has none of them")
+    }))
+
   it.scoped("other statuses are returned as responses", () =>
     Effect.gen(function*() {
       const { client, fake } = yield* setup

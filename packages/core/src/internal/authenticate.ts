@@ -143,6 +143,16 @@ export const errorWithoutToken = (
     })
 }
 
+/** The scopes Lucca's description says the operation accepts, for `Forbidden`. */
+const scopesOf = (request: HttpClientRequest.HttpClientRequest) => {
+  const pathname = new URL(request.url).pathname
+  const accepted = LuccaScope.acceptedScopes(request.method, pathname)
+  return {
+    ...optional("acceptedScopes", accepted),
+    ...optional("suggestedScope", LuccaScope.forEndpoint(request.method, pathname))
+  }
+}
+
 const optional = <K extends string, A>(key: K, value: A | undefined): { readonly [_ in K]?: A } =>
   (value === undefined ? {} : { [key]: value }) as { readonly [_ in K]?: A }
 
@@ -191,7 +201,7 @@ export const make = <E, R>(
           method: request.method,
           url: Http.displayUrl(request.url),
           grantedScopes: token.scopes,
-          ...optional("suggestedScope", LuccaScope.forEndpoint(request.method, new URL(request.url).pathname)),
+          ...scopesOf(request),
           ...problem
         }))
     )
