@@ -8,8 +8,6 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as Fs from "node:fs"
-import * as Generate from "../scripts/generate.js"
 
 /** A LuccaClient over the in-memory emulator, for the default application's scopes. */
 const emulator = (scopes: ReadonlyArray<string> = FakeLucca.allScopes) =>
@@ -20,19 +18,6 @@ const emulator = (scopes: ReadonlyArray<string> = FakeLucca.allScopes) =>
     scopes,
     rateLimit: false
   }).pipe(Layer.provideMerge(FakeLuccaClient.layerFake()))
-
-describe("generated from Lucca's OpenAPI description", () => {
-  it.effect(
-    "src/internal/operationScopes.ts and src/LuccaResources.ts are current (run scripts/generate.ts)",
-    () =>
-      Effect.gen(function*() {
-        const expected = yield* Effect.promise(() => Generate.generate())
-        assert.strictEqual(Fs.readFileSync(Generate.outputs.operationScopes, "utf8"), expected.operationScopes)
-        assert.strictEqual(Fs.readFileSync(Generate.outputs.resources, "utf8"), expected.resources)
-      }),
-    30_000
-  )
-})
 
 describe("LuccaScope from the description", () => {
   it("knows the description's 53 scopes", () => {
@@ -74,16 +59,6 @@ describe("LuccaScope from the description", () => {
     assert.strictEqual(LuccaScope.forEndpoint("POST", "/lucca-api/webhook-deliveries"), "webhook-deliveries.readwrite")
     assert.strictEqual(LuccaScope.forEndpoint("GET", "/lucca-api/leaves"), "leaves.readonly")
     assert.isUndefined(LuccaScope.forEndpoint("GET", "/api/v3/users"))
-  })
-
-  it("every operation of the description has accepted scopes, all of them known", () => {
-    const description = Generate.readDescription()
-    for (const operation of Generate.operationsOf(description)) {
-      const path = operation.path.replace(/\{[^}]+\}/g, "x1")
-      const accepted = LuccaScope.acceptedScopes(operation.method, path)
-      assert.deepStrictEqual(accepted, operation.scopes, `${operation.method} ${operation.path}`)
-      for (const scope of accepted!) assert.include(LuccaScope.knownScopes, scope)
-    }
   })
 })
 
