@@ -299,8 +299,8 @@ ${filtersOf(document, collection)}
         : ""
     }`
   })
-  return `${header(document)}
-/**
+  // the module's documentation comes first, where docgen reads it
+  return `/**
  * Effect \`Schema\`s of the resources of Lucca's API version \`${document.info.version}\`, generated
  * from Lucca's OpenAPI description. Fields the description marks optional are optional;
  * fields a newer server adds are ignored when decoding (\`onExcessProperty: "ignore"\`, the
@@ -309,6 +309,7 @@ ${filtersOf(document, collection)}
  * @see https://developers.lucca.fr/api-reference/latest
  * @since 0.2.0
  */
+${header(document)}
 import * as Schema from "effect/Schema"
 
 /**

@@ -2,6 +2,25 @@
  * The typed errors of the Lucca client. None of them ever holds the client secret or a
  * token: they carry only what the server said and where the request went.
  *
+ * @example
+ * ```ts
+ * import { LuccaClient, LuccaError } from "@effect-lucca/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String, givenName: Schema.String })
+ *
+ * // each failure is a class with a `_tag`: catch the ones the program can act on
+ * const employee = LuccaClient.get("/lucca-api/employees/416", Employee).pipe(
+ *   Effect.catchTags({
+ *     // the operation's scopes, those the token holds, and where to grant one
+ *     Forbidden: (error) => Effect.logError(error.message).pipe(Effect.as(undefined)),
+ *     ApiError: (error) => error.status === 404 ? Effect.succeed(undefined) : Effect.fail(error)
+ *   }),
+ *   // retry what may succeed later (a token host that was down, a 503...), nothing else
+ *   Effect.retry({ times: 2, while: LuccaError.isTransient })
+ * )
+ * ```
+ *
  * @since 0.1.0
  */
 import * as Predicate from "effect/Predicate"

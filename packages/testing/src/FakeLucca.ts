@@ -360,7 +360,7 @@ export class FakeLucca extends Context.Tag("@effect-lucca/testing/FakeLucca")<Fa
  * const program = Effect.gen(function*() {
  *   const fake = yield* FakeLucca.make({ seed: 1, accounts: ["acme"] })
  *   const data = yield* fake.data()
- *   console.log(fake.accounts.map((account) => account.name), data.employees.length)
+ *   console.log(fake.accounts.map((account) => account.name), data.resources.employees.length)
  * })
  *
  * Effect.runPromise(program)
