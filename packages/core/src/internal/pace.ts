@@ -17,7 +17,10 @@ export interface Settings {
  * The pacing step: each request waits for its turn in a token bucket of the account's
  * budget (`RateLimiter.makeSleep`), which allows `burst` requests at once and refills at
  * `requests - burst` per `per`, so that no window of `per` ever holds more than
- * `requests`. A store that fails (Redis down) logs a warning and lets the request go.
+ * `requests`. The refill is counted over `per` plus {@link jitterMargin} of it: requests
+ * leave on time but reach the server a little early or late (network, a busy event loop),
+ * and the window right after a burst has no other slack. A store that fails (Redis down)
+ * logs a warning and lets the request go.
  *
  * @internal
  */
@@ -30,13 +33,25 @@ export const make = (
       algorithm: "token-bucket",
       key: keyOf(accountOrigin),
       limit: settings.burst,
-      // refill `burst` tokens every `window`: (requests - burst) per `per`
-      window: Duration.times(settings.per, settings.burst / (settings.requests - settings.burst))
+      // refill `burst` tokens every `window`: (requests - burst) per `per` and its margin
+      window: Duration.times(
+        settings.per,
+        (1 + jitterMargin) * settings.burst / (settings.requests - settings.burst)
+      )
     }).pipe(
       Effect.catchAll((error) => Effect.logWarning("Lucca request pacing is unavailable", error))
     )
     return (self) => HttpClient.transform(self, (effect) => Effect.zipRight(turn, effect))
   })
+
+/**
+ * The share of `per` left unused for jitter: 1 %, that is 0.6 s of Lucca's minute (a
+ * request that reaches the server that much earlier than planned still fits), for 1 % of
+ * the throughput.
+ *
+ * @internal
+ */
+export const jitterMargin = 0.01
 
 /**
  * The key of an account's budget in a `RateLimiter` store: Lucca counts per tenant (the
