@@ -6,8 +6,10 @@
  * `idleTimeToLive`. Every tenant client shares the one `HttpClient` of the layer (one
  * connection pool) and the process-wide pacing budget of its account.
  *
- * While a released tenant is idle, nothing of it runs: no timer, no fiber (the idle timer
- * of `RcMap` runs only between the last use and the release).
+ * Nothing runs for an idle tenant: no timer, no fiber. One fiber for all tenants releases
+ * the expired ones, and runs only while some client is idle and not yet released (the
+ * registry works as `RcMap` with an idle time to live does, without its fiber and timer
+ * per idle entry, so that an idle client costs only what it holds).
  *
  * @since 0.2.0
  */
@@ -18,8 +20,8 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as RcMap from "effect/RcMap"
 import type * as Scope from "effect/Scope"
+import * as Registry from "./internal/tenants.js"
 import * as LuccaClient from "./LuccaClient.js"
 
 /**
@@ -99,15 +101,12 @@ export const make = (
         }),
         LuccaClient.make
       )
-    const map = yield* RcMap.make({ lookup, idleTimeToLive: options?.idleTimeToLive ?? defaultIdleTimeToLive })
-    // `RcMap` keeps a failed lookup for its idle time to live: a tenant whose options could
-    // not be read (a database down, a typo fixed since) is tried again on the next use
-    const get = (tenant: string) => Effect.tapError(RcMap.get(map, tenant), () => RcMap.invalidate(map, tenant))
+    const registry = yield* Registry.make(lookup, options?.idleTimeToLive ?? defaultIdleTimeToLive)
     return LuccaTenants.of({
-      get,
-      use: (tenant, f) => Effect.scoped(Effect.flatMap(get(tenant), f)),
-      tenants: RcMap.keys(map),
-      invalidate: (tenant) => RcMap.invalidate(map, tenant)
+      get: registry.get,
+      use: (tenant, f) => Effect.scoped(Effect.flatMap(registry.get(tenant), f)),
+      tenants: registry.keys,
+      invalidate: registry.invalidate
     })
   })
 

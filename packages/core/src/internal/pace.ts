@@ -45,13 +45,15 @@ export const make = (
   })
 
 /**
- * The share of `per` left unused for jitter: 1 %, that is 0.6 s of Lucca's minute (a
- * request that reaches the server that much earlier than planned still fits), for 1 % of
- * the throughput.
+ * The share of `per` left unused for jitter: 0.5 %, that is 0.3 s of Lucca's minute on
+ * top of the refill interval (1.3 s), for 0.5 % of the throughput. The window right after
+ * a burst is the only one without slack: a burst that reaches the server late (a busy
+ * event loop, a connection being opened) shifts the server's window onto the request that
+ * follows the next refill.
  *
  * @internal
  */
-export const jitterMargin = 0.01
+export const jitterMargin = 0.005
 
 /**
  * The key of an account's budget in a `RateLimiter` store: Lucca counts per tenant (the
