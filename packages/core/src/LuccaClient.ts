@@ -199,8 +199,9 @@ export interface ClientOptions {
   transformClient?(client: HttpClient.HttpClient.With<RequestError>): HttpClient.HttpClient.With<RequestError>
   /**
    * Client-side pacing, so that a batch job stays under Lucca's limit: a token bucket that
-   * allows `burst` requests at once and refills at `requests - burst` per `per`, so that no
-   * window of `per` ever holds more than `requests`. Defaults to Lucca's limit: 50 a
+   * allows `burst` requests at once and refills at `requests - burst` per `per` (and 0.5 %
+   * of it, left for network jitter), so that no window of `per` ever holds more than
+   * `requests`. Defaults to Lucca's limit: 50 a
    * minute, burst 5. The budget is the account's, as Lucca counts it: every client of the
    * same account origin in the process draws on one bucket, whatever its client
    * application (clients of one account should agree on these settings: each request
