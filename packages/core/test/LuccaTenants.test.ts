@@ -48,6 +48,21 @@ describe("LuccaTenants", () => {
       assert.strictEqual((yield* fake.stats).token.issued, 2)
     }).pipe(Effect.provide(Tenants)))
 
+  it.scoped("each tenant is released its idle time to live after its own last use", () =>
+    Effect.gen(function*() {
+      const tenants = yield* LuccaTenants.LuccaTenants
+      yield* employees("acme")
+      yield* TestClock.adjust("2 minutes")
+      yield* employees("globex")
+      yield* TestClock.adjust("2 minutes")
+      // used again: acme's time to live starts over, after globex's
+      yield* employees("acme")
+      yield* TestClock.adjust("4 minutes")
+      assert.deepStrictEqual(yield* tenants.tenants, ["acme"])
+      yield* TestClock.adjust("1 minute")
+      assert.deepStrictEqual(yield* tenants.tenants, [])
+    }).pipe(Effect.provide(Tenants)))
+
   it.scoped("a client in use is not released, however long it runs", () =>
     Effect.gen(function*() {
       const tenants = yield* LuccaTenants.LuccaTenants
