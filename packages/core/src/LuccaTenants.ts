@@ -15,11 +15,12 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Registry from "./internal/tenants.js"
 import * as LuccaClient from "./LuccaClient.js"
@@ -83,7 +84,8 @@ const defaultIdleTimeToLive: Duration.DurationInput = "5 minutes"
 
 /**
  * The tenants service over the `HttpClient` in context, which every tenant client shares.
- * Closing the scope releases every client.
+ * Closing the scope releases every client. An `idleTimeToLive` that is not a duration is a
+ * `ConfigError` naming it.
  *
  * @since 0.2.0
  * @category constructors
@@ -91,7 +93,7 @@ const defaultIdleTimeToLive: Duration.DurationInput = "5 minutes"
 export const make = (
   optionsOf: OptionsOf,
   options?: Options
-): Effect.Effect<Service, never, HttpClient.HttpClient | Scope.Scope> =>
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const lookup = (tenant: string) =>
       Effect.flatMap(
@@ -101,7 +103,13 @@ export const make = (
         }),
         LuccaClient.make
       )
-    const registry = yield* Registry.make(lookup, options?.idleTimeToLive ?? defaultIdleTimeToLive)
+    const ttl = Duration.decodeUnknown(options?.idleTimeToLive ?? defaultIdleTimeToLive)
+    if (Option.isNone(ttl)) {
+      return yield* Effect.fail(
+        ConfigError.InvalidData(["idleTimeToLive"], "must be a duration, such as \"5 minutes\"")
+      )
+    }
+    const registry = yield* Registry.make(lookup, ttl.value)
     return LuccaTenants.of({
       get: registry.get,
       use: (tenant, f) => Effect.scoped(Effect.flatMap(registry.get(tenant), f)),
@@ -122,7 +130,7 @@ export const make = (
  *   clientSecret: Redacted.make(`secret-of-${tenant}`),
  *   scopes: ["employees.readonly"],
  *   accountUrl: `https://${tenant}.ilucca.net`
- * })) // Layer<LuccaTenants, never, HttpClient>
+ * })) // Layer<LuccaTenants, ConfigError, HttpClient>
  *
  * const Employee = Schema.Struct({ id: Schema.String })
  * const firstEmployee = (tenant: string) =>
@@ -135,7 +143,8 @@ export const make = (
 export const layer = (
   optionsOf: OptionsOf,
   options?: Options
-): Layer.Layer<LuccaTenants, never, HttpClient.HttpClient> => Layer.scoped(LuccaTenants, make(optionsOf, options))
+): Layer.Layer<LuccaTenants, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(LuccaTenants, make(optionsOf, options))
 
 /**
  * Tenants configured through `Config`: `configOf` gives the `Config` of a tenant's options
@@ -157,7 +166,7 @@ export const layer = (
 export const layerConfig = (
   configOf: (tenant: string) => Config.Config.Wrap<LuccaClient.Options>,
   options?: Options
-): Layer.Layer<LuccaTenants, never, HttpClient.HttpClient> =>
+): Layer.Layer<LuccaTenants, ConfigError.ConfigError, HttpClient.HttpClient> =>
   layer((tenant) => Config.unwrap(configOf(tenant)), options)
 
 /**

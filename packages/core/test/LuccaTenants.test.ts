@@ -3,6 +3,7 @@ import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
 import { assert, describe, it } from "@effect/vitest"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -111,6 +112,18 @@ describe("LuccaTenants", () => {
         )
       )
     ))
+
+  it.effect("an idle time to live that is not a duration is a ConfigError naming it", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Layer.build(
+          LuccaTenants.layer(optionsOf, { idleTimeToLive: "5 minutez" as Duration.DurationInput }).pipe(
+            Layer.provide(Emulator)
+          )
+        ).pipe(Effect.scoped)
+      )
+      assert.include(String(error), "idleTimeToLive")
+    }))
 
   it.scoped("layerConfig reads each tenant's options when its client is built", () =>
     Effect.gen(function*() {

@@ -149,7 +149,8 @@ export const layerTokenProvider = (
 export const layerTenants = (
   optionsOf: LuccaTenants.OptionsOf,
   options?: LuccaTenants.Options
-): Layer.Layer<LuccaTenants.LuccaTenants> => Layer.provide(LuccaTenants.layer(optionsOf, options), layerHttpClient)
+): Layer.Layer<LuccaTenants.LuccaTenants, ConfigError.ConfigError> =>
+  Layer.provide(LuccaTenants.layer(optionsOf, options), layerHttpClient)
 
 /**
  * {@link layerTenants} with each tenant's options read through `Config` (see
@@ -171,4 +172,5 @@ export const layerTenants = (
 export const layerTenantsConfig = (
   configOf: (tenant: string) => Config.Config.Wrap<LuccaClient.Options>,
   options?: LuccaTenants.Options
-): Layer.Layer<LuccaTenants.LuccaTenants> => Layer.provide(LuccaTenants.layerConfig(configOf, options), layerHttpClient)
+): Layer.Layer<LuccaTenants.LuccaTenants, ConfigError.ConfigError> =>
+  Layer.provide(LuccaTenants.layerConfig(configOf, options), layerHttpClient)
