@@ -6,9 +6,10 @@
  *
  * The allowed rate is `requests / window`. The client's token bucket lets `burst`
  * requests go at once and refills `requests - burst` per window, so that no window of the
- * emulator's fixed-window counter ever sees more than `requests`; its long-run ceiling is
- * therefore `(requests - burst) / requests` of the allowed rate (0.9 with the default
- * burst of 5), a little more over a short batch thanks to the first burst.
+ * emulator's fixed-window counter ever sees more than `requests`, and leaves 0.5 % of the
+ * window for jitter; its long-run ceiling is therefore `(requests - burst) / requests /
+ * 1.005` of the allowed rate (0.896 with the default burst of 5), a little more over a
+ * short batch thanks to the first burst.
  *
  * @since 0.0.0
  */
@@ -39,6 +40,9 @@ export interface Result {
 }
 
 const library = "effect-lucca LuccaClient (paced)"
+
+/** The share of the window the client leaves unused for jitter (see the core's pacing). */
+const jitterMargin = 0.005
 
 /**
  * @since 0.0.0
@@ -74,8 +78,8 @@ export const scenario = Scenario.make<Result>({
       eventLoop.disable()
       const stats = await emulator.stats()
       const allowedPerSecond = limit / (windowMillis / 1000)
-      // a token bucket: `burst` at once, then one every window / (limit - burst)
-      const bucketSeconds = ((requests - burst) * windowMillis) / (limit - burst) / 1000
+      // a token bucket: `burst` at once, then one every window × 1.005 / (limit - burst)
+      const bucketSeconds = ((requests - burst) * windowMillis * (1 + jitterMargin)) / (limit - burst) / 1000
       return {
         requests,
         ok,

@@ -9,6 +9,7 @@ import * as Overhead from "./Overhead.js"
 import * as RateLimitEfficiency from "./RateLimitEfficiency.js"
 import * as RefreshBoundary from "./RefreshBoundary.js"
 import type * as Scenario from "./Scenario.js"
+import * as Tenants from "./Tenants.js"
 
 /**
  * @since 0.0.0
@@ -19,7 +20,8 @@ export const all: ReadonlyArray<Scenario.Scenario<any>> = [
   RefreshBoundary.scenario,
   Overhead.scenario,
   RateLimitEfficiency.scenario,
-  Memory.scenario
+  Memory.scenario,
+  Tenants.scenario
 ]
 
 /**

@@ -297,7 +297,9 @@ const outcome = (error: LuccaError.TokenError): string => {
 export const makeRequestToken = (
   options: Options
 ): Effect.Effect<Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>, never, HttpClient.HttpClient> =>
-  Effect.map(HttpClient.HttpClient, (client) => requestTokenWith(client, options))
+  // built per request, not held: a program with thousands of tenant clients keeps none of
+  // it between token requests
+  Effect.map(HttpClient.HttpClient, (client) => Effect.suspend(() => requestTokenWith(client, options)))
 
 /**
  * One token request over the `HttpClient` in context (see {@link makeRequestToken}).

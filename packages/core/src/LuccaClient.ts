@@ -21,7 +21,7 @@
  * @see https://developers.lucca.fr/ (Get Started With Authentication)
  * @since 0.1.0
  */
-import type * as RateLimiter from "@effect/experimental/RateLimiter"
+import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -199,10 +199,15 @@ export interface ClientOptions {
   transformClient?(client: HttpClient.HttpClient.With<RequestError>): HttpClient.HttpClient.With<RequestError>
   /**
    * Client-side pacing, so that a batch job stays under Lucca's limit: a token bucket that
-   * allows `burst` requests at once and refills at `requests - burst` per `per`, so that no
-   * window of `per` ever holds more than `requests`. Defaults to Lucca's limit: 50 a
-   * minute, burst 5, in a private memory store; {@link layerWithRateLimiter} shares a
-   * `RateLimiter` (for example Redis-backed) between clients. `false` turns pacing off.
+   * allows `burst` requests at once and refills at `requests - burst` per `per` (and 0.5 %
+   * of it, left for network jitter), so that no window of `per` ever holds more than
+   * `requests`. Defaults to Lucca's limit: 50 a
+   * minute, burst 5. The budget is the account's, as Lucca counts it: every client of the
+   * same account origin in the process draws on one bucket, whatever its client
+   * application (clients of one account should agree on these settings: each request
+   * counts with its own). {@link layerWithRateLimiter} replaces it with the `RateLimiter`
+   * in context (for example Redis-backed, shared across processes). `false` turns pacing
+   * off.
    */
   readonly rateLimit?: RateLimitOptions | false | undefined
   /** Retries of 408, 429, 502, 503 and 504 answers and dropped connections; `false` turns them off. */
@@ -282,13 +287,14 @@ const clientSettings = (options: ClientOptions): Effect.Effect<internal.Settings
  */
 export interface Options extends ClientOptions, TokenProvider.Options {}
 
-// a private memory store: the client shares its account's budget with no other
+// the process-wide budget: every client of the account in this process draws on it
 const withPacing = <A, E>(effect: Effect.Effect<A, E, RateLimiter.RateLimiter>): Effect.Effect<A, E> =>
-  Effect.provide(effect, Pace.layerMemory)
+  Effect.provideService(effect, RateLimiter.RateLimiter, Pace.processLimiter)
 
 /**
  * A client over a token provider of your own (for example one that asks your backend for
- * tokens), using the `HttpClient` in context. Pacing uses a private memory store.
+ * tokens), using the `HttpClient` in context. Pacing draws on the account's budget in
+ * the process (see `ClientOptions.rateLimit`).
  *
  * @example
  * ```ts
@@ -372,9 +378,9 @@ export const layer = (options: Options): Layer.Layer<LuccaClient, ConfigError.Co
   Layer.scoped(LuccaClient, make(options))
 
 /**
- * Like {@link layer}, but pacing draws on the `RateLimiter` in context, so that several
- * clients of one account (in one process with a memory store, or across processes with
- * a Redis store) share its budget.
+ * Like {@link layer}, but pacing draws on the `RateLimiter` in context instead of the
+ * process-wide budget: for example a Redis-backed one, so that the clients of one account
+ * share its budget across processes.
  *
  * @example
  * ```ts

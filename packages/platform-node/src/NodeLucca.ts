@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { LuccaClient, type LuccaConfig, TokenProvider } from "@effect-lucca/core"
+import { LuccaClient, type LuccaConfig, LuccaTenants, TokenProvider } from "@effect-lucca/core"
 import type * as HttpClient from "@effect/platform/HttpClient"
 // deep import: loading the package root would load every Node module of the package
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -110,3 +110,67 @@ export const layerTokenProvider = (
   options: TokenProvider.Options
 ): Layer.Layer<TokenProvider.TokenProvider, ConfigError.ConfigError> =>
   Layer.provide(TokenProvider.layer(options), layerHttpClient)
+
+/**
+ * The clients of many Lucca accounts (tenants), each built on first use from
+ * `optionsOf(tenant)` and released when idle (see `LuccaTenants`), all over one undici
+ * dispatcher: one connection pool for every tenant.
+ *
+ * @example
+ * ```ts
+ * import { LuccaTenants } from "@effect-lucca/core"
+ * import { NodeLucca } from "@effect-lucca/platform-node"
+ * import { Effect, Redacted, Schema } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * // the credentials of each customer, from wherever you keep them
+ * const credentialsOf = (tenant: string) => ({
+ *   clientId: `client-of-${tenant}`,
+ *   clientSecret: Redacted.make(`secret-of-${tenant}`)
+ * })
+ *
+ * export const program = Effect.forEach(
+ *   ["acme", "globex"],
+ *   (tenant) => LuccaTenants.use(tenant, (lucca) => lucca.get("/lucca-api/employees/1", Employee)),
+ *   { concurrency: 2 }
+ * ).pipe(
+ *   Effect.provide(NodeLucca.layerTenants((tenant) => ({
+ *     ...credentialsOf(tenant),
+ *     scopes: ["employees.readonly"],
+ *     accountUrl: `https://${tenant}.ilucca.net`
+ *   }), { idleTimeToLive: "10 minutes" }))
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerTenants = (
+  optionsOf: LuccaTenants.OptionsOf,
+  options?: LuccaTenants.Options
+): Layer.Layer<LuccaTenants.LuccaTenants, ConfigError.ConfigError> =>
+  Layer.provide(LuccaTenants.layer(optionsOf, options), layerHttpClient)
+
+/**
+ * {@link layerTenants} with each tenant's options read through `Config` (see
+ * `LuccaTenants.layerConfig`).
+ *
+ * @example
+ * ```ts
+ * import { LuccaConfig } from "@effect-lucca/core"
+ * import { NodeLucca } from "@effect-lucca/platform-node"
+ * import { Config } from "effect"
+ *
+ * // tenant "acme" reads ACME_LUCCA_CLIENT_ID, ACME_LUCCA_CLIENT_SECRET, ...
+ * const Tenants = NodeLucca.layerTenantsConfig((tenant) => Config.nested(LuccaConfig.client, tenant.toUpperCase()))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerTenantsConfig = (
+  configOf: (tenant: string) => Config.Config.Wrap<LuccaClient.Options>,
+  options?: LuccaTenants.Options
+): Layer.Layer<LuccaTenants.LuccaTenants, ConfigError.ConfigError> =>
+  Layer.provide(LuccaTenants.layerConfig(configOf, options), layerHttpClient)

@@ -271,7 +271,10 @@ export interface Options {
   readonly referenceDate?: Date | undefined
   /** Default 30 minutes, as Lucca. */
   readonly tokenLifetime?: Duration.DurationInput | undefined
-  /** Default `false` (off); `luccaRateLimit` is what Lucca enforces. */
+  /**
+   * Default `false` (off); `luccaRateLimit` is what Lucca enforces. Counted per account
+   * (tenant), across every client application on it, as Lucca counts.
+   */
   readonly rateLimit?: RateLimit | false | undefined
   /** Added to every request (not to preflights), with `Effect.sleep`; default none. */
   readonly latency?: Duration.DurationInput | undefined

@@ -42,6 +42,23 @@ describe("rate limit", () => {
       yield* getToken()
     }).pipe(withFake({ accounts: ["example", "acme"], rateLimit: { requests: 2, window: Duration.seconds(1) } })))
 
+  it.effect("is the account's, shared by every client application on it, as Lucca counts per tenant", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeLucca.FakeLucca
+      yield* fake.registerApplication({ name: "payroll", clientId: "payroll", clientSecret: "payroll-secret" })
+      const directory = yield* getToken()
+      const payroll = yield* getToken({ client_id: "payroll", client_secret: "payroll-secret" })
+      for (let i = 0; i < 25; i++) {
+        assert.strictEqual((yield* get("/lucca-api/departments", directory)).status, 200)
+        assert.strictEqual((yield* get("/lucca-api/departments", payroll)).status, 200)
+      }
+      // 50 on the account: the 51st is refused, whichever application sends it
+      assert.strictEqual((yield* get("/lucca-api/departments", payroll)).status, 429)
+      assert.strictEqual((yield* get("/lucca-api/departments", directory)).status, 429)
+      yield* TestClock.adjust(Duration.minutes(1))
+      assert.strictEqual((yield* get("/lucca-api/departments", payroll)).status, 200)
+    }).pipe(withFake({ rateLimit: FakeLucca.luccaRateLimit })))
+
   it.effect("is off by default in memory, and can be switched and scaled", () =>
     Effect.gen(function*() {
       const fake = yield* FakeLucca.FakeLucca

@@ -4,10 +4,11 @@
  *
  * @since 0.0.0
  */
-import { LuccaClient, TokenProvider } from "@effect-lucca/core"
+import { LuccaClient, LuccaTenants, TokenProvider } from "@effect-lucca/core"
 import { NodeLucca } from "@effect-lucca/platform-node"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -108,5 +109,43 @@ export const clientStampede = async (target: Contender.Target, callers: number):
     return { served, millis: performance.now() - start }
   } finally {
     await client.close()
+  }
+}
+
+/**
+ * `NodeLucca.layerTenants` over the target: every tenant is a client of its own (its own
+ * token provider, its own token) on the target's account, pacing off (they all share one
+ * origin here).
+ *
+ * @since 0.0.0
+ * @category tenants
+ */
+export const tenants = async (target: Contender.Target, idleTimeToLive: Duration.DurationInput): Promise<{
+  /** One GET through the client of `tenant` (built if need be); resolves with the status. */
+  readonly once: (tenant: string) => Promise<number>
+  /** How many tenant clients are built. */
+  readonly built: () => Promise<number>
+  /** Releases every tenant client now. */
+  readonly releaseAll: () => Promise<void>
+  readonly close: () => Promise<void>
+}> => {
+  const runtime = ManagedRuntime.make(
+    NodeLucca.layerTenants(() => ({ ...options(target), rateLimit: false }), { idleTimeToLive })
+  )
+  const service = await runtime.runPromise(LuccaTenants.LuccaTenants)
+  return {
+    once: (tenant) =>
+      runtime.runPromise(
+        service.use(tenant, (client) =>
+          client.execute(HttpClientRequest.get(target.path)).pipe(
+            Effect.flatMap((response) => Effect.as(response.text, response.status))
+          ))
+      ),
+    built: () => runtime.runPromise(Effect.map(service.tenants, (keys) => keys.length)),
+    releaseAll: () =>
+      runtime.runPromise(
+        Effect.flatMap(service.tenants, (keys) => Effect.forEach(keys, service.invalidate, { discard: true }))
+      ),
+    close: () => runtime.dispose()
   }
 }

@@ -1,7 +1,9 @@
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { globalValue } from "effect/GlobalValue"
 import * as Layer from "effect/Layer"
 
 /** @internal */
@@ -15,7 +17,10 @@ export interface Settings {
  * The pacing step: each request waits for its turn in a token bucket of the account's
  * budget (`RateLimiter.makeSleep`), which allows `burst` requests at once and refills at
  * `requests - burst` per `per`, so that no window of `per` ever holds more than
- * `requests`. A store that fails (Redis down) logs a warning and lets the request go.
+ * `requests`. The refill is counted over `per` plus {@link jitterMargin} of it: requests
+ * leave on time but reach the server a little early or late (network, a busy event loop),
+ * and the window right after a burst has no other slack. A store that fails (Redis down)
+ * logs a warning and lets the request go.
  *
  * @internal
  */
@@ -26,10 +31,13 @@ export const make = (
   Effect.map(RateLimiter.makeSleep, (sleep) => {
     const turn = sleep({
       algorithm: "token-bucket",
-      key: `effect-lucca:${accountOrigin}`,
+      key: keyOf(accountOrigin),
       limit: settings.burst,
-      // refill `burst` tokens every `window`: (requests - burst) per `per`
-      window: Duration.times(settings.per, settings.burst / (settings.requests - settings.burst))
+      // refill `burst` tokens every `window`: (requests - burst) per `per` and its margin
+      window: Duration.times(
+        settings.per,
+        (1 + jitterMargin) * settings.burst / (settings.requests - settings.burst)
+      )
     }).pipe(
       Effect.catchAll((error) => Effect.logWarning("Lucca request pacing is unavailable", error))
     )
@@ -37,11 +45,129 @@ export const make = (
   })
 
 /**
- * A private, in-memory limiter, for a client that shares its budget with no other.
+ * The share of `per` left unused for jitter: 0.5 %, that is 0.3 s of Lucca's minute on
+ * top of the refill interval (1.3 s), for 0.5 % of the throughput. The window right after
+ * a burst is the only one without slack: a burst that reaches the server late (a busy
+ * event loop, a connection being opened) shifts the server's window onto the request that
+ * follows the next refill.
  *
  * @internal
  */
-export const layerMemory: Layer.Layer<RateLimiter.RateLimiter> = Layer.provide(
-  RateLimiter.layer,
-  RateLimiter.layerStoreMemory
+export const jitterMargin = 0.005
+
+/**
+ * The key of an account's budget in a `RateLimiter` store: Lucca counts per tenant (the
+ * account origin), whatever the client application.
+ *
+ * @internal
+ */
+export const keyOf = (accountOrigin: string): string => `effect-lucca:${accountOrigin}`
+
+interface Bucket {
+  tokens: number
+  lastRefill: number
+  readonly limit: number
+  readonly refillMillis: number
+}
+
+interface Buckets {
+  readonly byKey: Map<string, Bucket>
+  sweepAt: number
+}
+
+const refill = (bucket: Bucket, now: number) => {
+  const added = Math.floor((now - bucket.lastRefill) / bucket.refillMillis)
+  if (added > 0) {
+    bucket.tokens = Math.min(bucket.limit, bucket.tokens + added)
+    bucket.lastRefill += added * bucket.refillMillis
+  }
+}
+
+// a full bucket says nothing a new one would not: only the accounts paced lately are kept
+const sweep = (buckets: Buckets, now: number) => {
+  for (const [key, bucket] of buckets.byKey) {
+    refill(bucket, now)
+    if (bucket.tokens >= bucket.limit || now < bucket.lastRefill) buckets.byKey.delete(key)
+  }
+  buckets.sweepAt = Math.max(64, buckets.byKey.size * 2)
+}
+
+/**
+ * A token-bucket store in memory, as `RateLimiter.layerStoreMemory`'s, with what a store
+ * that lives as long as the process needs:
+ *
+ * - buckets are kept per `Clock`: a bucket holds times read on one clock, which mean
+ *   nothing on another (in production there is one clock; each test's `TestClock` gets
+ *   buckets of its own, so that tests do not pace one another);
+ * - a bucket that has refilled completely is dropped, so that the store holds only the
+ *   accounts paced lately (a sweep runs on a call, when the map has doubled since the last
+ *   one, never on a timer);
+ * - a clock that goes back (set back by hand) starts the bucket afresh instead of holding
+ *   requests for the difference.
+ *
+ * @internal
+ */
+export const makeStore = (): RateLimiter.RateLimiterStore["Type"] => {
+  const fixedWindows = Effect.runSync(Effect.scoped(Layer.build(RateLimiter.layerStoreMemory)))
+  const byClock = new WeakMap<Clock.Clock, Buckets>()
+  return RateLimiter.RateLimiterStore.of({
+    tokenBucket: (options) =>
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          const now = clock.unsafeCurrentTimeMillis()
+          const refillMillis = Duration.toMillis(options.refillRate)
+          let buckets = byClock.get(clock)
+          if (buckets === undefined) {
+            buckets = { byKey: new Map(), sweepAt: 64 }
+            byClock.set(clock, buckets)
+          }
+          let bucket = buckets.byKey.get(options.key)
+          if (
+            bucket === undefined || now < bucket.lastRefill || bucket.limit !== options.limit ||
+            bucket.refillMillis !== refillMillis
+          ) {
+            if (bucket === undefined && buckets.byKey.size >= buckets.sweepAt) sweep(buckets, now)
+            bucket = { tokens: options.limit, lastRefill: now, limit: options.limit, refillMillis }
+            buckets.byKey.set(options.key, bucket)
+          } else {
+            refill(bucket, now)
+          }
+          const remaining = bucket.tokens - options.tokens
+          if (options.allowOverflow || remaining >= 0) bucket.tokens = remaining
+          return remaining
+        })
+      ),
+    // pacing uses the token bucket only: the fixed window (for a `RateLimiter` handed to
+    // other code) is the memory store of `@effect/experimental`
+    fixedWindow: (options) =>
+      Effect.flatMap(RateLimiter.RateLimiterStore, (store) => store.fixedWindow(options)).pipe(
+        Effect.provide(fixedWindows)
+      )
+  })
+}
+
+/**
+ * The default budget: one `RateLimiter` per process, so that every client of an account in
+ * the process (whatever its client application, whichever layer built it) draws on the
+ * same bucket, as Lucca counts. A global value rather than a layer: a layer is built once
+ * per `Effect.provide`, and two clients provided apart would each get one; `globalValue`
+ * also survives a second copy of this module (ESM and CJS, or two versions) in one
+ * process. It is created on first use and holds no timer or fiber: a bucket is plain data
+ * computed from the clock when a request asks for its turn.
+ *
+ * @internal
+ */
+export const processLimiter: RateLimiter.RateLimiter = globalValue(
+  Symbol.for("@effect-lucca/core/Pace/processLimiter"),
+  () => Effect.runSync(Effect.provideService(RateLimiter.make, RateLimiter.RateLimiterStore, makeStore()))
+)
+
+/**
+ * The process-wide limiter as a layer.
+ *
+ * @internal
+ */
+export const layerProcess: Layer.Layer<RateLimiter.RateLimiter> = Layer.sync(
+  RateLimiter.RateLimiter,
+  () => processLimiter
 )

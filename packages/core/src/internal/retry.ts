@@ -92,25 +92,32 @@ export const requests = <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   settings: RequestSettings
 ): HttpClient.HttpClient.With<E, R> => {
-  const schedule = policy<LuccaRetry.RequestOutcome, never>({
-    backoff: settings.backoff,
-    retryable: LuccaRetry.isRetryableOutcome,
-    retryAfterMillis: (outcome, now) =>
-      HttpClientError.isHttpClientError(outcome) ? undefined : Http.retryAfterMillis(outcome, now),
-    times: settings.times,
-    maxDelay: settings.maxRetryAfter
-  })
-  const countRetry = (outcome: LuccaRetry.RequestOutcome) =>
-    Metric.increment(Metric.tagged(
-      LuccaMetrics.apiRetries,
-      "reason",
-      HttpClientError.isHttpClientError(outcome) ? outcome.reason : String(outcome.status)
-    ))
-  const counted = Schedule.intersect(Schedule.identity<LuccaRetry.RequestOutcome>(), schedule).pipe(
-    Schedule.onDecision(([outcome], decision) =>
-      ScheduleDecision.isContinue(decision) ? countRetry(outcome) : Effect.void
+  // Built on the first failure and kept: a client that never retries (most of the
+  // thousands of tenant clients a program may hold) does not carry it.
+  let counted: Schedule.Schedule<unknown, LuccaRetry.RequestOutcome> | undefined
+  const schedule = () => {
+    if (counted !== undefined) return counted
+    const retries = policy<LuccaRetry.RequestOutcome, never>({
+      backoff: settings.backoff,
+      retryable: LuccaRetry.isRetryableOutcome,
+      retryAfterMillis: (outcome, now) =>
+        HttpClientError.isHttpClientError(outcome) ? undefined : Http.retryAfterMillis(outcome, now),
+      times: settings.times,
+      maxDelay: settings.maxRetryAfter
+    })
+    const countRetry = (outcome: LuccaRetry.RequestOutcome) =>
+      Metric.increment(Metric.tagged(
+        LuccaMetrics.apiRetries,
+        "reason",
+        HttpClientError.isHttpClientError(outcome) ? outcome.reason : String(outcome.status)
+      ))
+    counted = Schedule.intersect(Schedule.identity<LuccaRetry.RequestOutcome>(), retries).pipe(
+      Schedule.onDecision(([outcome], decision) =>
+        ScheduleDecision.isContinue(decision) ? countRetry(outcome) : Effect.void
+      )
     )
-  )
+    return counted
+  }
   const options = { nonIdempotent: settings.nonIdempotent }
   return HttpClient.transform(self, (effect, request) => {
     // a stream body has been consumed by the first attempt and cannot be sent again
@@ -146,7 +153,7 @@ export const requests = <E, R>(
         pending = undefined
         return Effect.fail(failure)
       }).pipe(
-        Effect.retry(Schedule.mapInput(counted, (failure: E | RetryableResponse) => outcome(failure)!)),
+        Effect.retry(Schedule.mapInput(schedule(), (failure: E | RetryableResponse) => outcome(failure)!)),
         Effect.flatMap((result) => result instanceof Stop ? Effect.fail(result.failure) : Effect.succeed(result)),
         Effect.catchIf(
           (failure): failure is RetryableResponse => failure instanceof RetryableResponse,
