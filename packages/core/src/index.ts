@@ -42,3 +42,8 @@ export * as LuccaScope from "./LuccaScope.js"
  * @since 0.1.0
  */
 export * as TokenProvider from "./TokenProvider.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as TokenStore from "./TokenStore.js"
