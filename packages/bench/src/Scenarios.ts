@@ -4,6 +4,7 @@
  * @since 0.0.0
  */
 import * as ColdStampede from "./ColdStampede.js"
+import * as Fleet from "./Fleet.js"
 import * as Memory from "./Memory.js"
 import * as Overhead from "./Overhead.js"
 import * as RateLimitEfficiency from "./RateLimitEfficiency.js"
@@ -19,7 +20,8 @@ export const all: ReadonlyArray<Scenario.Scenario<any>> = [
   RefreshBoundary.scenario,
   Overhead.scenario,
   RateLimitEfficiency.scenario,
-  Memory.scenario
+  Memory.scenario,
+  Fleet.scenario
 ]
 
 /**
