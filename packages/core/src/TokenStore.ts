@@ -67,6 +67,11 @@ export interface ClientStore {
   /** Drops the stored token only if it is still `token`. */
   readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<void>
   readonly acquire: Effect.Effect<Lease>
+  /**
+   * Whether a lease is held now, so that a waiter stops waiting as soon as a holder that
+   * failed releases it (rather than at its expiry).
+   */
+  readonly held: Effect.Effect<boolean>
 }
 
 /**
@@ -108,7 +113,8 @@ export const none: Service = {
       get: Effect.succeedNone,
       set: () => Effect.void,
       invalidate: () => Effect.void,
-      acquire: Effect.succeed(unavailable)
+      acquire: Effect.succeed(unavailable),
+      held: Effect.succeed(false)
     })
 }
 
@@ -167,7 +173,8 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
             if (leases.has(key)) return { _tag: "Held", expiresIn: heldWait }
             leases.add(key)
             return { _tag: "Acquired", release: Effect.sync(() => void leases.delete(key)) }
-          })
+          }),
+          held: Effect.sync(() => leases.has(key))
         }
       })
   }

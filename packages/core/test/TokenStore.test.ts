@@ -1,6 +1,7 @@
 import { AccessToken, TokenProvider, TokenStore } from "@effect-lucca/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -30,6 +31,29 @@ describe("TokenStore", () => {
       const [first, second] = yield* Fiber.join(both)
       assert.strictEqual(fake.state.tokenRequests.length, 1)
       assert.isTrue(AccessToken.isSame(first, second))
+    }).pipe(Effect.scoped))
+
+  it.effect("a holder whose request fails releases the lease: the waiter requests at once, not at its expiry", () =>
+    Effect.gen(function*() {
+      const fake = Fixtures.makeFake()
+      // the first token request fails after 500 ms (not retried), the next succeeds at once
+      fake.state.onToken = (n) =>
+        n === 1
+          ? Effect.as(Effect.sleep("500 millis"), Fixtures.json(400, { error: "invalid_client" }))
+          : Effect.succeed(Fixtures.okToken(n))
+      const store = yield* TokenStore.makeMemory
+      const [a, b] = yield* Effect.all([TokenProvider.make(options), TokenProvider.make(options)]).pipe(
+        Effect.provide(fake.layer),
+        Effect.provideService(TokenStore.TokenStore, store)
+      )
+      const first = yield* Effect.fork(Effect.either(a.get))
+      yield* TestClock.adjust("10 millis")
+      const second = yield* Effect.fork(b.get)
+      // the memory store's lease lasts 10 s: one second is enough only if b stops waiting
+      yield* TestClock.adjust("1 second")
+      assert.isTrue(Either.isLeft(yield* Fiber.join(first)))
+      const token = yield* Fiber.join(second)
+      assert.strictEqual(Redacted.value(token.value), Fixtures.tokenFor(2))
     }).pipe(Effect.scoped))
 
   it.effect("a 401 drops the stored token only while it is still the stored one", () =>

@@ -66,7 +66,7 @@ export const defaultPrefix = "effect-lucca:"
 
 /**
  * Redis commands answered in process because Redis failed or was too slow, tagged with
- * `operation` (`get`, `set`, `invalidate`, `acquire`, `release`, `rate`).
+ * `operation` (`get`, `set`, `invalidate`, `acquire`, `held`, `release`, `rate`).
  *
  * @since 0.2.0
  * @category metrics

@@ -119,6 +119,27 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         assert.isAbove(Duration.toMillis(delays[5]!.delay), 0)
         assert.isAbove(Duration.toMillis(delays[6]!.delay), Duration.toMillis(delays[5]!.delay))
       }))
+
+    it.scoped("refill rates that are not whole milliseconds stay in Redis (no fallback)", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const { rateLimiter } = yield* LuccaRedis.make({ url: server.url })
+        const fallbacks = Metric.value(Metric.tagged(LuccaRedis.fallbacks, "operation", "rate"))
+        const before = yield* fallbacks
+        // the core's pacing: burst 5 refilled every 2 s × 5 / 45 (a refill every 44.4 ms)
+        for (const algorithm of ["token-bucket", "fixed-window"] as const) {
+          yield* rateLimiter.consume({
+            algorithm,
+            key: `fraction-${algorithm}-${Date.now()}`,
+            limit: 5,
+            window: Duration.millis(2_000 * 5 / 45),
+            onExceeded: "delay"
+          })
+        }
+        assert.strictEqual((yield* fallbacks).count, before.count)
+        const keys = yield* Effect.promise(() => server.client.keys("effect-lucca:rate:fraction-*"))
+        assert.strictEqual(keys.length, 2)
+      }))
   })
 
   it.live("Redis unreachable: the store answers empty and unavailable, the limiter paces in process", () =>

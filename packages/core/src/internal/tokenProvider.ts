@@ -97,6 +97,8 @@ const waitSchedule = Schedule.exponential(Duration.millis(20), 1.5).pipe(
   Schedule.union(Schedule.spaced(Duration.millis(250)))
 )
 
+const stillHeld = "lease still held" as const
+
 /** Lease rounds before a provider gives up on the store and requests alone. */
 const maxRounds = 3
 
@@ -193,8 +195,13 @@ export const make = (
               case "Held":
                 return Effect.flatMap(Clock.currentTimeMillis, (now) =>
                   lookup.pipe(
-                    // an empty lookup fails with NoSuchElementException, which is retried
-                    Effect.flatMap((found) => found),
+                    // poll until the token is stored or the lease is gone (expired, or
+                    // released by a holder whose request failed)
+                    Effect.flatMap((found): Effect.Effect<Option.Option<AccessToken.AccessToken>, typeof stillHeld> =>
+                      Option.isSome(found)
+                        ? Effect.succeed(found)
+                        : Effect.flatMap(store.held, (held) => held ? Effect.fail(stillHeld) : Effect.succeedNone)
+                    ),
                     Effect.retry(waitSchedule.pipe(
                       // a background refresh waits no longer than its current token serves
                       Schedule.upTo(
@@ -203,7 +210,8 @@ export const make = (
                           : lease.expiresIn
                       )
                     )),
-                    Effect.catchAll(() => round(left - 1))
+                    Effect.orElseSucceed(Option.none),
+                    Effect.flatMap((found) => Option.isSome(found) ? Effect.succeed(found.value) : round(left - 1))
                   ))
             }
           })

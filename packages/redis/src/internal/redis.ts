@@ -217,7 +217,8 @@ export const makeTokenStore = (connection: Connection): TokenStore.Service => ({
         },
         Effect.succeed(unavailable)
       )
-      return { get, set, invalidate: (token) => Effect.asVoid(invalidate(token)), acquire }
+      const held = guard("held", async (redis) => (await redis.exists(leaseKey)) === 1, Effect.succeed(false))
+      return { get, set, invalidate: (token) => Effect.asVoid(invalidate(token)), acquire, held }
     })
 })
 
@@ -248,10 +249,11 @@ local next = current - tokens
 local kept = next
 if next < 0 and not overflow then kept = current end
 redis.call("HSET", key, "tokens", kept, "refill", last)
-redis.call("PEXPIRE", key, math.max(1, (limit - kept + 1) * refill_ms))
+redis.call("PEXPIRE", key, math.max(1, math.ceil((limit - kept + 1) * refill_ms)))
 return next`
 
-// @effect/experimental's fixed window, unchanged
+// @effect/experimental's fixed window, with whole milliseconds for PX (a refill rate such as
+// 2 s / 45 is not a whole number, and PX refuses a fraction)
 const fixedWindow = `
 local key = KEYS[1]
 local tokens = tonumber(ARGV[1])
@@ -259,7 +261,7 @@ local refillms = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local current = tonumber(redis.call("GET", key))
 if not current then
-  local nextpttl = refillms * tokens
+  local nextpttl = math.ceil(refillms * tokens)
   redis.call("SET", key, tokens, "PX", nextpttl)
   return { tokens, nextpttl }
 end
@@ -268,7 +270,7 @@ local next = current + tokens
 if limit and next > limit then
   return { next, currentpttl }
 end
-local nextpttl = currentpttl + (refillms * tokens)
+local nextpttl = math.ceil(currentpttl + (refillms * tokens))
 redis.call("SET", key, next, "PX", nextpttl)
 return { next, nextpttl }`
 
