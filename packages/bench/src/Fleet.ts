@@ -108,7 +108,7 @@ const spawnMember = (input: FleetMember.Input) => {
  */
 export const scenario = Scenario.make<Result>({
   id: "fleet",
-  title: "6. Fleet",
+  title: "7. Fleet",
   plan: (mode) => ({
     rounds: mode === "full" ? 3 : 1,
     jobs: [shared, alone].map((contender) => ({
@@ -172,7 +172,7 @@ export const scenario = Scenario.make<Result>({
       const perLifetime = Stats.median(results.map((r) => r.tokenRequestsPerLifetime))
       const failed = results.some((r) => r.ok !== r.requests)
       return {
-        scenario: `6. Fleet (${params?.processes ?? "?"} processes × ${params?.requests ?? "?"} requests, limit ${
+        scenario: `7. Fleet (${params?.processes ?? "?"} processes × ${params?.requests ?? "?"} requests, limit ${
           params?.limit ?? "?"
         } per ${(params?.windowMillis ?? Number.NaN) / 1000} s, ${
           (params?.tokenLifetimeMillis ?? Number.NaN) / 1000
