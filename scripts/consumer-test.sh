@@ -30,7 +30,7 @@ trap 'exit 143' TERM
 
 step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - started))"; }
 
-packages=(core platform-node platform-browser testing)
+packages=(core platform-node platform-browser testing redis)
 
 if [[ "${SKIP_BUILD:-}" != "1" ]]; then
   step "build"

@@ -4,6 +4,7 @@
  * @since 0.0.0
  */
 import * as ColdStampede from "./ColdStampede.js"
+import * as Fleet from "./Fleet.js"
 import * as Memory from "./Memory.js"
 import * as Overhead from "./Overhead.js"
 import * as RateLimitEfficiency from "./RateLimitEfficiency.js"
@@ -21,7 +22,8 @@ export const all: ReadonlyArray<Scenario.Scenario<any>> = [
   Overhead.scenario,
   RateLimitEfficiency.scenario,
   Memory.scenario,
-  Tenants.scenario
+  Tenants.scenario,
+  Fleet.scenario
 ]
 
 /**

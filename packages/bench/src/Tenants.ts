@@ -62,7 +62,7 @@ const run = async (
  */
 export const scenario = Scenario.make<Result>({
   id: "tenants",
-  title: "6. Tenants",
+  title: "7. Tenants",
   plan: (mode) => ({
     rounds: mode === "full" ? 3 : 1,
     jobs: [{

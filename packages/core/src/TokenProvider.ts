@@ -35,6 +35,7 @@ import * as Redact from "./internal/redact.js"
 import * as internal from "./internal/tokenProvider.js"
 import * as LuccaConfig from "./LuccaConfig.js"
 import type * as LuccaError from "./LuccaError.js"
+import * as TokenStore from "./TokenStore.js"
 
 /**
  * @since 0.1.0
@@ -194,6 +195,34 @@ export const make = (
  */
 export const layer = (options: Options): Layer.Layer<TokenProvider, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.scoped(TokenProvider, make(options))
+
+/**
+ * Like {@link layer}, with the shared `TokenStore` as an explicit requirement: tokens and
+ * token requests are shared with every provider of the same client application that uses
+ * the store (for example every process of a fleet, with `@effect-lucca/redis`).
+ *
+ * @example
+ * ```ts
+ * import { TokenProvider, TokenStore } from "@effect-lucca/core"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const TokensLive = TokenProvider.layerWithTokenStore({
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret"),
+ *   scopes: ["employees.readonly"]
+ * }).pipe(Layer.provide(TokenStore.layerMemory)) // Layer<TokenProvider, ConfigError, HttpClient>
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerWithTokenStore = (
+  options: Options
+): Layer.Layer<TokenProvider, ConfigError.ConfigError, HttpClient.HttpClient | TokenStore.TokenStore> =>
+  Layer.scoped(
+    TokenProvider,
+    Effect.flatMap(TokenStore.TokenStore, (store) => Effect.provideService(make(options), TokenStore.TokenStore, store))
+  )
 
 /**
  * A cached provider configured from `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`,

@@ -47,3 +47,8 @@ export * as LuccaTenants from "./LuccaTenants.js"
  * @since 0.1.0
  */
 export * as TokenProvider from "./TokenProvider.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as TokenStore from "./TokenStore.js"

@@ -6,9 +6,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import type * as Schedule from "effect/Schedule"
+import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "../AccessToken.js"
 import * as ClientCredentials from "../ClientCredentials.js"
@@ -16,6 +17,7 @@ import type * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
 import * as LuccaRetry from "../LuccaRetry.js"
 import type * as TokenProvider from "../TokenProvider.js"
+import * as TokenStore from "../TokenStore.js"
 import type * as InternalOptions from "./options.js"
 import { encodings, redactAll } from "./redact.js"
 import * as Retry from "./retry.js"
@@ -37,6 +39,8 @@ export interface Settings {
     /** How long a caller with no valid token may wait for retries, in milliseconds. */
     readonly budget: number
   } | undefined
+  /** A store shared with other providers (other processes); `undefined` caches alone. */
+  readonly store?: TokenStore.ClientStore | undefined
 }
 
 /**
@@ -87,6 +91,16 @@ type Decision =
     readonly _tag: "FetchAndAwait"
     readonly deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>
   }
+
+/** How a provider that waits for another holder's token polls the store. */
+const waitSchedule = Schedule.exponential(Duration.millis(20), 1.5).pipe(
+  Schedule.union(Schedule.spaced(Duration.millis(250)))
+)
+
+const stillHeld = "lease still held" as const
+
+/** Lease rounds before a provider gives up on the store and requests alone. */
+const maxRounds = 3
 
 /** How many of the last tokens `redact` still recognises. */
 const historySize = 16
@@ -145,6 +159,66 @@ export const make = (
       )
     }
 
+    const store = settings.store
+    /**
+     * The request of this provider, through the shared store when there is one: a stored
+     * token newer than `current` (the one this provider holds) is used as is; else the
+     * holder of the store's lease requests and stores the next token while the others
+     * wait for it. Bounded: after a few rounds without a token, the provider requests alone.
+     */
+    const shared = (
+      current: AccessToken.AccessToken | undefined,
+      request: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>,
+      deadline: number
+    ): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
+      if (store === undefined) return request
+      const usable = (stored: Option.Option<AccessToken.AccessToken>, now: number) =>
+        Option.isSome(stored) && phase(stored.value, now, margins) !== "expired" &&
+        (current === undefined || stored.value.expiresAt > current.expiresAt)
+      const lookup = Effect.zip(store.get, Clock.currentTimeMillis).pipe(
+        Effect.map(([stored, now]) => usable(stored, now) ? stored : Option.none())
+      )
+      const round = (left: number): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> =>
+        Effect.flatMap(lookup, (stored) => {
+          if (Option.isSome(stored)) return Effect.succeed(stored.value)
+          if (left === 0) return request
+          return Effect.flatMap(store.acquire, (lease) => {
+            switch (lease._tag) {
+              case "Unavailable":
+                return request
+              case "Acquired":
+                // the previous holder may have stored a token between the lookup and the lease
+                return Effect.flatMap(lookup, (again) =>
+                  Option.isSome(again)
+                    ? Effect.succeed(again.value)
+                    : Effect.tap(request, store.set)).pipe(Effect.ensuring(lease.release))
+              case "Held":
+                return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                  lookup.pipe(
+                    // poll until the token is stored or the lease is gone (expired, or
+                    // released by a holder whose request failed)
+                    Effect.flatMap((found): Effect.Effect<Option.Option<AccessToken.AccessToken>, typeof stillHeld> =>
+                      Option.isSome(found)
+                        ? Effect.succeed(found)
+                        : Effect.flatMap(store.held, (held) => held ? Effect.fail(stillHeld) : Effect.succeedNone)
+                    ),
+                    Effect.retry(waitSchedule.pipe(
+                      // a background refresh waits no longer than its current token serves
+                      Schedule.upTo(
+                        deadline > now
+                          ? Duration.min(lease.expiresIn, Duration.millis(deadline - now))
+                          : lease.expiresIn
+                      )
+                    )),
+                    Effect.orElseSucceed(Option.none),
+                    Effect.flatMap((found) => Option.isSome(found) ? Effect.succeed(found.value) : round(left - 1))
+                  ))
+            }
+          })
+        })
+      return round(maxRounds)
+    }
+
     const warn = Effect.logWarning(
       "Lucca token refresh ahead failed; retrying, and the current token stays in service until its hard margin"
     )
@@ -152,11 +226,14 @@ export const make = (
     const run = (
       deferred: Deferred.Deferred<AccessToken.AccessToken, LuccaError.TokenError>,
       mode: "foreground" | "background",
-      deadline: number
+      deadline: number,
+      current: AccessToken.AccessToken | undefined
     ) =>
       Metric.increment(Metric.tagged(LuccaMetrics.tokenRefreshes, "mode", mode)).pipe(
         // a failed background refresh is logged once, with its cause (which holds no secret)
-        Effect.zipRight(withRetries(deadline, mode === "background" ? warn : Effect.void)),
+        Effect.zipRight(
+          shared(current, withRetries(deadline, mode === "background" ? warn : Effect.void), deadline)
+        ),
         Effect.withSpan("TokenProvider.refresh", { attributes: { "lucca.refresh_mode": mode } }),
         Effect.exit,
         Effect.tap((exit) => Effect.sync(() => Exit.isSuccess(exit) && remember(exit.value))),
@@ -222,12 +299,15 @@ export const make = (
             case "Serve":
               return Effect.succeed(decision.token)
             case "ServeAndRefresh":
-              return Effect.as(run(decision.deferred, "background", decision.deadline), decision.token)
+              return Effect.as(
+                run(decision.deferred, "background", decision.deadline, decision.token),
+                decision.token
+              )
             case "Await":
               return restore(Deferred.await(decision.inflight.deferred))
             case "FetchAndAwait":
               return Effect.zipRight(
-                run(decision.deferred, "foreground", now + (retry?.budget ?? 0)),
+                run(decision.deferred, "foreground", now + (retry?.budget ?? 0), undefined),
                 restore(Deferred.await(decision.deferred))
               )
           }
@@ -238,7 +318,7 @@ export const make = (
       Ref.update(state, (s) =>
         s.token !== undefined && AccessToken.isSame(s.token, token)
           ? { ...s, token: undefined }
-          : s)
+          : s).pipe(Effect.zipRight(store === undefined ? Effect.void : store.invalidate(token)))
 
     // The common case, a fresh cached token, needs neither the mask nor a state change.
     const get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> = Effect.flatMap(
@@ -282,7 +362,18 @@ export const settingsOf = (options: {
 export const makeClientCredentials = (
   options: typeof InternalOptions.ProviderOptions.Type
 ): Effect.Effect<TokenProvider.Service, never, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(
-    ClientCredentials.makeRequestToken(options),
-    (requestToken) => make(requestToken, { ...settingsOf(options), secrets: [Redacted.value(options.clientSecret)] })
-  )
+  Effect.gen(function*() {
+    const requestToken = yield* ClientCredentials.makeRequestToken(options)
+    const tokenStore = yield* TokenStore.TokenStore
+    const store = tokenStore === TokenStore.none ? undefined : yield* tokenStore.forClient({
+      tokenUrl: String(options.tokenUrl ?? ClientCredentials.defaultTokenUrl),
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      scopes: options.scopes
+    })
+    return yield* make(requestToken, {
+      ...settingsOf(options),
+      secrets: [Redacted.value(options.clientSecret)],
+      store
+    })
+  })

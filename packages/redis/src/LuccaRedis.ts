@@ -1,0 +1,187 @@
+/**
+ * Lucca clients that share their tokens and their rate budget across the processes of a
+ * fleet (workers, pods, cron jobs) through Redis:
+ *
+ * - **tokens:** a `TokenStore` keyed by token URL, client id and sorted scopes. Tokens are
+ *   encrypted at rest (AES-256-GCM, keys derived from the client secret with HKDF), so a
+ *   reader of Redis without the secret gets nothing usable; a key expires with its token.
+ * - **single-flight across the fleet:** on a cold cache or at refresh time, one process
+ *   takes a lease (`SET NX PX` with an owner id, released by a compare-and-delete script)
+ *   and requests the token; the others wait for it, at most until the lease expires, and
+ *   then take over (an owner that died mid-request holds nobody back for long).
+ * - **401s:** the stored token is dropped only if it is still the one that failed.
+ * - **a shared rate budget per account:** a `RateLimiter` whose token bucket lives in
+ *   Redis, keyed by account origin. A token bucket with burst `b` that refills at
+ *   `(50 - b)` a minute never lets more than 50 requests through in any 60 s window,
+ *   which is how Lucca counts; a fixed window would allow 100 across a window boundary.
+ * - **Redis down or slow never fails a request:** every command has a short timeout; a
+ *   failed one is answered in process (the provider's own cache, this process's pacing),
+ *   warned about once per outage and counted in {@link fallbacks}; the fleet shares again
+ *   as soon as Redis answers.
+ *
+ * @since 0.2.0
+ */
+import * as TokenStore from "@effect-lucca/core/TokenStore"
+import * as RateLimiter from "@effect/experimental/RateLimiter"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type { RedisOptions } from "ioredis"
+import * as internal from "./internal/redis.js"
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /** `redis://[user:password@]host[:port][/db]` or `rediss://...`; else `redis.host`/`port`. */
+  readonly url?: string | Redacted.Redacted<string> | undefined
+  /** More ioredis options (TLS, Sentinel, ...). The options that keep Redis off the request path win. */
+  readonly redis?: RedisOptions | undefined
+  /** Prefix of every key; defaults to `effect-lucca:`. */
+  readonly prefix?: string | undefined
+  /** How long a command may take before it is answered in process; defaults to 500 ms. */
+  readonly commandTimeout?: Duration.DurationInput | undefined
+  /**
+   * How long a token request lease lasts: how long the others wait for its holder before
+   * one of them takes over. Defaults to 15 s; keep it above a token request's timeout.
+   */
+  readonly leaseTtl?: Duration.DurationInput | undefined
+}
+
+/**
+ * The default key prefix.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultPrefix = "effect-lucca:"
+
+/**
+ * Redis commands answered in process because Redis failed or was too slow, tagged with
+ * `operation` (`get`, `set`, `invalidate`, `acquire`, `held`, `release`, `rate`).
+ *
+ * @since 0.2.0
+ * @category metrics
+ */
+export const fallbacks: Metric.Metric.Counter<number> = internal.fallbacks
+
+const positive = (name: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
+  Effect.suspend(() => {
+    const duration = input === undefined ? Option.some(fallback) : Duration.decodeUnknown(input)
+    return Option.isSome(duration) && Duration.isFinite(duration.value) && Duration.toMillis(duration.value) > 0
+      ? Effect.succeed(duration.value)
+      : Effect.fail(ConfigError.InvalidData([name], "must be a positive, finite duration"))
+  })
+
+const settings = (options: Options): Effect.Effect<internal.Settings, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const url = options.url === undefined
+      ? undefined
+      : Redacted.isRedacted(options.url)
+      ? options.url
+      : Redacted.make(options.url)
+    if (url !== undefined && !/^rediss?:\/\//.test(Redacted.value(url))) {
+      return yield* Effect.fail(ConfigError.InvalidData(["url"], "must start with redis:// or rediss://"))
+    }
+    return {
+      url,
+      redis: options.redis ?? {},
+      prefix: options.prefix ?? defaultPrefix,
+      commandTimeout: yield* positive("commandTimeout", options.commandTimeout, Duration.millis(500)),
+      leaseTtl: yield* positive("leaseTtl", options.leaseTtl, Duration.seconds(15))
+    }
+  })
+
+/**
+ * The shared token store and rate limiter on one Redis connection, for the life of the
+ * scope.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<
+  { readonly tokenStore: TokenStore.Service; readonly rateLimiter: RateLimiter.RateLimiter },
+  ConfigError.ConfigError,
+  Scope.Scope
+> =>
+  Effect.gen(function*() {
+    const connection = yield* internal.connect(yield* settings(options))
+    const memory = yield* Effect.provide(RateLimiter.RateLimiterStore, RateLimiter.layerStoreMemory)
+    const rateLimiter = yield* Effect.provideService(
+      RateLimiter.make,
+      RateLimiter.RateLimiterStore,
+      internal.makeRateLimiterStore(connection, memory)
+    )
+    return { tokenStore: internal.makeTokenStore(connection), rateLimiter }
+  })
+
+/**
+ * The shared `TokenStore` and `RateLimiter` of a fleet. Provide it below
+ * `LuccaClient.layerWithRateLimiter` (or `TokenProvider.layerWithTokenStore`): every
+ * process that uses the same Redis shares the tokens of each client application and the
+ * budget of each account.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { NodeLucca } from "@effect-lucca/platform-node"
+ * import { LuccaRedis } from "@effect-lucca/redis"
+ * import { Layer, Redacted } from "effect"
+ *
+ * // in every process of the fleet
+ * export const LuccaLive = LuccaClient.layerWithRateLimiter({
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret"),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: "https://example.ilucca.net"
+ * }).pipe(
+ *   Layer.provide([NodeLucca.layerHttpClient, LuccaRedis.layer({ url: "redis://127.0.0.1:6379" })])
+ * ) // Layer<LuccaClient, ConfigError>
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<TokenStore.TokenStore | RateLimiter.RateLimiter, ConfigError.ConfigError> =>
+  Layer.scopedContext(
+    Effect.map(make(options), ({ rateLimiter, tokenStore }) =>
+      Context.make(TokenStore.TokenStore, tokenStore).pipe(
+        Context.add(RateLimiter.RateLimiter, rateLimiter)
+      ))
+  )
+
+/**
+ * {@link layer} configured through `Config`: by default the URL from `REDIS_URL`.
+ *
+ * @example
+ * ```ts
+ * import { LuccaRedis } from "@effect-lucca/redis"
+ * import { Config } from "effect"
+ *
+ * // the URL from REDIS_URL
+ * export const RedisLive = LuccaRedis.layerConfig()
+ *
+ * // or one Config per option
+ * export const CustomLive = LuccaRedis.layerConfig({
+ *   url: Config.redacted("LUCCA_REDIS_URL"),
+ *   commandTimeout: Config.duration("LUCCA_REDIS_TIMEOUT").pipe(Config.withDefault("200 millis"))
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config.Wrap<Options> = { url: Config.redacted("REDIS_URL") }
+): Layer.Layer<TokenStore.TokenStore | RateLimiter.RateLimiter, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))

@@ -1,0 +1,171 @@
+/**
+ * The store and the limiter in one process, against a private `redis-server` (skipped
+ * like the fleet suite when it is missing outside CI).
+ */
+import type { TokenStore } from "@effect-lucca/core"
+import { AccessToken } from "@effect-lucca/core"
+import { LuccaRedis } from "@effect-lucca/redis"
+import { assert, describe, it, layer } from "@effect/vitest"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Processes from "./fixtures/processes.js"
+
+const installed = Processes.redisServerInstalled()
+
+class Server extends Context.Tag("Server")<Server, Processes.RedisServer>() {}
+
+const client: TokenStore.Client = {
+  tokenUrl: "http://127.0.0.1:1/connect/token",
+  clientId: "client-1",
+  clientSecret: Redacted.make("s3cr3t-client-secret"),
+  scopes: ["legal-entities.readonly", "employees.readonly"]
+}
+
+const tokenOf = (value: string, lifetimeMillis = 60_000) =>
+  new AccessToken.AccessToken({
+    value: Redacted.make(value),
+    tokenType: "Bearer",
+    scopes: ["employees.readonly"],
+    issuedAt: Date.now(),
+    expiresAt: Date.now() + lifetimeMillis
+  })
+
+const storeOf = (url: string, options?: Partial<LuccaRedis.Options>) =>
+  Effect.map(LuccaRedis.make({ url, ...options }), ({ tokenStore }) => tokenStore)
+
+describe.skipIf(!installed)("LuccaRedis", () => {
+  layer(Layer.scoped(Server, Processes.redisServer), { excludeTestServices: true })((it) => {
+    it.scoped("a stored token is read back by another connection, and not with another secret", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const a = yield* Effect.flatMap(storeOf(server.url), (store) => store.forClient(client))
+        // the order of the scopes does not change the key
+        const b = yield* Effect.flatMap(
+          storeOf(server.url),
+          (store) => store.forClient({ ...client, scopes: [...client.scopes].reverse() })
+        )
+        const other = yield* Effect.flatMap(
+          storeOf(server.url),
+          (store) => store.forClient({ ...client, clientSecret: Redacted.make("another-secret") })
+        )
+        const token = tokenOf("token-abc-123")
+        yield* a.set(token)
+        const read = yield* b.get
+        assert.isTrue(Option.isSome(read) && AccessToken.isSame(read.value, token))
+        assert.deepStrictEqual(
+          Option.map(read, (t) => [t.scopes, t.issuedAt, t.expiresAt]),
+          Option.some([
+            token.scopes,
+            token.issuedAt,
+            token.expiresAt
+          ])
+        )
+        // another secret derives other keys: nothing usable
+        assert.isTrue(Option.isNone(yield* other.get))
+      }))
+
+    it.scoped("a 401 deletes the stored token only while it is still the one that failed", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const store = yield* Effect.flatMap(storeOf(server.url), (store) => store.forClient(client))
+        const first = tokenOf("token-first")
+        const second = tokenOf("token-second")
+        yield* store.set(first)
+        yield* store.set(second)
+        yield* store.invalidate(first)
+        const kept = yield* store.get
+        assert.isTrue(Option.isSome(kept) && AccessToken.isSame(kept.value, second))
+        yield* store.invalidate(second)
+        assert.isTrue(Option.isNone(yield* store.get))
+      }))
+
+    it.scoped("one lease at a time; only its owner releases it", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const a = yield* Effect.flatMap(storeOf(server.url, { leaseTtl: "5 seconds" }), (s) => s.forClient(client))
+        const b = yield* Effect.flatMap(storeOf(server.url, { leaseTtl: "5 seconds" }), (s) => s.forClient(client))
+        const lease = yield* a.acquire
+        assert.strictEqual(lease._tag, "Acquired")
+        const held = yield* b.acquire
+        assert.strictEqual(held._tag, "Held")
+        if (held._tag === "Held") assert.isTrue(Duration.lessThanOrEqualTo(held.expiresIn, Duration.seconds(5)))
+        if (lease._tag === "Acquired") yield* lease.release
+        const next = yield* b.acquire
+        assert.strictEqual(next._tag, "Acquired")
+        // a's lease is gone: releasing it again must not release b's
+        if (lease._tag === "Acquired") yield* lease.release
+        assert.strictEqual((yield* a.acquire)._tag, "Held")
+      }))
+
+    it.scoped("the shared bucket lets the burst through at once, then paces", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const { rateLimiter } = yield* LuccaRedis.make({ url: server.url })
+        const consume = rateLimiter.consume({
+          algorithm: "token-bucket",
+          key: `bucket-${Date.now()}`,
+          limit: 5,
+          window: "1 minute",
+          onExceeded: "delay"
+        })
+        const delays = yield* Effect.forEach(Array.from({ length: 7 }), () => consume)
+        assert.deepStrictEqual(delays.slice(0, 5).map((r) => Duration.toMillis(r.delay)), [0, 0, 0, 0, 0])
+        assert.isAbove(Duration.toMillis(delays[5]!.delay), 0)
+        assert.isAbove(Duration.toMillis(delays[6]!.delay), Duration.toMillis(delays[5]!.delay))
+      }))
+
+    it.scoped("refill rates that are not whole milliseconds stay in Redis (no fallback)", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const { rateLimiter } = yield* LuccaRedis.make({ url: server.url })
+        const fallbacks = Metric.value(Metric.tagged(LuccaRedis.fallbacks, "operation", "rate"))
+        const before = yield* fallbacks
+        // the core's pacing: burst 5 refilled every 2 s × 5 / 45 (a refill every 44.4 ms)
+        for (const algorithm of ["token-bucket", "fixed-window"] as const) {
+          yield* rateLimiter.consume({
+            algorithm,
+            key: `fraction-${algorithm}-${Date.now()}`,
+            limit: 5,
+            window: Duration.millis(2_000 * 5 / 45),
+            onExceeded: "delay"
+          })
+        }
+        assert.strictEqual((yield* fallbacks).count, before.count)
+        const keys = yield* Effect.promise(() => server.client.keys("effect-lucca:rate:fraction-*"))
+        assert.strictEqual(keys.length, 2)
+      }))
+  })
+
+  it.live("Redis unreachable: the store answers empty and unavailable, the limiter paces in process", () =>
+    Effect.gen(function*() {
+      // a port nobody listens on
+      const { rateLimiter, tokenStore } = yield* LuccaRedis.make({
+        url: "redis://127.0.0.1:1",
+        commandTimeout: "200 millis"
+      })
+      const store = yield* tokenStore.forClient(client)
+      const before = yield* Metric.value(Metric.tagged(LuccaRedis.fallbacks, "operation", "get"))
+      assert.isTrue(Option.isNone(yield* store.get))
+      assert.strictEqual((yield* store.acquire)._tag, "Unavailable")
+      yield* store.set(tokenOf("token-x"))
+      const after = yield* Metric.value(Metric.tagged(LuccaRedis.fallbacks, "operation", "get"))
+      assert.strictEqual(after.count - before.count, 1)
+      const result = yield* rateLimiter.consume({ key: "k", limit: 5, window: "1 minute", algorithm: "token-bucket" })
+      assert.strictEqual(Duration.toMillis(result.delay), 0)
+    }).pipe(Effect.scoped))
+
+  it.effect("bad options are a ConfigError naming the option", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Effect.scoped(LuccaRedis.make({ url: "http://127.0.0.1:6379" })))
+      assert.isTrue(Exit.isFailure(exit))
+      assert.include(String(Exit.isFailure(exit) ? exit.cause : ""), "url")
+      const timeout = yield* Effect.exit(Effect.scoped(LuccaRedis.make({ commandTimeout: 0 })))
+      assert.include(String(Exit.isFailure(timeout) ? timeout.cause : ""), "commandTimeout")
+    }))
+})
