@@ -127,6 +127,10 @@ const list = Command.make("list", {
     Options.withDescription("Stop after this many items (default: every item)"),
     Options.optional
   ),
+  pageSize: Options.integer("page-size").pipe(
+    Options.withDescription("Items per request, 1 to 100 (default: 100, or --limit when smaller)"),
+    Options.optional
+  ),
   filter: Options.text("filter").pipe(
     Options.withDescription("A query parameter key=value, such as status=active; repeat for several"),
     Options.repeated
@@ -137,6 +141,7 @@ const list = Command.make("list", {
     flags,
     Commands.list(flags, flags.path, {
       limit: flags.limit,
+      pageSize: flags.pageSize,
       filters: flags.filter,
       progress: process.stderr.isTTY ? (text) => process.stderr.write(text) : undefined
     })

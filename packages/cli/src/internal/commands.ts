@@ -96,6 +96,7 @@ export const list = (
   path: string,
   options: {
     readonly limit: Option.Option<number>
+    readonly pageSize: Option.Option<number>
     readonly filters: ReadonlyArray<string>
     readonly progress: ((text: string) => void) | undefined
   }
@@ -107,6 +108,12 @@ export const list = (
       return yield* new Render.UsageError({
         message: `--limit must be at least 1, got ${options.limit.value}.`,
         fix: "Leave --limit out to list everything."
+      })
+    }
+    if (Option.isSome(options.pageSize) && (options.pageSize.value < 1 || options.pageSize.value > maxPageSize)) {
+      return yield* new Render.UsageError({
+        message: `--page-size must be between 1 and ${maxPageSize}, got ${options.pageSize.value}.`,
+        fix: "Leave --page-size out to read pages of 100 items."
       })
     }
     const counters: Progress.Counters = { items: 0, pages: 0, inFlight: 0, lastPageAt: Date.now() }
@@ -122,7 +129,10 @@ export const list = (
           })))
         }))
     const lucca = yield* client(flags, counting)
-    const pageSize = Math.min(maxPageSize, Option.getOrElse(options.limit, () => maxPageSize))
+    const pageSize = Option.getOrElse(
+      options.pageSize,
+      () => Math.min(maxPageSize, Option.getOrElse(options.limit, () => maxPageSize))
+    )
     const items = lucca.paginate(target, Schema.Unknown, { limit: pageSize, urlParams: filters }).pipe(
       Option.match(options.limit, { onNone: () => (s) => s, onSome: (n) => Stream.take(n) }),
       Stream.runForEach((item) =>
