@@ -6,7 +6,8 @@ import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { fakeEnv, type Outcome, runInProcess, secretsIn } from "./utils.js"
+import { fakeEnv, runInProcess, secretsIn } from "./utils.js"
+import type { Outcome } from "./utils.js"
 
 /** Every secret of the emulator's applications and every token it issued: none may be printed. */
 const secretsOf = Effect.gen(function*() {
