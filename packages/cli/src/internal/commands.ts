@@ -69,10 +69,21 @@ const parseFilters = (filters: ReadonlyArray<string>) =>
       : Effect.succeed([filter.slice(0, at), filter.slice(at + 1)] as const)
   })
 
+/**
+ * A person waits at the terminal: transient token failures are retried for 5 s, not the
+ * library's default budget (a script can run the command again).
+ */
+const tokenRetryBudget = Duration.seconds(5)
+
 const client = (flags: Settings.Flags, transformClient?: LuccaClient.ClientOptions["transformClient"]) =>
   Effect.flatMap(
     Settings.read(flags),
-    (settings) => LuccaClient.make(transformClient === undefined ? settings : { ...settings, transformClient })
+    (settings) =>
+      LuccaClient.make({
+        ...settings,
+        tokenRetry: { budget: tokenRetryBudget },
+        ...(transformClient === undefined ? {} : { transformClient })
+      })
   )
 
 /** `lucca get PATH`: the JSON answer, indented, on standard output. */
