@@ -169,10 +169,10 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
     if (Option.isNone(dated) || Number.isNaN(Date.parse(dated.value.date))) {
       yield* report("skip", "clock", "no Date header to compare with")
     } else {
-      // the header has a resolution of one second
       const skew = Date.parse(dated.value.date) - dated.value.at
       const seconds = Math.round(Math.abs(skew) / 1000)
-      const shown = seconds === 0
+      // the header has a resolution of one second: a second apart is in step
+      const shown = seconds <= 1
         ? "in step with the server"
         : `${skew >= 0 ? "behind" : "ahead of"} the server by ${Duration.format(Duration.seconds(seconds))}`
       if (Math.abs(skew) > Duration.toMillis(maxSkew) + 1000) {

@@ -33,8 +33,8 @@ export const line = (counters: Counters, startedAt: number, now: number): string
 }
 
 /**
- * Redraws the line every 200 ms while `effect` runs, then erases it. `write` is the
- * terminal (standard error).
+ * Redraws the line every 200 ms while `effect` runs, from its second second on (a short
+ * listing shows none), then erases it. `write` is the terminal (standard error).
  */
 export const around = <A, E, R>(
   counters: Counters,
@@ -47,7 +47,9 @@ export const around = <A, E, R>(
       Clock.currentTimeMillis,
       (now) => Effect.sync(() => write(`\r\x1b[K${line(counters, startedAt, now)}`))
     )
-    const drawing = yield* Effect.fork(Effect.repeat(draw, Schedule.spaced(Duration.millis(200))))
+    const drawing = yield* Effect.fork(
+      Effect.delay(Effect.repeat(draw, Schedule.spaced(Duration.millis(200))), Duration.seconds(1))
+    )
     return yield* effect.pipe(
       Effect.ensuring(Effect.zipRight(Fiber.interrupt(drawing), Effect.sync(() => write("\r\x1b[K"))))
     )
