@@ -199,7 +199,8 @@ const cli = Command.run(command, { name: "lucca", version })
  * import { NodeLucca } from "@effect-lucca/platform-node"
  * import { Effect } from "effect"
  *
- * LuccaCli.run(["doctor"]).pipe(
+ * // the arguments after the command name: here, the help of `lucca doctor`
+ * LuccaCli.run(["doctor", "--help"]).pipe(
  *   Effect.flatMap((code) => Effect.sync(() => process.exitCode = code)),
  *   Effect.provide([NodeContext.layer, NodeLucca.layerHttpClient]),
  *   NodeRuntime.runMain
