@@ -1,9 +1,10 @@
 /**
  * The handlers of `token`, `get`, `list` and `emulator`.
  */
-import { ClientCredentials, LuccaClient, LuccaConfig } from "@effect-lucca/core"
+import { ClientCredentials, LuccaClient } from "@effect-lucca/core"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -21,7 +22,7 @@ export const token = (
   options: { readonly print: boolean; readonly json: boolean }
 ) =>
   Effect.gen(function*() {
-    const credentials = yield* Settings.read(flags, LuccaConfig.credentials)
+    const credentials = yield* Settings.readCredentials(flags)
     const issued = yield* ClientCredentials.requestToken(credentials)
     const expiresAt = new Date(issued.expiresAt).toISOString()
     const expiresIn = Math.round((issued.expiresAt - issued.issuedAt) / 1000)
@@ -127,16 +128,21 @@ export const list = (
         fix: "Leave --page-size out to read pages of 100 items."
       })
     }
-    const counters: Progress.Counters = { items: 0, pages: 0, inFlight: 0, lastPageAt: Date.now() }
+    const counters: Progress.Counters = {
+      items: 0,
+      pages: 0,
+      inFlight: 0,
+      lastPageAt: yield* Clock.currentTimeMillis
+    }
     // below pacing: a request seen here has its budget
     const counting = (http: HttpClient.HttpClient.With<LuccaClient.RequestError>) =>
       HttpClient.transformResponse(http, (response) =>
         Effect.suspend(() => {
           counters.inFlight++
-          return response.pipe(Effect.ensuring(Effect.sync(() => {
+          return response.pipe(Effect.ensuring(Effect.map(Clock.currentTimeMillis, (now) => {
             counters.inFlight--
             counters.pages++
-            counters.lastPageAt = Date.now()
+            counters.lastPageAt = now
           })))
         }))
     const lucca = yield* client(flags, counting)
@@ -180,6 +186,7 @@ export const emulator = (options: {
     const fake = yield* FakeLucca.FakeLucca
     const applications = yield* fake.applications
     const account = server.accounts[0]
+    // the emulator declares one application per account at start
     const application = applications.find((a) => a.account === account.name)!
     const scopes = Option.getOrElse(options.scopes, () => emulatorScopes.join(" "))
     // the same labels as `fake-lucca`

@@ -2,7 +2,6 @@
  * `lucca doctor`: one check per line, each with a verdict and, when it fails, the fix.
  */
 import { ClientCredentials, LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
-import type { AccessToken } from "@effect-lucca/core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -194,8 +193,8 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
         apiVersion
       }).pipe(Effect.orDie)
       for (const scope of token.right.scopes) {
-        yield* checkScope(client, scope, token.right, settings.accountUrl).pipe(
-          Effect.flatMap(({ detail, fix, verdict }) => report(verdict, `scope`, `${scope}: ${detail}`, fix))
+        yield* checkScope(client, scope, settings.accountUrl).pipe(
+          Effect.flatMap(({ detail, fix, verdict }) => report(verdict, "scope", `${scope}: ${detail}`, fix))
         )
       }
     }
@@ -210,7 +209,6 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
 const checkScope = (
   client: LuccaClient.Service,
   scope: string,
-  _token: AccessToken.AccessToken,
   accountUrl: string
 ): Effect.Effect<{ verdict: Verdict; detail: string; fix?: string }> => {
   const operation = probeFor(scope)

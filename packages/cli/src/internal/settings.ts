@@ -44,14 +44,8 @@ export interface Flags {
   readonly apiVersion: Option.Option<string>
 }
 
-/**
- * The settings, checked by `LuccaConfig.client`: the flags first, then the current
- * `ConfigProvider` (the environment, unless a test provides another).
- */
-export const read = <A = LuccaConfig.Client>(
-  flags: Flags,
-  config: Config.Config<A> = LuccaConfig.client as Config.Config<any>
-): Effect.Effect<A, ConfigError.ConfigError> =>
+/** `config` read with the flags first, then the current `ConfigProvider`. */
+const withFlags = <A>(flags: Flags, config: Config.Config<A>): Effect.Effect<A, ConfigError.ConfigError> =>
   Effect.flatMap(Effect.configProviderWith(Effect.succeed), (fallback) => {
     const given = new Map<string, string>()
     const put = (variable: string, value: Option.Option<string>) => {
@@ -66,6 +60,18 @@ export const read = <A = LuccaConfig.Client>(
     return Effect.withConfigProvider(config, provider)
   })
 
+/**
+ * The settings, checked by `LuccaConfig.client`: the flags first, then the current
+ * `ConfigProvider` (the environment, unless a test provides another).
+ */
+export const read = (flags: Flags): Effect.Effect<LuccaConfig.Client, ConfigError.ConfigError> =>
+  withFlags(flags, LuccaConfig.client)
+
+/** The credentials alone (`LuccaConfig.credentials`), for commands that need no account. */
+export const readCredentials = (flags: Flags): Effect.Effect<LuccaConfig.Credentials, ConfigError.ConfigError> =>
+  withFlags(flags, LuccaConfig.credentials)
+
+/** A setting and what is wrong with it. */
 export interface Problem {
   readonly setting: string
   readonly message: string
