@@ -6,7 +6,8 @@
 # manifests allow into a fresh app in a temporary folder, starts the installed `fake-lucca`
 # command, then runs an ES module and a CommonJS program with plain `node` against it and
 # type-checks a TypeScript program with strict settings, under NodeNext and bundler
-# resolution, without skipLibCheck.
+# resolution, without skipLibCheck. Last, the installed `lucca emulator` and `lucca doctor`:
+# doctor passes against the emulator, and fails with the explanation on a wrong secret.
 #
 #   bash scripts/consumer-test.sh   (SKIP_BUILD=1 reuses the build; IMPORT_COST_RUNS=N sets the
 #                                     runs of the import cost measurement at the end, default 5)
@@ -30,7 +31,7 @@ trap 'exit 143' TERM
 
 step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - started))"; }
 
-packages=(core platform-node platform-browser testing redis)
+packages=(core platform-node platform-browser testing redis cli)
 
 if [[ "${SKIP_BUILD:-}" != "1" ]]; then
   step "build"
@@ -64,7 +65,13 @@ mkdir -p "$app"
 cp scripts/consumer/app.mjs scripts/consumer/app.cjs scripts/consumer/app.ts "$app/"
 for tarball in "${tarballs[@]}"; do tar -xzf "$tarball" -C "$work/tarballs" package/package.json &&
   mv "$work/tarballs/package/package.json" "$tarball.json"; done
-mapfile -t peers < <(node scripts/consumer/lowest.mjs "$work"/tarballs/*.tgz.json)
+# the command line is an application with its own dependencies: it is installed on its own
+# below, as `npx @effect-lucca/cli` would; the app takes the libraries
+cli_tarball="$(ls "$work"/tarballs/effect-lucca-cli-*.tgz)"
+library_tarballs=()
+for tarball in "${tarballs[@]}"; do [[ "$tarball" == "$cli_tarball" ]] || library_tarballs+=("$tarball"); done
+tarballs=("${library_tarballs[@]}")
+mapfile -t peers < <(node scripts/consumer/lowest.mjs "${tarballs[@]/%/.json}")
 typescript="typescript@$(node -p 'require("typescript/package.json").version')"
 types_node="@types/node@$(node -p 'require("@types/node/package.json").version')"
 echo "peers: ${peers[*]}"
@@ -134,6 +141,37 @@ for config in tsconfig.nodenext.json tsconfig.bundler.json; do
   ./node_modules/.bin/tsc --noEmit -p "$config"
   echo "ok $config"
 done
+
+step "npx lucca doctor against lucca emulator, from @effect-lucca/cli installed alone"
+cli_app="$work/cli"
+mkdir -p "$cli_app"
+(
+  cd "$cli_app"
+  echo '{ "name": "cli-user", "private": true }' >package.json
+  # our other packages are not on the registry: their tarballs stand in for it
+  npm install --no-audit --no-fund --loglevel=error "$cli_tarball" \
+    "$work"/tarballs/effect-lucca-{core,platform-node,testing}-*.tgz
+  ./node_modules/.bin/lucca emulator --port 0 >"$work/emulator.log" 2>&1 &
+  emulator_pid=$!
+  trap 'kill -TERM "$emulator_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    grep -q '^lucca doctor$' "$work/emulator.log" 2>/dev/null && break
+    kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log"; exit 1; }
+    sleep 0.1
+  done
+  # only the settings the emulator printed, none of the ones exported above
+  unset LUCCA_TOKEN_URL LUCCA_ACCOUNT_URL LUCCA_CLIENT_ID LUCCA_CLIENT_SECRET LUCCA_SCOPES
+  eval "$(grep '^export LUCCA_' "$work/emulator.log")"
+  timeout 60 npx --no-install lucca doctor
+  echo "ok lucca doctor (exit 0)"
+  status=0
+  LUCCA_CLIENT_SECRET=not-the-secret timeout 60 npx --no-install lucca doctor >"$work/doctor.log" 2>&1 || status=$?
+  cat "$work/doctor.log"
+  [[ "$status" == 1 ]] || { echo "lucca doctor with a wrong secret exited $status, wanted 1"; exit 1; }
+  grep -q 'invalid_client' "$work/doctor.log" || { echo "no explanation of the wrong secret"; exit 1; }
+  if grep -q 'not-the-secret' "$work/doctor.log"; then echo "the secret was printed"; exit 1; fi
+  echo "ok lucca doctor with a wrong secret (exit 1, explained)"
+)
 
 step "fake-lucca after npm install @effect-lucca/testing alone"
 bare="$work/bare"

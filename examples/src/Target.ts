@@ -29,6 +29,11 @@ export class Target extends Context.Tag("examples/Target")<Target, {
   readonly application: (name: string, scopes: ReadonlyArray<string>) => Effect.Effect<Application>
   /** Token requests seen by the emulator; `undefined` against a real account. */
   readonly tokenRequests: Effect.Effect<number | undefined>
+  /**
+   * Revokes the live tokens of every application, as an administrator may, to show a 401
+   * recovery; `false` against a real account, where the examples never do it.
+   */
+  readonly revokeTokens: Effect.Effect<boolean>
 }>() {}
 
 /** The emulator in context, served on loopback ports. */
@@ -51,7 +56,8 @@ export const layerFromEmulator: Layer.Layer<Target, never, FakeLucca.FakeLucca |
               tokenUrl: server.tokenUrl
             }))
           ),
-        tokenRequests: Effect.map(fake.stats, (stats) => stats.token.issued)
+        tokenRequests: Effect.map(fake.stats, (stats) => stats.token.issued),
+        revokeTokens: Effect.as(fake.revokeTokens(), true)
       }
     })
   )
@@ -79,7 +85,8 @@ export const layerLucca = (config: {
         accountUrl: config.accountUrl,
         ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl })
       }),
-    tokenRequests: Effect.succeed(undefined)
+    tokenRequests: Effect.succeed(undefined),
+    revokeTokens: Effect.succeed(false)
   })
 
 /** The real account when its variables are set, the emulator otherwise. */

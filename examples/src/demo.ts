@@ -14,6 +14,7 @@ import * as MissingScope from "./missing-scope.js"
 import * as Organisation from "./organisation.js"
 import * as Target from "./Target.js"
 import * as TokenPerFlow from "./token-per-flow.js"
+import * as Tracing from "./tracing.js"
 import * as TwoApplications from "./two-applications.js"
 import * as WebhookEndpoints from "./webhook-endpoints.js"
 
@@ -29,7 +30,8 @@ const examples: ReadonlyArray<{
   { name: "webhook-endpoints", scopes: WebhookEndpoints.scopes.join(" "), program: WebhookEndpoints.program },
   { name: "missing-scope", scopes: "employees.readonly (reads events)", program: MissingScope.program },
   { name: "two-applications", scopes: "employees.readonly | events.readonly", program: TwoApplications.program },
-  { name: "token-per-flow", scopes: "departments.readonly", program: TokenPerFlow.program }
+  { name: "token-per-flow", scopes: "departments.readonly", program: TokenPerFlow.program },
+  { name: "tracing", scopes: Tracing.scopes.join(" "), program: Tracing.program }
 ]
 
 export const demo = Effect.gen(function*() {

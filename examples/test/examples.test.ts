@@ -169,7 +169,7 @@ describe("examples", () => {
       child.stdin?.end()
     })
     assert.strictEqual(code, 0, stdout)
-    assert.include(stdout, "8 passed, 0 failed")
+    assert.include(stdout, "9 passed, 0 failed")
     assert.include(stdout, "against the local Lucca emulator")
   }, 120_000)
 })

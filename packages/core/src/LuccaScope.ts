@@ -54,6 +54,30 @@ const shape = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.(?:readonly|readwrite)$/
  */
 export const split = (input: string): ReadonlyArray<string> => input.split(/[\s,]+/).filter((s) => s.length > 0)
 
+/**
+ * An operation of Lucca's API description and the scopes that grant it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Operation {
+  readonly method: "GET" | "POST"
+  /** A path template such as `/lucca-api/employees/{id}`. */
+  readonly path: string
+  /** Any one of these scopes grants the operation. */
+  readonly scopes: ReadonlyArray<string>
+}
+
+/**
+ * Every operation of Lucca's API description (version 2024-11-01) with the scopes its
+ * `security` accepts, generated from the description: what `acceptedScopes` searches, for
+ * tools that need to pick an endpoint per scope (such as `lucca doctor`).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const operations: ReadonlyArray<Operation> = OperationScopes.operations
+
 const templates = OperationScopes.operations.map((operation) => ({
   method: operation.method,
   pattern: new RegExp(`^${operation.path.replace(/\{[^}]+\}/g, "[^/]+")}/?$`),
