@@ -172,7 +172,7 @@ export const scenario = Scenario.make<Result>({
       const perLifetime = Stats.median(results.map((r) => r.tokenRequestsPerLifetime))
       const failed = results.some((r) => r.ok !== r.requests)
       return {
-        scenario: `7. Fleet (${params?.processes ?? "?"} processes × ${params?.requests ?? "?"} requests, limit ${
+        scenario: `8. Fleet (${params?.processes ?? "?"} processes × ${params?.requests ?? "?"} requests, limit ${
           params?.limit ?? "?"
         } per ${(params?.windowMillis ?? Number.NaN) / 1000} s, ${
           (params?.tokenLifetimeMillis ?? Number.NaN) / 1000

@@ -100,7 +100,7 @@ export const scenario = Scenario.make<Result>({
     const perReleased = results.map((r) => (r.heapReleased - r.heapBefore) / r.tenants)
     const failed = results.some((r) => r.ok < r.tenants)
     return [{
-      scenario: `6. Tenants (${Table.count(params?.tenants ?? Number.NaN)} tenant clients, one request each)`,
+      scenario: `7. Tenants (${Table.count(params?.tenants ?? Number.NaN)} tenant clients, one request each)`,
       contender: library,
       figures: [
         `heap ${Table.megabytes(Stats.median(results.map((r) => r.heapBefore)))} → ${

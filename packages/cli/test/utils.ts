@@ -4,6 +4,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as TestContext from "effect/TestContext"
 import * as Redacted from "effect/Redacted"
 import { spawn } from "node:child_process"
 import * as Path from "node:path"
@@ -95,7 +96,10 @@ export const runInProcess = (args: ReadonlyArray<string>, env: Record<string, st
       Effect.withConsole(captured.console),
       Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
       Effect.provide(NodeContext.layer),
-      Effect.provide(FakeLuccaClient.layer)
+      Effect.provide(FakeLuccaClient.layer),
+      // a clock of its own per command, as each process has: the account's pacing budget
+      // is kept per clock, and the test clock does not move while a command waits on it
+      Effect.provide(TestContext.TestContext)
     )
     return { code, stdout: captured.stdout(), stderr: captured.stderr() } satisfies Outcome
   })
