@@ -171,17 +171,20 @@ export const make = <E, R>(
   const origin = options.origin
   const redact = provider.redact
 
+  // One `matchEffect` per attempt: the response is wrapped and its status checked in the
+  // same step, so that a 2xx costs no more than the wrapper.
   const attempt = (
     request: HttpClientRequest.HttpClientRequest,
-    token: AccessToken.AccessToken
-  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E, R> =>
-    self.execute(HttpClientRequest.bearerToken(request, token.value)).pipe(
-      Effect.mapBoth({
-        onFailure: (error) =>
-          HttpClientError.isHttpClientError(error) ? errorWithoutToken(error, request, redact) as E : error,
-        onSuccess: (response) => new ResponseWithoutToken(request, response, redact)
-      })
-    )
+    token: AccessToken.AccessToken,
+    onResponse: (
+      response: HttpClientResponse.HttpClientResponse
+    ) => Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R>
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R> =>
+    Effect.matchEffect(self.execute(HttpClientRequest.bearerToken(request, token.value)), {
+      onFailure: (error) =>
+        Effect.fail(HttpClientError.isHttpClientError(error) ? errorWithoutToken(error, request, redact) as E : error),
+      onSuccess: (response) => onResponse(new ResponseWithoutToken(request, response, redact))
+    })
 
   const problemFields = (response: HttpClientResponse.HttpClientResponse) =>
     Effect.map(Problem.read(response), (problem) => ({
@@ -234,10 +237,7 @@ export const make = <E, R>(
         Effect.zipRight(Metric.increment(LuccaMetrics.unauthorizedRetries)),
         Effect.zipRight(provider.get),
         Effect.flatMap((token) =>
-          Effect.flatMap(attempt(request, token), (second): Effect.Effect<
-            HttpClientResponse.HttpClientResponse,
-            AuthenticationError
-          > =>
+          attempt(request, token, (second) =>
             second.status === 401
               ? unauthorized(request, second, true)
               : second.status === 403
@@ -259,11 +259,7 @@ export const make = <E, R>(
       )
     }
     return Effect.flatMap(provider.get, (token) =>
-      Effect.flatMap(attempt(request, token), (response): Effect.Effect<
-        HttpClientResponse.HttpClientResponse,
-        E | AuthenticationError,
-        R
-      > =>
+      attempt(request, token, (response) =>
         response.status === 401
           ? retryWithFreshToken(request, response, token)
           : response.status === 403

@@ -20,21 +20,26 @@ export const warnOnce = <E, R>(
   apiVersion: string
 ): HttpClient.HttpClient.With<E, R> => {
   const warned = new Set<string>()
-  return HttpClient.tap(self, (response) => {
-    // `headers` may be rebuilt on each read (undici): read it once
-    const headers = response.headers
-    const deprecation = headers["deprecation"]
-    const sunset = headers["sunset"]
-    if (deprecation === undefined && sunset === undefined) return Effect.void
-    const key = endpointKey(response.request)
-    if (warned.has(key)) return Effect.void
-    warned.add(key)
-    return Effect.logWarning(`Lucca marks ${key} as deprecated; plan a move before its sunset`).pipe(
-      Effect.annotateLogs({
-        "lucca.api_version": apiVersion,
-        ...(deprecation === undefined ? {} : { "http.deprecation": deprecation }),
-        ...(sunset === undefined ? {} : { "http.sunset": sunset })
-      })
-    )
-  })
+  // `flatMap` rather than `tap`: most responses are passed on as they are, in one step
+  return HttpClient.transformResponse(
+    self,
+    Effect.flatMap((response) => {
+      // `headers` may be rebuilt on each read (undici): read it once
+      const headers = response.headers
+      const deprecation = headers["deprecation"]
+      const sunset = headers["sunset"]
+      if (deprecation === undefined && sunset === undefined) return Effect.succeed(response)
+      const key = endpointKey(response.request)
+      if (warned.has(key)) return Effect.succeed(response)
+      warned.add(key)
+      return Effect.logWarning(`Lucca marks ${key} as deprecated; plan a move before its sunset`).pipe(
+        Effect.annotateLogs({
+          "lucca.api_version": apiVersion,
+          ...(deprecation === undefined ? {} : { "http.deprecation": deprecation }),
+          ...(sunset === undefined ? {} : { "http.sunset": sunset })
+        }),
+        Effect.as(response)
+      )
+    })
+  )
 }

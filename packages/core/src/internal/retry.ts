@@ -123,23 +123,24 @@ export const requests = <E, R>(
     // a stream body has been consumed by the first attempt and cannot be sent again
     if (request.body._tag === "Stream") return effect
     const mayRetry = (outcome: LuccaRetry.RequestOutcome) => LuccaRetry.mayRetry(request.method, outcome, options)
-    const attempt: Effect.Effect<HttpClientResponse.HttpClientResponse, E | RetryableResponse, R> = Effect.flatMap(
-      effect,
-      (response) =>
-        mayRetry(response) ?
-          Effect.flatMap(buffered(response), (copy) => Effect.fail(new RetryableResponse(copy))) :
-          Effect.succeed(response)
-    )
-    // Most requests succeed at once: the schedule (and its state) is only set up once an
-    // attempt failed, and is fed that first failure before any new attempt.
-    const retried = Effect.catchAll(attempt, (first) => {
-      const outcome = (failure: E | RetryableResponse): LuccaRetry.RequestOutcome | undefined =>
-        failure instanceof RetryableResponse
-          ? failure.response
-          : HttpClientError.isHttpClientError(failure) && mayRetry(failure)
-          ? failure
-          : undefined
-      if (outcome(first) === undefined) return Effect.fail(first)
+    const outcome = (failure: E | RetryableResponse): LuccaRetry.RequestOutcome | undefined =>
+      failure instanceof RetryableResponse
+        ? failure.response
+        : HttpClientError.isHttpClientError(failure) && mayRetry(failure)
+        ? failure
+        : undefined
+    // Most requests succeed at once: the first attempt is one `matchEffect`, and the
+    // schedule (and its state) is only set up once it failed, fed that first failure
+    // before any new attempt.
+    const retryAfter = (first: E | RetryableResponse) => {
+      const attempt: Effect.Effect<HttpClientResponse.HttpClientResponse, E | RetryableResponse, R> = Effect
+        .flatMap(
+          effect,
+          (response) =>
+            mayRetry(response) ?
+              Effect.flatMap(buffered(response), (copy) => Effect.fail(new RetryableResponse(copy))) :
+              Effect.succeed(response)
+        )
       // Only retryable outcomes reach the schedule: any other failure (an `Unauthorized`
       // after a 503, say) leaves the retries as a value and is failed again after them.
       const attemptOrStop = Effect.catchAll(
@@ -154,13 +155,19 @@ export const requests = <E, R>(
         return Effect.fail(failure)
       }).pipe(
         Effect.retry(Schedule.mapInput(schedule(), (failure: E | RetryableResponse) => outcome(failure)!)),
-        Effect.flatMap((result) => result instanceof Stop ? Effect.fail(result.failure) : Effect.succeed(result)),
+        Effect.flatMap((result) => result instanceof Stop ? Effect.fail(result.failure as E) : Effect.succeed(result)),
         Effect.catchIf(
           (failure): failure is RetryableResponse => failure instanceof RetryableResponse,
           (last) => Effect.succeed(last.response)
         )
-      )
+      ) as Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>
+    }
+    return Effect.matchEffect(effect, {
+      onFailure: (error) => outcome(error) === undefined ? Effect.fail(error) : retryAfter(error),
+      onSuccess: (response) =>
+        mayRetry(response)
+          ? Effect.flatMap(buffered(response), (copy) => retryAfter(new RetryableResponse(copy)))
+          : Effect.succeed(response)
     })
-    return retried as Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>
   })
 }

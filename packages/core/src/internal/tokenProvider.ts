@@ -8,7 +8,6 @@ import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "../AccessToken.js"
@@ -106,7 +105,7 @@ const maxRounds = 3
 const historySize = 16
 
 /**
- * A cache around any token source. The state is a plain `Ref` (with a `Deferred` per
+ * A cache around any token source. The state is one variable (with a `Deferred` per
  * request under way) rather than `Effect.cachedInvalidateWithTTL` or `Cache`: refresh
  * ahead needs two deadlines per token and must keep serving the old token while one
  * background request runs, and `Cache` would run the lookup in the fiber of the first
@@ -132,7 +131,14 @@ export const make = (
     // interrupted must not cancel the request the other callers are waiting for.
     const scope = yield* Effect.scope
     const fiberId = yield* Effect.fiberId
-    const state = yield* Ref.make<State>({ token: undefined, inflight: undefined })
+    // Read and written only in synchronous steps (`Effect.sync`, `clockWith`), each of
+    // which runs to its end before any other fiber: as atomic as `Ref`, without an Effect
+    // per read on the path every request takes.
+    let state: State = { token: undefined, inflight: undefined }
+    const update = (f: (s: State) => State) =>
+      Effect.sync(() => {
+        state = f(state)
+      })
     const { margins, retry } = settings
     const secrets = (settings.secrets ?? []).flatMap(encodings)
     // every token this provider held lately, so that an echo of one is recognised
@@ -238,7 +244,7 @@ export const make = (
         Effect.exit,
         Effect.tap((exit) => Effect.sync(() => Exit.isSuccess(exit) && remember(exit.value))),
         Effect.flatMap((exit) =>
-          Ref.update(state, (s) => ({
+          update((s) => ({
             // failures are never cached: the next caller tries again
             token: Exit.isSuccess(exit) ? exit.value : s.token,
             // a foreground request may have taken over from this one (see `decide`)
@@ -258,7 +264,7 @@ export const make = (
         // stay interruptible, or its timeout could never fire and the scope never close
         Effect.interruptible,
         Effect.onInterrupt(() =>
-          Ref.update(state, (s) => s.inflight?.deferred === deferred ? { ...s, inflight: undefined } : s).pipe(
+          update((s) => s.inflight?.deferred === deferred ? { ...s, inflight: undefined } : s).pipe(
             Effect.zipRight(Deferred.interrupt(deferred))
           )
         ),
@@ -266,27 +272,33 @@ export const make = (
       )
 
     const decide = (now: number) =>
-      Ref.modify(state, (s): [Decision, State] => {
-        const current = s.token === undefined ? "expired" : phase(s.token, now, margins)
-        if (current === "fresh") return [{ _tag: "Serve", token: s.token! }, s]
-        if (current === "refresh") {
-          if (s.inflight !== undefined) return [{ _tag: "Serve", token: s.token! }, s]
-          const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
-          const deadline = s.token!.expiresAt - marginsFor(s.token!, margins).hardMargin
-          return [{ _tag: "ServeAndRefresh", token: s.token!, deferred, deadline }, {
-            ...s,
-            inflight: { deferred, mode: "background" }
-          }]
-        }
-        // A caller with no valid token never waits on a background refresh, which may retry
-        // until the old token's hard margin: it starts a foreground request with the full
-        // retry budget, which takes over as the request under way.
-        if (s.inflight !== undefined && s.inflight.mode === "foreground") {
-          return [{ _tag: "Await", inflight: s.inflight }, s]
-        }
-        const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
-        return [{ _tag: "FetchAndAwait", deferred }, { ...s, inflight: { deferred, mode: "foreground" } }]
+      Effect.sync(() => {
+        const [decision, next] = decideOn(state, now)
+        state = next
+        return decision
       })
+
+    const decideOn = (s: State, now: number): [Decision, State] => {
+      const current = s.token === undefined ? "expired" : phase(s.token, now, margins)
+      if (current === "fresh") return [{ _tag: "Serve", token: s.token! }, s]
+      if (current === "refresh") {
+        if (s.inflight !== undefined) return [{ _tag: "Serve", token: s.token! }, s]
+        const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
+        const deadline = s.token!.expiresAt - marginsFor(s.token!, margins).hardMargin
+        return [{ _tag: "ServeAndRefresh", token: s.token!, deferred, deadline }, {
+          ...s,
+          inflight: { deferred, mode: "background" }
+        }]
+      }
+      // A caller with no valid token never waits on a background refresh, which may retry
+      // until the old token's hard margin: it starts a foreground request with the full
+      // retry budget, which takes over as the request under way.
+      if (s.inflight !== undefined && s.inflight.mode === "foreground") {
+        return [{ _tag: "Await", inflight: s.inflight }, s]
+      }
+      const deferred = Deferred.unsafeMake<AccessToken.AccessToken, LuccaError.TokenError>(fiberId)
+      return [{ _tag: "FetchAndAwait", deferred }, { ...s, inflight: { deferred, mode: "foreground" } }]
+    }
 
     // Deciding and starting a request happen without interruption, so that no caller can
     // leave a registered request unstarted; only the waiting itself is interruptible.
@@ -315,17 +327,19 @@ export const make = (
     )
 
     const invalidate = (token: AccessToken.AccessToken) =>
-      Ref.update(state, (s) =>
+      update((s) =>
         s.token !== undefined && AccessToken.isSame(s.token, token)
           ? { ...s, token: undefined }
-          : s).pipe(Effect.zipRight(store === undefined ? Effect.void : store.invalidate(token)))
+          : s
+      ).pipe(Effect.zipRight(store === undefined ? Effect.void : store.invalidate(token)))
 
     // The common case, a fresh cached token, needs neither the mask nor a state change.
-    const get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> = Effect.flatMap(
-      Effect.zip(Ref.get(state), Clock.currentTimeMillis),
-      ([s, now]) =>
-        s.token !== undefined && phase(s.token, now, margins) === "fresh" ? Effect.succeed(s.token) : decideAndRun
-    )
+    const get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> = Effect.clockWith((clock) => {
+      const token = state.token
+      return token !== undefined && phase(token, clock.unsafeCurrentTimeMillis(), margins) === "fresh"
+        ? Effect.succeed(token)
+        : decideAndRun
+    })
 
     return { get, invalidate, redact } as const
   })
