@@ -65,8 +65,7 @@ const runWorker = (
     const flags = [...new Set(jobs.flatMap((job) => job.nodeFlags ?? []))]
     const child = fork(new URL("./worker.ts", import.meta.url), [JSON.stringify(input)], {
       execArgv: [
-        "--import",
-        Tsx.loader(),
+        ...Tsx.execArgv(),
         ...flags,
         ...(options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`])
       ],

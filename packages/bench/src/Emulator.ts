@@ -87,7 +87,7 @@ export const credentials = {
 export const start = (options?: { readonly startupTimeoutMillis?: number }): Promise<Emulator> =>
   new Promise((resolve, reject) => {
     const child: ChildProcess = fork(new URL("./emulatorMain.ts", import.meta.url), [], {
-      execArgv: ["--import", Tsx.loader()],
+      execArgv: Tsx.execArgv(),
       stdio: ["ignore", "inherit", "inherit", "ipc"]
     })
     const timer = setTimeout(() => {

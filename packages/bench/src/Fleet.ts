@@ -71,7 +71,7 @@ const member = fileURLToPath(new URL("./fleetMember.ts", import.meta.url))
 
 const spawnMember = (input: FleetMember.Input) => {
   const child = ChildProcess.fork(member, [JSON.stringify(input)], {
-    execArgv: ["--import", Tsx.loader()],
+    execArgv: Tsx.execArgv(),
     stdio: ["ignore", "ignore", "inherit", "ipc"]
   })
   const messages: Array<unknown> = []

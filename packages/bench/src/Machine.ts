@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as Tsx from "./Tsx.js"
 
 const packageDir = Path.resolve(import.meta.dirname, "..")
 
@@ -64,6 +65,8 @@ export const versions = (): ReadonlyArray<readonly [string, string]> => [
 
 const repositoryRoot = Path.resolve(packageDir, "..", "..")
 
+const measured = ["packages/core", "packages/platform-node", "packages/testing", "packages/redis"]
+
 /**
  * The commit of the code measured, and whether the packages it runs had uncommitted
  * changes (the figures then belong to the working tree, not to the commit).
@@ -77,10 +80,10 @@ export const revision = (): string => {
       execFileSync("git", ["-C", repositoryRoot, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
         .trim()
     const head = git("rev-parse", "--short", "HEAD")
-    const dirty = git("status", "--porcelain", "--", "packages/core", "packages/platform-node", "packages/testing")
+    const dirty = git("status", "--porcelain", "--", ...measured)
       .split("\n")
       .filter((line) => line.trim() !== "").length
-    return dirty === 0 ? head : `${head} + uncommitted changes in ${dirty} file(s) of core, platform-node, testing`
+    return dirty === 0 ? head : `${head} + uncommitted changes in ${dirty} file(s) of ${measured.join(", ")}`
   } catch {
     return "unknown (not a git checkout)"
   }
@@ -100,7 +103,9 @@ export const describe = (): ReadonlyArray<string> => {
       Math.round(Os.totalmem() / 2 ** 30)
     } GiB, ${Os.type()} ${Os.release()} ${Os.arch()}`,
     `node: ${process.version}`,
-    `code measured: ${revision()}`,
+    `code measured: ${revision()}, ${
+      Tsx.code() === "built" ? "built ESM (packages/*/build/esm)" : "TypeScript source through tsx"
+    }`,
     `versions: ${versions().map(([name, version]) => `${name} ${version}`).join(", ")}`
   ]
 }

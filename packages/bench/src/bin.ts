@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--rounds N] [--only id,id] [--cpu-prof DIR] [--help]`: runs the scenarios
+ * `pnpm bench [--quick] [--rounds N] [--only id,id] [--source] [--cpu-prof DIR] [--help]`: runs the scenarios
  * against the emulator on loopback and prints the machine, the versions and the table on
  * stdout (progress goes to stderr).
  *
@@ -11,6 +11,7 @@ import * as Bench from "./Bench.js"
 import * as BrowserBundle from "./BrowserBundle.js"
 import * as Machine from "./Machine.js"
 import * as Scenarios from "./Scenarios.js"
+import * as Tsx from "./Tsx.js"
 
 const usage = `Usage: pnpm bench [options]
 
@@ -27,6 +28,8 @@ Options:
   [...Scenarios.all.map((s) => s.id), BrowserBundle.id].join(",")
 }
                      (default: all)
+  --source           measure the packages' TypeScript source through tsx instead of
+                     their built ESM (which is compiled first, and is what npm users run)
   --cpu-prof <dir>   write a .cpuprofile of every measuring process into <dir>
   -h, --help         show this help
 `
@@ -46,6 +49,7 @@ const parse = () => {
         quick: { type: "boolean", default: false },
         rounds: { type: "string" },
         only: { type: "string" },
+        source: { type: "boolean", default: false },
         "cpu-prof": { type: "string" },
         help: { type: "boolean", short: "h", default: false }
       },
@@ -74,6 +78,7 @@ for (const id of only ?? []) {
 }
 
 const mode = values.quick ? "quick" : "full"
+Tsx.useCode(values.source ? "source" : "built")
 const report = await Bench.run({
   mode,
   rounds,
@@ -87,7 +92,7 @@ const revisionAtEnd = Machine.revision()
 const lines = [
   `effect-lucca bench (${mode}${mode === "quick" ? ": reduced sizes, one round; figures prove nothing" : ""})`,
   ...report.header,
-  ...(report.header.includes(`code measured: ${revisionAtEnd}`)
+  ...(report.header.some((line) => line.startsWith(`code measured: ${revisionAtEnd},`))
     ? []
     : [`code at the end of the run: ${revisionAtEnd}`]),
   "",
