@@ -105,6 +105,27 @@ describe("pacing: one budget per account in the process", () => {
       assert.strictEqual((yield* fake.stats).api.byStatus["429"], undefined)
     }).pipe(Effect.provide(FakeLuccaClient.layerFake({ rateLimit: FakeLucca.luccaRateLimit }))))
 
+  it.scoped("requests take their turns once the token is at hand: a slow token endpoint does not bunch them up", () =>
+    Effect.gen(function*() {
+      const { clients, fake, onTheWire } = yield* twoApplications
+      yield* fake.injectFault("token", FakeLucca.Fault.Delay({ duration: "8 seconds" }), 1)
+      const statuses = yield* Effect.fork(
+        Effect.all(
+          Array.from(
+            { length: 20 },
+            () => Effect.map(clients[0].execute(HttpClientRequest.get("/lucca-api/employees")), (r) => r.status)
+          ),
+          { concurrency: "unbounded" }
+        )
+      )
+      assert.deepStrictEqual(yield* runFor(statuses, 120), Array.from({ length: 20 }, () => 200))
+      // turns taken while the token was on its way would all reach the server at once
+      const first = Math.min(...onTheWire)
+      assert.isAtLeast(first, 8_000)
+      assert.strictEqual(onTheWire.filter((t) => t < first + 1_000).length, 5)
+      assert.strictEqual((yield* fake.stats).api.byStatus["429"], undefined)
+    }).pipe(Effect.provide(FakeLuccaClient.layerFake({ rateLimit: FakeLucca.luccaRateLimit }))))
+
   it.scoped("a client given a RateLimiter of its own draws on it instead of the process budget", () =>
     Effect.gen(function*() {
       const { clients, onTheWire } = yield* twoApplications

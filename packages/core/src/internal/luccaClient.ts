@@ -53,7 +53,7 @@ export const make = (
       let client: HttpClient.HttpClient.With<LuccaClient.RequestError> = settings.transformClient === undefined
         ? authenticated
         : settings.transformClient(authenticated)
-      if (pace !== undefined) client = pace(client)
+      if (pace !== undefined) client = pace(client, tokenProvider.get)
       if (settings.retry !== undefined) client = Retry.requests(client, settings.retry)
       const httpClient = Resolve.onAccount(Deprecation.warnOnce(client, apiVersion), accountUrl, apiVersion)
       return fromHttpClient(httpClient, {

@@ -14,9 +14,9 @@ export interface Settings {
 }
 
 /**
- * The pacing step: each request waits for its turn in a token bucket of the account's
- * budget (`RateLimiter.makeSleep`), which allows `burst` requests at once and refills at
- * `requests - burst` per `per`, so that no window of `per` ever holds more than
+ * The pacing step: once `ready` (the token is at hand), each request waits for its turn
+ * in a token bucket of the account's budget (`RateLimiter.makeSleep`), which allows
+ * `burst` requests at once and refills at `requests - burst` per `per`, so that no window of `per` ever holds more than
  * `requests`. The refill is counted over `per` plus {@link jitterMargin} of it: requests
  * leave on time but reach the server a little early or late (network, a busy event loop),
  * and the window right after a burst has no other slack. A store that fails (Redis down)
@@ -27,7 +27,14 @@ export interface Settings {
 export const make = (
   settings: Settings,
   accountOrigin: string
-): Effect.Effect<<E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>, never, RateLimiter.RateLimiter> =>
+): Effect.Effect<
+  <E, R, E2>(
+    self: HttpClient.HttpClient.With<E, R>,
+    ready: Effect.Effect<unknown, E2>
+  ) => HttpClient.HttpClient.With<E | E2, R>,
+  never,
+  RateLimiter.RateLimiter
+> =>
   Effect.map(RateLimiter.makeSleep, (sleep) => {
     const turn = sleep({
       algorithm: "token-bucket",
@@ -41,7 +48,11 @@ export const make = (
     }).pipe(
       Effect.catchAll((error) => Effect.logWarning("Lucca request pacing is unavailable", error))
     )
-    return (self) => HttpClient.transform(self, (effect) => Effect.zipRight(turn, effect))
+    // `ready` (the token) first: a turn taken while the token is fetched would be spent
+    // waiting, and the requests held meanwhile would all reach the server at once, in a
+    // window already open
+    return (self, ready) =>
+      HttpClient.transform(self, (effect) => Effect.zipRight(ready, Effect.zipRight(turn, effect)))
   })
 
 /**
