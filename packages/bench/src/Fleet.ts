@@ -28,7 +28,7 @@ export interface Result {
   /** Requests per second achieved over the allowed requests per second. */
   readonly efficiency: number
   readonly tokenRequests: number
-  /** Token requests over the token lifetimes the run spanned. */
+  /** Token requests over the tokens one process alone needs for the run (one per lifetime in service). */
   readonly tokenRequestsPerLifetime: number
 }
 
@@ -120,12 +120,14 @@ export const scenario = Scenario.make<Result>({
         limit: 50,
         windowMillis: 2_000,
         burst: 5,
-        tokenLifetimeMillis: 2_000
+        tokenLifetimeMillis: 2_000,
+        // refresh ahead in a token's last tenth: each token serves 1.8 s
+        refreshWindowMillis: 200
       }
     }))
   }),
   measure: async (job, { emulator, target }) => {
-    const { burst, limit, processes, requests, tokenLifetimeMillis, windowMillis } = job.params
+    const { burst, limit, processes, refreshWindowMillis, requests, tokenLifetimeMillis, windowMillis } = job.params
     await emulator.reset()
     await emulator.setRateLimit(limit, windowMillis)
     await emulator.setTokenLifetime(tokenLifetimeMillis)
@@ -138,7 +140,8 @@ export const scenario = Scenario.make<Result>({
         requests,
         limit,
         windowMillis,
-        burst
+        burst,
+        refreshWindowMillis
       }))
     try {
       await Promise.all(members.map((m) => m.next()))
@@ -156,7 +159,10 @@ export const scenario = Scenario.make<Result>({
         seconds,
         efficiency: total / seconds / allowedPerSecond,
         tokenRequests: stats.token.issued,
-        tokenRequestsPerLifetime: stats.token.issued / Math.max(1, seconds / (tokenLifetimeMillis / 1000))
+        // one process alone needs a token per lifetime in service (refreshed ahead, each
+        // token serves its lifetime less the refresh window): the fleet should need no more
+        tokenRequestsPerLifetime: stats.token.issued /
+          Math.ceil((seconds * 1000) / (tokenLifetimeMillis - refreshWindowMillis))
       }
     } finally {
       for (const m of members) m.child.kill("SIGKILL")
@@ -184,10 +190,14 @@ export const scenario = Scenario.make<Result>({
           `${Stats.median(results.map((r) => r.tokenRequests))} token requests`,
           ...(failed ? ["some requests did not answer 200"] : [])
         ].join("; "),
-        ratio: `achieved/allowed ${efficiency.toFixed(3)}; token requests per lifetime ${perLifetime.toFixed(2)}`,
-        target: contender === shared ? "0 × 429; ≥ 0.85 of allowed rate; 1 token request per lifetime" : "reference",
+        ratio: `achieved/allowed ${efficiency.toFixed(3)}; token requests per lifetime in service ${
+          perLifetime.toFixed(2)
+        }`,
+        target: contender === shared
+          ? "0 × 429; ≥ 0.85 of allowed rate; ≤ 1 token request per lifetime in service"
+          : "reference",
         verdict: contender === shared
-          ? Math.max(...tooMany) === 0 && efficiency >= 0.85 && perLifetime <= 1.2 && !failed ? "met" : "missed"
+          ? Math.max(...tooMany) === 0 && efficiency >= 0.85 && perLifetime <= 1 && !failed ? "met" : "missed"
           : "reference"
       }
     })

@@ -32,6 +32,7 @@ export interface Input {
   readonly limit: number
   readonly windowMillis: number
   readonly burst: number
+  readonly refreshWindowMillis: number
 }
 
 const input = JSON.parse(process.argv[2]!) as Input
@@ -48,8 +49,8 @@ const LuccaLive = LuccaClient.layerWithRateLimiter({
   accountUrl: input.address.url,
   rateLimit: { requests: input.limit, per: Duration.millis(input.windowMillis), burst: input.burst },
   // short tokens: refresh in their last tenth, so that a lifetime costs one request
-  refreshWindow: Duration.millis(200),
-  hardMargin: Duration.millis(100)
+  refreshWindow: Duration.millis(input.refreshWindowMillis),
+  hardMargin: Duration.millis(input.refreshWindowMillis / 2)
 }).pipe(Layer.provide([NodeLucca.layerHttpClient, shared]))
 
 const program = Effect.gen(function*() {
