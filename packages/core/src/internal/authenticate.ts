@@ -157,6 +157,123 @@ const optional = <K extends string, A>(key: K, value: A | undefined): { readonly
   (value === undefined ? {} : { [key]: value }) as { readonly [_ in K]?: A }
 
 /**
+ * What the functions of the step share. They take it as an argument rather than closing
+ * over it: a program may hold thousands of tenant clients, each with this step.
+ */
+interface Step<E, R> {
+  readonly self: HttpClient.HttpClient.With<E, R>
+  readonly provider: TokenProvider.Service
+  readonly origin: string
+}
+
+type Sent<E, R> = Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R>
+
+// One `matchEffect` per attempt: the response is wrapped and its status checked in the
+// same step, so that a 2xx costs no more than the wrapper.
+const attempt = <E, R>(
+  step: Step<E, R>,
+  request: HttpClientRequest.HttpClientRequest,
+  token: AccessToken.AccessToken,
+  onResponse: (response: HttpClientResponse.HttpClientResponse) => Sent<E, R>
+): Sent<E, R> =>
+  Effect.matchEffect(step.self.execute(HttpClientRequest.bearerToken(request, token.value)), {
+    onFailure: (error) =>
+      Effect.fail(
+        HttpClientError.isHttpClientError(error) ? errorWithoutToken(error, request, step.provider.redact) as E : error
+      ),
+    onSuccess: (response) => onResponse(new ResponseWithoutToken(request, response, step.provider.redact))
+  })
+
+const problemFields = (response: HttpClientResponse.HttpClientResponse, redact: (text: string) => string) =>
+  Effect.map(Problem.read(response), (problem) => ({
+    ...optional("title", problem.title === undefined ? undefined : redact(problem.title)),
+    ...optional("detail", problem.detail === undefined ? undefined : redact(problem.detail))
+  }))
+
+const forbidden = (
+  step: Step<unknown, unknown>,
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  token: AccessToken.AccessToken
+) =>
+  Effect.zipRight(
+    Metric.increment(LuccaMetrics.forbidden),
+    Effect.flatMap(problemFields(response, step.provider.redact), (problem) =>
+      new LuccaError.Forbidden({
+        method: request.method,
+        url: Http.displayUrl(request.url),
+        grantedScopes: token.scopes,
+        ...scopesOf(request),
+        ...problem
+      }))
+  )
+
+const unauthorized = (
+  step: Step<unknown, unknown>,
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  retried: boolean
+) =>
+  Effect.flatMap(problemFields(response, step.provider.redact), (problem) =>
+    new LuccaError.Unauthorized({
+      method: request.method,
+      url: Http.displayUrl(request.url),
+      retried,
+      ...problem
+    }))
+
+/** A 403 is `Forbidden`, with the scopes that would do; any status but 401 is passed on. */
+const forbiddenOr = <E, R>(
+  step: Step<E, R>,
+  request: HttpClientRequest.HttpClientRequest,
+  token: AccessToken.AccessToken,
+  response: HttpClientResponse.HttpClientResponse
+): Sent<E, R> => response.status === 403 ? forbidden(step, request, response, token) : Effect.succeed(response)
+
+// After a 401 the server did not act, so one retry is safe for every method; the token
+// that was refused, and only that one, is dropped from the cache.
+const retryWithFreshToken = <E, R>(
+  step: Step<E, R>,
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  refused: AccessToken.AccessToken
+): Sent<E, R> =>
+  // a stream body has been consumed by the first attempt and cannot be sent again
+  request.body._tag === "Stream"
+    ? unauthorized(step, request, response, false)
+    : Problem.read(response).pipe(
+      Effect.zipRight(step.provider.invalidate(refused)),
+      Effect.zipRight(Metric.increment(LuccaMetrics.unauthorizedRetries)),
+      Effect.zipRight(step.provider.get),
+      Effect.flatMap((token) =>
+        attempt(step, request, token, (second) =>
+          second.status === 401
+            ? unauthorized(step, request, second, true)
+            : forbiddenOr(step, request, token, second))
+      )
+    )
+
+const send = <E, R>(step: Step<E, R>, request: HttpClientRequest.HttpClientRequest): Sent<E, R> => {
+  if (!isOnOrigin(request.url, step.origin)) {
+    return Effect.fail(
+      new LuccaError.ForeignOriginError({
+        method: request.method,
+        url: Http.displayUrl(request.url),
+        accountOrigin: step.origin
+      })
+    )
+  }
+  return Effect.flatMap(
+    step.provider.get,
+    (token) =>
+      attempt(step, request, token, (response) =>
+        response.status === 401
+          ? retryWithFreshToken(step, request, response, token)
+          : forbiddenOr(step, request, token, response))
+  )
+}
+
+/**
  * The authentication step (see `TokenProvider.authenticate`): the token is read for each
  * attempt and added as the last change to the request, after every transform above this
  * one; only a request whose final URL is on `origin` gets it.
@@ -168,107 +285,9 @@ export const make = <E, R>(
   provider: TokenProvider.Service,
   options: { readonly origin: string }
 ): HttpClient.HttpClient.With<E | AuthenticationError, R> => {
-  const origin = options.origin
-  const redact = provider.redact
-
-  // One `matchEffect` per attempt: the response is wrapped and its status checked in the
-  // same step, so that a 2xx costs no more than the wrapper.
-  const attempt = (
-    request: HttpClientRequest.HttpClientRequest,
-    token: AccessToken.AccessToken,
-    onResponse: (
-      response: HttpClientResponse.HttpClientResponse
-    ) => Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R>
-  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R> =>
-    Effect.matchEffect(self.execute(HttpClientRequest.bearerToken(request, token.value)), {
-      onFailure: (error) =>
-        Effect.fail(HttpClientError.isHttpClientError(error) ? errorWithoutToken(error, request, redact) as E : error),
-      onSuccess: (response) => onResponse(new ResponseWithoutToken(request, response, redact))
-    })
-
-  const problemFields = (response: HttpClientResponse.HttpClientResponse) =>
-    Effect.map(Problem.read(response), (problem) => ({
-      ...optional("title", problem.title === undefined ? undefined : redact(problem.title)),
-      ...optional("detail", problem.detail === undefined ? undefined : redact(problem.detail))
-    }))
-
-  const forbidden = (
-    request: HttpClientRequest.HttpClientRequest,
-    response: HttpClientResponse.HttpClientResponse,
-    token: AccessToken.AccessToken
-  ) =>
-    Effect.zipRight(
-      Metric.increment(LuccaMetrics.forbidden),
-      Effect.flatMap(problemFields(response), (problem) =>
-        new LuccaError.Forbidden({
-          method: request.method,
-          url: Http.displayUrl(request.url),
-          grantedScopes: token.scopes,
-          ...scopesOf(request),
-          ...problem
-        }))
-    )
-
-  const unauthorized = (
-    request: HttpClientRequest.HttpClientRequest,
-    response: HttpClientResponse.HttpClientResponse,
-    retried: boolean
-  ) =>
-    Effect.flatMap(problemFields(response), (problem) =>
-      new LuccaError.Unauthorized({
-        method: request.method,
-        url: Http.displayUrl(request.url),
-        retried,
-        ...problem
-      }))
-
-  // After a 401 the server did not act, so one retry is safe for every method; the token
-  // that was refused, and only that one, is dropped from the cache.
-  const retryWithFreshToken = (
-    request: HttpClientRequest.HttpClientRequest,
-    response: HttpClientResponse.HttpClientResponse,
-    refused: AccessToken.AccessToken
-  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R> =>
-    // a stream body has been consumed by the first attempt and cannot be sent again
-    request.body._tag === "Stream"
-      ? unauthorized(request, response, false)
-      : Problem.read(response).pipe(
-        Effect.zipRight(provider.invalidate(refused)),
-        Effect.zipRight(Metric.increment(LuccaMetrics.unauthorizedRetries)),
-        Effect.zipRight(provider.get),
-        Effect.flatMap((token) =>
-          attempt(request, token, (second) =>
-            second.status === 401
-              ? unauthorized(request, second, true)
-              : second.status === 403
-              ? forbidden(request, second, token)
-              : Effect.succeed(second))
-        )
-      )
-
-  const send = (
-    request: HttpClientRequest.HttpClientRequest
-  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R> => {
-    if (!isOnOrigin(request.url, origin)) {
-      return Effect.fail(
-        new LuccaError.ForeignOriginError({
-          method: request.method,
-          url: Http.displayUrl(request.url),
-          accountOrigin: origin
-        })
-      )
-    }
-    return Effect.flatMap(provider.get, (token) =>
-      attempt(request, token, (response) =>
-        response.status === 401
-          ? retryWithFreshToken(request, response, token)
-          : response.status === 403
-          ? forbidden(request, response, token)
-          : Effect.succeed(response)))
-  }
-
+  const step: Step<E, R> = { self, provider, origin: options.origin }
   return HttpClient.makeWith(
-    Effect.flatMap(send),
+    Effect.flatMap((request) => send(step, request)),
     Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
   )
 }

@@ -19,7 +19,8 @@ export const warnOnce = <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   apiVersion: string
 ): HttpClient.HttpClient.With<E, R> => {
-  const warned = new Set<string>()
+  // created on the first warning: most clients never need it
+  let warned: Set<string> | undefined
   // `flatMap` rather than `tap`: most responses are passed on as they are, in one step
   return HttpClient.transformResponse(
     self,
@@ -30,6 +31,7 @@ export const warnOnce = <E, R>(
       const sunset = headers["sunset"]
       if (deprecation === undefined && sunset === undefined) return Effect.succeed(response)
       const key = endpointKey(response.request)
+      warned ??= new Set()
       if (warned.has(key)) return Effect.succeed(response)
       warned.add(key)
       return Effect.logWarning(`Lucca marks ${key} as deprecated; plan a move before its sunset`).pipe(

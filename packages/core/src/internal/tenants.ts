@@ -6,13 +6,25 @@ import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 
-interface Entry<A, E> {
-  readonly deferred: Deferred.Deferred<A, E>
-  readonly scope: Scope.CloseableScope
-  holders: number
+class Entry<A, E> {
+  holders = 0
   /** Taken out of the map (expired, invalidated, failed): its scope closes with its last holder. */
-  removed: boolean
-  idleSince: number
+  removed = false
+  /**
+   * Epoch milliseconds from `Clock`. Starts as a fraction so that the field holds doubles
+   * from the start: a field that goes from small integer to double changes the object's
+   * shape, and thousands of entries would each keep one of their own.
+   */
+  idleSince = 0.5
+  /**
+   * The built resource once there is one. The `Deferred` the first callers wait on is
+   * dropped then: a `Deferred` costs more heap than the rest of an idle entry.
+   */
+  built: Exit.Exit<A, E> | undefined = undefined
+  constructor(
+    public deferred: Deferred.Deferred<A, E> | undefined,
+    readonly scope: Scope.CloseableScope
+  ) {}
 }
 
 /** @internal */
@@ -97,13 +109,7 @@ export const make = <A, E, R>(
     const acquire = (key: string): Effect.Effect<Entry<A, E>> =>
       Effect.gen(function*() {
         const scope = yield* Scope.fork(parent, ExecutionStrategy.sequential)
-        const entry: Entry<A, E> = {
-          deferred: Deferred.unsafeMake<A, E>(fiberId),
-          scope,
-          holders: 0,
-          removed: false,
-          idleSince: 0
-        }
+        const entry = new Entry<A, E>(Deferred.unsafeMake<A, E>(fiberId), scope)
         entries.set(key, entry)
         // built in the registry's scope, not in the first caller's fiber: interrupting that
         // caller must not interrupt the build the others wait for
@@ -115,7 +121,12 @@ export const make = <A, E, R>(
           Effect.interruptible,
           Effect.exit,
           Effect.tap((exit) => Exit.isFailure(exit) ? remove(key, entry) : Effect.void),
-          Effect.flatMap((exit) => Deferred.done(entry.deferred, exit)),
+          Effect.flatMap((exit) => {
+            const deferred = entry.deferred!
+            entry.built = exit
+            entry.deferred = undefined
+            return Deferred.done(deferred, exit)
+          }),
           Effect.forkIn(parent)
         )
         return entry
@@ -140,7 +151,7 @@ export const make = <A, E, R>(
           entry.holders++
           idle.delete(key)
           yield* Effect.addFinalizer(() => release(key, entry))
-          return yield* restore(Deferred.await(entry.deferred))
+          return yield* entry.built ?? restore(Deferred.await(entry.deferred!))
         })
       )
 

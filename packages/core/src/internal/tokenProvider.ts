@@ -385,9 +385,7 @@ export const makeClientCredentials = (
       clientSecret: options.clientSecret,
       scopes: options.scopes
     })
-    return yield* make(requestToken, {
-      ...settingsOf(options),
-      secrets: [Redacted.value(options.clientSecret)],
-      store
-    })
+    const { margins, retry } = settingsOf(options)
+    // a literal, not a spread: the object stays on a shape shared by every provider
+    return yield* make(requestToken, { margins, retry, secrets: [Redacted.value(options.clientSecret)], store })
   })
