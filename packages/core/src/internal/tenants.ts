@@ -10,12 +10,8 @@ class Entry<A, E> {
   holders = 0
   /** Taken out of the map (expired, invalidated, failed): its scope closes with its last holder. */
   removed = false
-  /**
-   * Epoch milliseconds from `Clock`. Starts as a fraction so that the field holds doubles
-   * from the start: a field that goes from small integer to double changes the object's
-   * shape, and thousands of entries would each keep one of their own.
-   */
-  idleSince = 0.5
+  /** Epoch milliseconds, from `Clock`. */
+  idleSince = 0
   /**
    * The built resource once there is one. The `Deferred` the first callers wait on is
    * dropped then: a `Deferred` costs more heap than the rest of an idle entry.
