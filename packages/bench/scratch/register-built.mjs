@@ -1,2 +1,0 @@
-import { register } from "node:module"
-register("./built-hooks.mjs", import.meta.url)
