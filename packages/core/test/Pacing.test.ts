@@ -126,6 +126,22 @@ describe("pacing: one budget per account in the process", () => {
       assert.strictEqual((yield* fake.stats).api.byStatus["429"], undefined)
     }).pipe(Effect.provide(FakeLuccaClient.layerFake({ rateLimit: FakeLucca.luccaRateLimit }))))
 
+  it.scoped("the retry after a 401 takes a turn of the budget too", () =>
+    Effect.gen(function*() {
+      const { clients, fake, onTheWire } = yield* twoApplications
+      const one = Effect.map(clients[0].execute(HttpClientRequest.get("/lucca-api/employees")), (r) => r.status)
+      // the burst is spent at once
+      yield* Effect.all(Array.from({ length: 5 }, () => one), { concurrency: "unbounded" })
+      assert.strictEqual(onTheWire.length, 5)
+      yield* fake.revokeTokens()
+      const status = yield* Effect.fork(one)
+      assert.strictEqual(yield* runFor(status, 60), 200)
+      // the refused request and its retry, each in a turn of its own (a refill every 1.34 s)
+      assert.strictEqual(onTheWire.length, 7)
+      assert.isAtLeast(onTheWire[6]! - onTheWire[5]!, 1_000)
+      assert.strictEqual((yield* fake.stats).api.byStatus["401"], 1)
+    }).pipe(Effect.provide(FakeLuccaClient.layerFake({ rateLimit: FakeLucca.luccaRateLimit }))))
+
   it.scoped("a client given a RateLimiter of its own draws on it instead of the process budget", () =>
     Effect.gen(function*() {
       const { clients, onTheWire } = yield* twoApplications

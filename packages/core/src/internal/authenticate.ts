@@ -164,6 +164,7 @@ interface Step<E, R> {
   readonly self: HttpClient.HttpClient.With<E, R>
   readonly provider: TokenProvider.Service
   readonly origin: string
+  readonly beforeRetry: Effect.Effect<void>
 }
 
 type Sent<E, R> = Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R>
@@ -245,6 +246,7 @@ const retryWithFreshToken = <E, R>(
       Effect.zipRight(step.provider.invalidate(refused)),
       Effect.zipRight(Metric.increment(LuccaMetrics.unauthorizedRetries)),
       Effect.zipRight(step.provider.get),
+      Effect.tap(step.beforeRetry),
       Effect.flatMap((token) =>
         attempt(step, request, token, (second) =>
           second.status === 401
@@ -283,9 +285,13 @@ const send = <E, R>(step: Step<E, R>, request: HttpClientRequest.HttpClientReque
 export const make = <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   provider: TokenProvider.Service,
-  options: { readonly origin: string }
+  options: {
+    readonly origin: string
+    /** Run before the retry after a 401 is sent (a pacing turn). */
+    readonly beforeRetry?: Effect.Effect<void> | undefined
+  }
 ): HttpClient.HttpClient.With<E | AuthenticationError, R> => {
-  const step: Step<E, R> = { self, provider, origin: options.origin }
+  const step: Step<E, R> = { self, provider, origin: options.origin, beforeRetry: options.beforeRetry ?? Effect.void }
   return HttpClient.makeWith(
     Effect.flatMap((request) => send(step, request)),
     Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>

@@ -49,11 +49,16 @@ export const make = (
     settings.pace === undefined ? Effect.succeed(undefined) : Pace.make(settings.pace, settings.accountUrl.origin),
     (pace) => {
       const { accountUrl, apiVersion } = settings
-      const authenticated = Authenticate.make(base, tokenProvider, { origin: accountUrl.origin })
+      // the one request the authentication step sends on its own, the retry after a 401,
+      // takes a turn of the account's budget too
+      const authenticated = Authenticate.make(base, tokenProvider, {
+        origin: accountUrl.origin,
+        beforeRetry: pace?.turn
+      })
       let client: HttpClient.HttpClient.With<LuccaClient.RequestError> = settings.transformClient === undefined
         ? authenticated
         : settings.transformClient(authenticated)
-      if (pace !== undefined) client = pace(client, tokenProvider.get)
+      if (pace !== undefined) client = pace.step(client, tokenProvider.get)
       if (settings.retry !== undefined) client = Retry.requests(client, settings.retry)
       const httpClient = Resolve.onAccount(Deprecation.warnOnce(client, apiVersion), accountUrl, apiVersion)
       return fromHttpClient(httpClient, {

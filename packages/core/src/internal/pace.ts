@@ -27,16 +27,9 @@ export interface Settings {
 export const make = (
   settings: Settings,
   accountOrigin: string
-): Effect.Effect<
-  <E, R, E2>(
-    self: HttpClient.HttpClient.With<E, R>,
-    ready: Effect.Effect<unknown, E2>
-  ) => HttpClient.HttpClient.With<E | E2, R>,
-  never,
-  RateLimiter.RateLimiter
-> =>
+): Effect.Effect<Pacer, never, RateLimiter.RateLimiter> =>
   Effect.map(RateLimiter.makeSleep, (sleep) => {
-    const turn = sleep({
+    const turn: Effect.Effect<void> = sleep({
       algorithm: "token-bucket",
       key: keyOf(accountOrigin),
       limit: settings.burst,
@@ -46,14 +39,28 @@ export const make = (
         (1 + jitterMargin) * settings.burst / (settings.requests - settings.burst)
       )
     }).pipe(
+      Effect.asVoid,
       Effect.catchAll((error) => Effect.logWarning("Lucca request pacing is unavailable", error))
     )
-    // `ready` (the token) first: a turn taken while the token is fetched would be spent
-    // waiting, and the requests held meanwhile would all reach the server at once, in a
-    // window already open
-    return (self, ready) =>
-      HttpClient.transform(self, (effect) => Effect.zipRight(ready, Effect.zipRight(turn, effect)))
+    return {
+      turn,
+      // `ready` (the token) first: a turn taken while the token is fetched would be spent
+      // waiting, and the requests held meanwhile would all reach the server at once, in a
+      // window already open
+      step: (self, ready) =>
+        HttpClient.transform(self, (effect) => Effect.zipRight(ready, Effect.zipRight(turn, effect)))
+    }
   })
+
+/** @internal */
+export interface Pacer {
+  /** Waits for a turn in the account's budget (for a request sent below the step). */
+  readonly turn: Effect.Effect<void>
+  readonly step: <E, R, E2>(
+    self: HttpClient.HttpClient.With<E, R>,
+    ready: Effect.Effect<unknown, E2>
+  ) => HttpClient.HttpClient.With<E | E2, R>
+}
 
 /**
  * The share of `per` left unused for jitter: 0.5 %, that is 0.3 s of Lucca's minute on
