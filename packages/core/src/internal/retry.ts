@@ -67,18 +67,21 @@ class Stop<E> {
   constructor(readonly failure: E) {}
 }
 
-/** A copy of a response whose body is read (within limits), so the connection is free for a retry. */
-const buffered = (response: HttpClientResponse.HttpClientResponse) =>
+/**
+ * A retryable answer as a copy whose body is read (within limits), so that the connection
+ * is free for the retry.
+ */
+const retryable = (response: HttpClientResponse.HttpClientResponse) =>
   Effect.map(
     Effect.option(Body.readText(response, Body.problemLimits)),
     (body) =>
-      HttpClientResponse.fromWeb(
+      new RetryableResponse(HttpClientResponse.fromWeb(
         response.request,
         new Response(body._tag === "None" || body.value === "" ? null : body.value, {
           status: response.status,
           headers: new Headers(response.headers)
         })
-      )
+      ))
   )
 
 /**
@@ -133,14 +136,10 @@ export const requests = <E, R>(
     // schedule (and its state) is only set up once it failed, fed that first failure
     // before any new attempt.
     const retryAfter = (first: E | RetryableResponse) => {
-      const attempt: Effect.Effect<HttpClientResponse.HttpClientResponse, E | RetryableResponse, R> = Effect
-        .flatMap(
-          effect,
-          (response) =>
-            mayRetry(response) ?
-              Effect.flatMap(buffered(response), (copy) => Effect.fail(new RetryableResponse(copy))) :
-              Effect.succeed(response)
-        )
+      const attempt: Effect.Effect<HttpClientResponse.HttpClientResponse, E | RetryableResponse, R> = Effect.flatMap(
+        effect,
+        (response) => mayRetry(response) ? Effect.flatMap(retryable(response), Effect.fail) : Effect.succeed(response)
+      )
       // Only retryable outcomes reach the schedule: any other failure (an `Unauthorized`
       // after a 503, say) leaves the retries as a value and is failed again after them.
       const attemptOrStop = Effect.catchAll(
@@ -165,9 +164,7 @@ export const requests = <E, R>(
     return Effect.matchEffect(effect, {
       onFailure: (error) => outcome(error) === undefined ? Effect.fail(error) : retryAfter(error),
       onSuccess: (response) =>
-        mayRetry(response)
-          ? Effect.flatMap(buffered(response), (copy) => retryAfter(new RetryableResponse(copy)))
-          : Effect.succeed(response)
+        mayRetry(response) ? Effect.flatMap(retryable(response), retryAfter) : Effect.succeed(response)
     })
   })
 }
