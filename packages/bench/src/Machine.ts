@@ -65,7 +65,7 @@ export const versions = (): ReadonlyArray<readonly [string, string]> => [
 
 const repositoryRoot = Path.resolve(packageDir, "..", "..")
 
-const measured = ["packages/core", "packages/platform-node", "packages/testing", "packages/redis"]
+const measured = Tsx.packages.map((name) => `packages/${name}`)
 
 /**
  * The commit of the code measured, and whether the packages it runs had uncommitted

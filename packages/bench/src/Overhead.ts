@@ -79,6 +79,7 @@ const requester = async (contender: string, target: Contender.Target): Promise<C
 
 const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system
 
+/** One batch, with its wall time and the CPU time of this process. */
 const measureBlock = async (client: Contender.Requester, requests: number, concurrency: number) => {
   const cpuBefore = process.cpuUsage()
   const start = performance.now()
@@ -159,18 +160,14 @@ export const scenario = Scenario.make<Result>({
       // warm-up, not measured: connections, JIT, the token
       await client.batch(warmup, concurrency)
       const emulatorBefore = await emulator.cpuUsage()
-      const cpuBefore = process.cpuUsage()
-      const start = performance.now()
-      const ok = await client.batch(requests, concurrency)
-      const elapsed = performance.now() - start
-      const cpu = cpuMicros(process.cpuUsage(cpuBefore))
+      const { cpu, millis, ok } = await measureBlock(client, requests, concurrency)
       const emulatorAfter = await emulator.cpuUsage()
       return {
         requests,
         ok,
-        requestsPerSecond: (requests * 1000) / elapsed,
+        requestsPerSecond: (requests * 1000) / millis,
         cpuMicrosPerRequest: cpu / requests,
-        emulatorBusy: (cpuMicros(emulatorAfter) - cpuMicros(emulatorBefore)) / 1000 / elapsed
+        emulatorBusy: (cpuMicros(emulatorAfter) - cpuMicros(emulatorBefore)) / 1000 / millis
       }
     } finally {
       await client.close()

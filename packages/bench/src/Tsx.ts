@@ -51,17 +51,23 @@ export const code = (): Code => process.env[variable] === "source" ? "source" : 
 export const useCode = (code: Code): void => {
   process.env[variable] = code
   if (code === "source") return
-  const packages = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..", "..")
+  process.env.EFFECT_LUCCA_BENCH_PACKAGES = packages.join(",")
+  const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..", "..")
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
   execFileSync(process.execPath, [
     tsc,
     "-b",
-    ...builtPackages.map((name) => Path.join(packages, name, "tsconfig.build.json"))
+    ...packages.map((name) => Path.join(root, name, "tsconfig.build.json"))
   ], { stdio: "inherit" })
 }
 
-/** The packages a measuring process loads (see `builtPackages.mjs`). */
-const builtPackages = ["core", "platform-node", "testing", "redis"] as const
+/**
+ * The packages of this repository that the measuring processes load, under `packages/`.
+ *
+ * @since 0.0.0
+ * @category code
+ */
+export const packages = ["core", "platform-node", "testing", "redis"] as const
 
 /**
  * The Node flags of a child process: tsx's loader, and the built packages unless the
