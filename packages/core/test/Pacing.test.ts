@@ -57,6 +57,18 @@ const runFor = <A, E>(fiber: Fiber.Fiber<A, E>, seconds: number) =>
     return yield* Fiber.join(fiber)
   })
 
+/** One GET of the employees, as its status. */
+const getStatus = (client: LuccaClient.Service) =>
+  Effect.map(client.execute(HttpClientRequest.get("/lucca-api/employees")), (response) => response.status)
+
+/** `perClient` GETs from each client, all at once, in a fiber of their own. */
+const forkGets = (clients: ReadonlyArray<LuccaClient.Service>, perClient: number) =>
+  Effect.fork(
+    Effect.all(clients.flatMap((client) => Array.from({ length: perClient }, () => getStatus(client))), {
+      concurrency: "unbounded"
+    })
+  )
+
 const mostInAnyWindow = (times: ReadonlyArray<number>, windowMillis: number) =>
   Math.max(0, ...times.map((start) => times.filter((t) => t >= start && t < start + windowMillis).length))
 
@@ -64,17 +76,7 @@ describe("pacing: one budget per account in the process", () => {
   it.scoped("two applications × 10 concurrent requests put one burst on the wire in the first second", () =>
     Effect.gen(function*() {
       const { clients, fake, onTheWire } = yield* twoApplications
-      const statuses = yield* Effect.fork(
-        Effect.all(
-          clients.flatMap((client) =>
-            Array.from(
-              { length: 10 },
-              () => Effect.map(client.execute(HttpClientRequest.get("/lucca-api/employees")), (r) => r.status)
-            )
-          ),
-          { concurrency: "unbounded" }
-        )
-      )
+      const statuses = yield* forkGets(clients, 10)
       assert.deepStrictEqual(yield* runFor(statuses, 120), Array.from({ length: 20 }, () => 200))
       assert.strictEqual(onTheWire.length, 20)
       // the default burst is 5: one burst for both applications, not one each
@@ -86,17 +88,7 @@ describe("pacing: one budget per account in the process", () => {
   it.scoped("two applications × 60 requests never send more than 50 in any 60 s window, and meet no 429", () =>
     Effect.gen(function*() {
       const { clients, fake, onTheWire } = yield* twoApplications
-      const statuses = yield* Effect.fork(
-        Effect.all(
-          clients.flatMap((client) =>
-            Array.from(
-              { length: 60 },
-              () => Effect.map(client.execute(HttpClientRequest.get("/lucca-api/employees")), (r) => r.status)
-            )
-          ),
-          { concurrency: "unbounded" }
-        )
-      )
+      const statuses = yield* forkGets(clients, 60)
       assert.deepStrictEqual(yield* runFor(statuses, 300), Array.from({ length: 120 }, () => 200))
       assert.strictEqual(onTheWire.length, 120)
       assert.isAtMost(mostInAnyWindow(onTheWire, 60_000), 50)
@@ -109,15 +101,7 @@ describe("pacing: one budget per account in the process", () => {
     Effect.gen(function*() {
       const { clients, fake, onTheWire } = yield* twoApplications
       yield* fake.injectFault("token", FakeLucca.Fault.Delay({ duration: "8 seconds" }), 1)
-      const statuses = yield* Effect.fork(
-        Effect.all(
-          Array.from(
-            { length: 20 },
-            () => Effect.map(clients[0].execute(HttpClientRequest.get("/lucca-api/employees")), (r) => r.status)
-          ),
-          { concurrency: "unbounded" }
-        )
-      )
+      const statuses = yield* forkGets([clients[0]], 20)
       assert.deepStrictEqual(yield* runFor(statuses, 120), Array.from({ length: 20 }, () => 200))
       // turns taken while the token was on its way would all reach the server at once
       const first = Math.min(...onTheWire)
@@ -129,7 +113,7 @@ describe("pacing: one budget per account in the process", () => {
   it.scoped("the retry after a 401 takes a turn of the budget too", () =>
     Effect.gen(function*() {
       const { clients, fake, onTheWire } = yield* twoApplications
-      const one = Effect.map(clients[0].execute(HttpClientRequest.get("/lucca-api/employees")), (r) => r.status)
+      const one = getStatus(clients[0])
       // the burst is spent at once
       yield* Effect.all(Array.from({ length: 5 }, () => one), { concurrency: "unbounded" })
       assert.strictEqual(onTheWire.length, 5)
