@@ -13,6 +13,16 @@ export interface Settings {
   readonly burst: number
 }
 
+/** @internal */
+export interface Pacer {
+  /** Waits for a turn in the account's budget (for a request sent below the step). */
+  readonly turn: Effect.Effect<void>
+  readonly step: <E, R, E2>(
+    self: HttpClient.HttpClient.With<E, R>,
+    ready: Effect.Effect<unknown, E2>
+  ) => HttpClient.HttpClient.With<E | E2, R>
+}
+
 /**
  * The pacing step: once `ready` (the token is at hand), each request waits for its turn
  * in a token bucket of the account's budget (`RateLimiter.makeSleep`), which allows
@@ -51,16 +61,6 @@ export const make = (
         HttpClient.transform(self, (effect) => Effect.zipRight(ready, Effect.zipRight(turn, effect)))
     }
   })
-
-/** @internal */
-export interface Pacer {
-  /** Waits for a turn in the account's budget (for a request sent below the step). */
-  readonly turn: Effect.Effect<void>
-  readonly step: <E, R, E2>(
-    self: HttpClient.HttpClient.With<E, R>,
-    ready: Effect.Effect<unknown, E2>
-  ) => HttpClient.HttpClient.With<E | E2, R>
-}
 
 /**
  * The share of `per` left unused for jitter: 0.5 %, that is 0.3 s of Lucca's minute on
