@@ -26,8 +26,8 @@ export interface Pacer {
 /**
  * The pacing step: once `ready` (the token is at hand), each request waits for its turn
  * in a token bucket of the account's budget (`RateLimiter.makeSleep`), which allows
- * `burst` requests at once and refills at `requests - burst` per `per`, so that no window of `per` ever holds more than
- * `requests`. The refill is counted over `per` plus {@link jitterMargin} of it: requests
+ * `burst` requests at once and refills at `requests - burst` per `per`, so that no window
+ * of `per` ever holds more than `requests`. The refill is counted over `per` plus {@link jitterMargin} of it: requests
  * leave on time but reach the server a little early or late (network, a busy event loop),
  * and the window right after a burst has no other slack. A store that fails (Redis down)
  * logs a warning and lets the request go.
