@@ -11,6 +11,7 @@ import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -64,6 +65,17 @@ const root = Command.make("lucca", { trace }).pipe(
 )
 
 /**
+ * The account origin that fills the links of a fix: `--account-url`, else
+ * `LUCCA_ACCOUNT_URL` (a command such as `token` does not read it, but its errors link to
+ * the account's admin pages), when it is a URL.
+ */
+const accountOrigin = (flag: Option.Option<string>): Effect.Effect<string | undefined> =>
+  Option.match(flag, {
+    onSome: Effect.succeed,
+    onNone: () => Effect.orElseSucceed(Config.string("LUCCA_ACCOUNT_URL"), () => undefined)
+  }).pipe(Effect.map((url) => url !== undefined && URL.canParse(url) ? new URL(url).origin : undefined))
+
+/**
  * Runs a subcommand: within a span named after it, traced to `--trace` if given; its
  * failure rendered on standard error and turned into the exit code.
  */
@@ -82,11 +94,13 @@ const execute = <E, R>(
       if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
       const failure = Cause.failureOption(cause)
       if (Option.isSome(failure) && failure.value instanceof Render.Exit) return Effect.fail(failure.value)
-      const rendered = Render.renderCause(cause, Option.getOrUndefined(options.accountUrl ?? Option.none()))
-      return Effect.zipRight(
-        Console.error(Render.lines(rendered, options.verbose).join("\n")),
-        Effect.fail(new Render.Exit({ code: rendered.exitCode }))
-      )
+      return Effect.flatMap(accountOrigin(options.accountUrl ?? Option.none()), (account) => {
+        const rendered = Render.renderCause(cause, account)
+        return Effect.zipRight(
+          Console.error(Render.lines(rendered, options.verbose).join("\n")),
+          Effect.fail(new Render.Exit({ code: rendered.exitCode }))
+        )
+      })
     })
   })
 

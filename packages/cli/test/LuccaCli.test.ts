@@ -201,6 +201,14 @@ describe("lucca, in process over the emulator", () => {
         assert.isString(printed.access_token)
       }))
 
+    it.effect("token with a wrong secret links to the integration keys of LUCCA_ACCOUNT_URL", () =>
+      Effect.gen(function*() {
+        const outcome = yield* runInProcess(["token"], fakeEnv({ LUCCA_CLIENT_SECRET: "not-the-secret" }))
+        assert.strictEqual(outcome.code, LuccaCli.ExitCode.Configuration)
+        assert.include(outcome.stderr, `${FakeLucca.defaultAccountUrl}/identity/admin/integration-keys`)
+        assert.notInclude(outcome.stderr, "{account}")
+      }))
+
     it.effect("--trace FILE writes the command's spans as OTLP JSON, without secrets", () =>
       Effect.gen(function*() {
         const file = Path.join(Fs.mkdtempSync(Path.join(Os.tmpdir(), "lucca-trace-")), "trace.json")
