@@ -71,7 +71,7 @@ const root = Command.make("lucca", { trace }).pipe(
  */
 const accountOrigin = (flag: Option.Option<string>): Effect.Effect<string | undefined> =>
   Option.match(flag, {
-    onSome: Effect.succeed,
+    onSome: (url): Effect.Effect<string | undefined> => Effect.succeed(url),
     onNone: () => Effect.orElseSucceed(Config.string("LUCCA_ACCOUNT_URL"), () => undefined)
   }).pipe(Effect.map((url) => url !== undefined && URL.canParse(url) ? new URL(url).origin : undefined))
 
