@@ -93,7 +93,7 @@ export const get = (flags: Settings.Flags, path: string) =>
     const target = yield* checkPath(path)
     const lucca = yield* client(flags)
     const body = yield* lucca.get(target, Schema.Unknown)
-    yield* Console.log(JSON.stringify(body, null, 2))
+    yield* Console.log(Render.json(body, 2))
   }).pipe(Effect.scoped)
 
 /** The largest page Lucca serves on most endpoints. */
@@ -155,7 +155,7 @@ export const list = (
       Stream.runForEach((item) =>
         Effect.zipRight(
           Effect.sync(() => counters.items++),
-          Console.log(JSON.stringify(item))
+          Console.log(Render.json(item))
         )
       )
     )

@@ -36,8 +36,9 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
     let failed = 0
     const report = (verdict: Verdict, name: string, detail: string, fix?: string) => {
       if (verdict === "fail") failed++
-      const lines = [`${label[verdict]}  ${name.padEnd(12)} ${detail}`]
-      if (verdict === "fail" && fix !== undefined) lines.push(`      ${"".padEnd(12)} fix: ${fix}`)
+      // details and fixes quote what servers answered: one line each, no terminal sequence
+      const lines = [`${label[verdict]}  ${name.padEnd(12)} ${Render.printable(detail)}`]
+      if (verdict === "fail" && fix !== undefined) lines.push(`      ${"".padEnd(12)} fix: ${Render.printable(fix)}`)
       return Console.log(lines.join("\n"))
     }
     const fromError = (name: string, error: unknown, accountUrl?: string) => {
