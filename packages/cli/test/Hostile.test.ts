@@ -9,6 +9,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import { fakeEnv, runInProcess } from "./utils.js"
 
 /** Every character a terminal may act on, except the line feeds `lucca` writes itself. */
@@ -89,5 +90,31 @@ describe("lucca, facing an account API that sends terminal sequences", () => {
       assert.notMatch(error.message, /[\r\n\u2028\u2029\x85]/)
       assert.include(error.message, "a")
     })
+
+    // security finding 11: the README documents 4 for a timeout
+    it.effect("a response body that stalls is a timeout: exit 4", () =>
+      Effect.gen(function*() {
+        const transformClient = (client: HttpClient.HttpClient) =>
+          HttpClient.make((request, url) =>
+            url.pathname === "/lucca-api/stalled"
+              ? Effect.gen(function*() {
+                // the command runs on a test clock of its own: move it while the body stalls
+                yield* Effect.forkDaemon(
+                  Effect.repeatN(Effect.zipRight(Effect.yieldNow(), TestClock.adjust("1 second")), 120)
+                )
+                return HttpClientResponse.fromWeb(
+                  request,
+                  new Response(new ReadableStream({ start: () => {} }), {
+                    status: 200,
+                    headers: { "content-type": "application/json" }
+                  })
+                )
+              })
+              : client.execute(request)
+          )
+        const outcome = yield* runInProcess(["get", "/lucca-api/stalled"], fakeEnv(), { transformClient })
+        assert.strictEqual(outcome.code, LuccaCli.ExitCode.Unavailable, outcome.stderr)
+        assert.match(outcome.stderr, /try again/)
+      }))
   })
 })

@@ -185,13 +185,20 @@ export const render = (error: unknown, accountUrl?: string): Rendered => {
         exitCode: transient ? ExitCode.Unavailable : ExitCode.Failed
       }
     }
-    case "ResponseDecodeError":
+    case "ResponseDecodeError": {
+      const decode = e as LuccaError.ResponseDecodeError
+      // a body that stopped arriving (the read timed out, the connection dropped) is not a
+      // wrong answer: the README documents 4, try again
+      const cut = decode.path === "" && /^the body could not be read: (?!the body is larger)/.test(decode.description)
       return {
-        what: (e as LuccaError.ResponseDecodeError).message,
-        fix: "Check LUCCA_ACCOUNT_URL (--account-url) and the path: the answer is not what Lucca's API sends.",
+        what: decode.message,
+        fix: cut
+          ? "The answer stopped arriving (a timeout or a dropped connection): try again, then check the network and LUCCA_ACCOUNT_URL (--account-url)."
+          : "Check LUCCA_ACCOUNT_URL (--account-url) and the path: the answer is not what Lucca's API sends.",
         details,
-        exitCode: ExitCode.Failed
+        exitCode: cut ? ExitCode.Unavailable : ExitCode.Failed
       }
+    }
     case "ForeignOriginError":
       return {
         what: (e as LuccaError.ForeignOriginError).message,
