@@ -9,6 +9,7 @@ import { FakeLucca } from "@effect-lucca/testing"
 import * as BrowserWorkerRunner from "@effect/platform-browser/BrowserWorkerRunner"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { WorkerError } from "@effect/platform/WorkerError"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
@@ -178,6 +179,62 @@ describe("LuccaWorker over a MessageChannel", () => {
       if (error._tag === "TransportError") assert.include(error.description, "ECONNRESET")
       assert.notInclude(JSON.stringify(received), "the-token")
       assert.notInclude(JSON.stringify(received), "Headers.append")
+    }))
+
+  // security finding 3 (third review): the page chooses paths, so it can probe for an
+  // endpoint that echoes the request's headers
+  it.scoped("an answer that echoes the Authorization header reaches the page redacted", () =>
+    Effect.gen(function*() {
+      const echoing = HttpClient.make((request, url) =>
+        Effect.sync(() => {
+          const authorization = request.headers["authorization"] ?? ""
+          const problem = {
+            type: `https://example.test/${authorization}`,
+            title: `Invalid: ${authorization}`,
+            detail: authorization,
+            instance: `/trace/${encodeURIComponent(authorization)}`,
+            traceId: authorization,
+            errors: { [authorization]: [`got ${authorization}`] }
+          }
+          return url.pathname === "/lucca-api/echo"
+            ? HttpClientResponse.fromWeb(
+              request,
+              new Response(JSON.stringify({ seen: authorization, nested: [{ [authorization]: authorization }] }), {
+                status: 200,
+                headers: { "content-type": "application/json" }
+              })
+            )
+            : HttpClientResponse.fromWeb(
+              request,
+              new Response(JSON.stringify(problem), {
+                status: 422,
+                headers: { "content-type": "application/problem+json" }
+              })
+            )
+        })
+      )
+      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+        accountUrl: "https://example.ilucca.net",
+        requestRetry: false,
+        rateLimit: false
+      }).pipe(Effect.provideService(HttpClient.HttpClient, echoing))
+      const { client, received } = yield* connect(Layer.succeed(LuccaClient.LuccaClient, lucca))
+      const error = yield* Effect.flip(client.post("/lucca-api/leaves", Schema.Unknown, { body: { days: 1 } }))
+      assert.instanceOf(error, LuccaError.ApiError)
+      if (error._tag !== "ApiError") return
+      assert.strictEqual(error.status, 422)
+      assert.strictEqual(error.traceId, "Bearer <redacted>")
+      assert.strictEqual(error.title, "Invalid: Bearer <redacted>")
+      assert.deepStrictEqual(error.errors, { "Bearer <redacted>": ["got Bearer <redacted>"] })
+      const echoed = yield* client.get("/lucca-api/echo", Schema.Unknown)
+      assert.deepStrictEqual(echoed, {
+        seen: "Bearer <redacted>",
+        nested: [{ "Bearer <redacted>": "Bearer <redacted>" }]
+      })
+      const text = JSON.stringify(received)
+      assert.include(text, "<redacted>")
+      assert.notInclude(text, "the-token")
+      assert.notInclude(text, "the%2Dtoken")
     }))
 
   it.scoped("a revoked token is recovered in the worker with one retry", () =>

@@ -1,6 +1,7 @@
 import { LuccaClient, LuccaError } from "@effect-lucca/core"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
@@ -84,27 +85,96 @@ const json = (
 ): Effect.Effect<typeof LuccaWorker.JsonResponse.Type, Failure, LuccaClient.LuccaClient> =>
   Effect.map(exchange(request, Schema.Unknown), ({ body, status, url }) => ({ status, url, body: body ?? null }))
 
+/**
+ * The one way out of the worker: everything a handler answers (values, failures, defects)
+ * goes through the client's `redact` before it is posted to the page. A server may echo the
+ * request's headers in a body or a problem's fields, and the page chooses the paths, so it
+ * could look for such an endpoint: no text the page receives may hold the token, whatever
+ * the error type (a future one included).
+ */
+const redactJson = (value: unknown, redact: (text: string) => string): unknown => {
+  if (value === null || value === undefined) return value
+  if (typeof value === "string") return redact(value)
+  const text = JSON.stringify(value)
+  if (text === undefined) return value
+  const redacted = redact(text)
+  // `<redacted>` needs no JSON escape, so the text stays JSON (the usual case: no change)
+  return redacted === text ? value : JSON.parse(redacted)
+}
+
+/** A copy of `error` (same class, so that it encodes and decodes as itself), every field redacted. */
+const redactObject = <A extends object>(error: A, redact: (text: string) => string): A => {
+  const copy = Object.create(Object.getPrototypeOf(error)) as A
+  for (const key of Reflect.ownKeys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key)!
+    if ("value" in descriptor) descriptor.value = redactValue(descriptor.value, redact)
+    Object.defineProperty(copy, key, descriptor)
+  }
+  return copy
+}
+
+const redactValue = (value: unknown, redact: (text: string) => string): unknown => {
+  if (typeof value === "string") return redact(value)
+  if (typeof value !== "object" || value === null) return value
+  if (value instanceof Error || Predicate.hasProperty(value, "_tag")) return redactObject(value, redact)
+  try {
+    return redactJson(value, redact)
+  } catch {
+    return "<not shown>"
+  }
+}
+
+const redactCause = <E>(cause: Cause.Cause<E>, redact: (text: string) => string): Cause.Cause<E> =>
+  Cause.match(cause, {
+    onEmpty: Cause.empty,
+    onFail: (error) => Cause.fail(redactValue(error, redact) as E),
+    onDie: (defect) => Cause.die(redactValue(defect, redact)),
+    onInterrupt: Cause.interrupt,
+    onSequential: Cause.sequential,
+    onParallel: Cause.parallel
+  })
+
+const redacted = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R | LuccaClient.LuccaClient> =>
+  Effect.flatMap(LuccaClient.LuccaClient, ({ redact }) =>
+    effect.pipe(
+      Effect.map((value) => redactJson(value, redact) as A),
+      Effect.mapErrorCause((cause) => redactCause(cause, redact))
+    ))
+
+const redactedStream = <A, E, R>(
+  stream: Stream.Stream<A, E, R>
+): Stream.Stream<A, E, R | LuccaClient.LuccaClient> =>
+  Stream.unwrap(Effect.map(LuccaClient.LuccaClient, ({ redact }) =>
+    stream.pipe(
+      Stream.map((value) => redactJson(value, redact) as A),
+      Stream.mapErrorCause((cause) => redactCause(cause, redact))
+    )))
+
 /** @internal */
 export const get = (request: LuccaWorker.Get) =>
-  json(HttpClientRequest.get(request.path, { urlParams: request.urlParams }))
+  redacted(json(HttpClientRequest.get(request.path, { urlParams: request.urlParams })))
 
 /** @internal */
 export const write = (request: LuccaWorker.Write) =>
-  HttpClientRequest.make(request.method)(request.path, { urlParams: request.urlParams }).pipe(
-    (unsent) =>
-      request.body === undefined
-        ? Effect.succeed(unsent)
-        // structured clone lets a BigInt or a cycle through: a body JSON cannot hold is a typed failure
-        : Effect.mapError(HttpClientRequest.bodyJson(unsent, request.body), (error) =>
-          new TransportError({
-            method: request.method,
-            url: displayUrl(request.path),
-            reason: "Encode",
-            description: `the body cannot be sent as JSON: ${
-              error.reason._tag === "JsonError" ? "it is not JSON-serializable" : error.reason._tag
-            }`
-          })),
-    Effect.flatMap(json)
+  redacted(
+    HttpClientRequest.make(request.method)(request.path, { urlParams: request.urlParams }).pipe(
+      (unsent) =>
+        request.body === undefined
+          ? Effect.succeed(unsent)
+          // structured clone lets a BigInt or a cycle through: a body JSON cannot hold is a typed failure
+          : Effect.mapError(HttpClientRequest.bodyJson(unsent, request.body), (error) =>
+            new TransportError({
+              method: request.method,
+              url: displayUrl(request.path),
+              reason: "Encode",
+              description: `the body cannot be sent as JSON: ${
+                error.reason._tag === "JsonError" ? "it is not JSON-serializable" : error.reason._tag
+              }`
+            })),
+      Effect.flatMap(json)
+    )
   )
 
 /**
@@ -118,7 +188,7 @@ export const paginate = (
   request: LuccaWorker.Paginate
 ): Stream.Stream<typeof LuccaWorker.Page.Type, Failure, LuccaClient.LuccaClient> => {
   const page = LuccaClient.Page(Schema.Unknown)
-  return Stream.suspend(() => {
+  return redactedStream(Stream.suspend(() => {
     // a `next` link back to a page already read would never end
     const seen = new Set<string>()
     return Stream.paginateChunkEffect(
@@ -139,7 +209,7 @@ export const paginate = (
           return Effect.succeed([Chunk.of({ status, url, items: body.items }), following] as const)
         })
     )
-  })
+  }))
 }
 
 /** @internal */
