@@ -1,7 +1,7 @@
 /**
  * The handlers of `token`, `get`, `list` and `emulator`.
  */
-import { ClientCredentials, LuccaClient } from "@effect-lucca/core"
+import { ClientCredentials, LuccaClient, TokenProvider } from "@effect-lucca/core"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Otlp from "./otlp.js"
 import * as Progress from "./progress.js"
 import * as Render from "./render.js"
 import * as Settings from "./settings.js"
@@ -23,7 +24,9 @@ export const token = (
 ) =>
   Effect.gen(function*() {
     const credentials = yield* Settings.readCredentials(flags)
+    yield* Otlp.redactWith(TokenProvider.makeStatic(credentials.clientSecret).redact)
     const issued = yield* ClientCredentials.requestToken(credentials)
+    yield* Otlp.redactWith(TokenProvider.makeStatic(issued).redact)
     const expiresAt = new Date(issued.expiresAt).toISOString()
     const expiresIn = Math.round((issued.expiresAt - issued.issuedAt) / 1000)
     if (options.json) {
@@ -85,7 +88,7 @@ const client = (flags: Settings.Flags, transformClient?: LuccaClient.ClientOptio
         tokenRetry: { budget: tokenRetryBudget },
         ...(transformClient === undefined ? {} : { transformClient })
       })
-  )
+  ).pipe(Effect.tap((lucca) => Otlp.redactWith(lucca.redact)))
 
 /** `lucca get PATH`: the JSON answer, indented, on standard output. */
 export const get = (flags: Settings.Flags, path: string) =>

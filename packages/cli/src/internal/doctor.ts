@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Otlp from "./otlp.js"
 import * as Render from "./render.js"
 import * as Settings from "./settings.js"
 
@@ -61,6 +62,7 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
       return yield* new Render.Exit({ code: Render.ExitCode.Failed })
     }
     const settings = read.right
+    yield* Otlp.redactWith(TokenProvider.makeStatic(settings.clientSecret).redact)
     const tokenUrl = settings.tokenUrl ?? ClientCredentials.defaultTokenUrl
     const apiVersion = settings.apiVersion ?? LuccaConfig.defaultApiVersion
     yield* report(
@@ -103,6 +105,7 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
       tokenUrl,
       dangerouslyAllowTokenUrl: settings.dangerouslyAllowTokenUrl
     }))
+    if (Either.isRight(token)) yield* Otlp.redactWith(TokenProvider.makeStatic(token.right).redact)
     if (Either.isLeft(token)) {
       yield* fromError("credentials", token.left, settings.accountUrl)
     } else {

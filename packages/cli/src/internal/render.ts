@@ -199,6 +199,13 @@ export const render = (error: unknown, accountUrl?: string): Rendered => {
         exitCode: cut ? ExitCode.Unavailable : ExitCode.Failed
       }
     }
+    case "TraceFileError":
+      return {
+        what: (e as unknown as { readonly message: string }).message,
+        fix: "Give --trace the path of a regular file (not a symbolic link) in a folder you can write to.",
+        details,
+        exitCode: ExitCode.Usage
+      }
     case "ForeignOriginError":
       return {
         what: (e as LuccaError.ForeignOriginError).message,
