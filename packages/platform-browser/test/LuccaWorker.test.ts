@@ -10,13 +10,11 @@ import * as BrowserWorkerRunner from "@effect/platform-browser/BrowserWorkerRunn
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { WorkerError } from "@effect/platform/WorkerError"
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -263,18 +261,26 @@ describe("LuccaWorker over a MessageChannel", () => {
       assert.notInclude(text, FakeLucca.defaultClientSecret)
     }))
 
-  it.scoped("a worker that cannot build its client fails the spawn with a SetupError", () =>
+  // issue 19, item 3: the page handles it where it handles the other failures of its calls
+  it.scoped("a worker that cannot build its client: every call fails with a SetupError holding the ConfigError", () =>
     Effect.gen(function*() {
-      const { options } = yield* serveEmulator
-      const exit = yield* Effect.exit(
-        connect(BrowserLucca.layer({ ...options(["employees.readonly"]), accountUrl: "ftp://x" }))
+      const { fake, options } = yield* serveEmulator
+      const { client } = yield* connect(
+        BrowserLucca.layer({ ...options(["employees.readonly"]), accountUrl: "ftp://x" })
       )
-      assert.isTrue(Exit.isFailure(exit))
-      if (!Exit.isFailure(exit)) return
-      const error = Cause.squash(exit.cause)
-      assert.instanceOf(error, WorkerError)
-      const cause = (error as WorkerError).cause
-      assert.instanceOf(cause, LuccaWorker.SetupError)
-      assert.include((cause as LuccaWorker.SetupError).message, "accountUrl")
+      const error = yield* Effect.flip(client.get("/lucca-api/employees", Schema.Unknown))
+      assert.instanceOf(error, LuccaWorker.SetupError)
+      if (error._tag !== "SetupError") return
+      assert.include(error.message, "accountUrl")
+      assert.isTrue(ConfigError.isConfigError(error.cause))
+      assert.strictEqual(error.cause?._op, "InvalidData")
+      if (error.cause?._op === "InvalidData") assert.deepStrictEqual(error.cause.path, ["accountUrl"])
+      // caught by tag, in a stream too
+      const caught = yield* Stream.runCollect(client.paginate("/lucca-api/employees", Employee)).pipe(
+        Effect.as("nothing"),
+        Effect.catchTag("SetupError", (setup) => Effect.succeed(setup._tag))
+      )
+      assert.strictEqual(caught, "SetupError")
+      assert.strictEqual((yield* fake.stats).token.total, 0)
     }))
 })

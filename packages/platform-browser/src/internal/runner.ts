@@ -214,7 +214,10 @@ export const paginate = (
 
 /** @internal */
 export const setupError = (error: unknown): SetupError =>
-  new SetupError({
-    // a ConfigError's own string names the option ("Invalid data at accountUrl: ...")
-    description: error instanceof Error && !ConfigError.isConfigError(error) ? error.message : String(error)
-  })
+  ConfigError.isConfigError(error)
+    ? new SetupError({
+      // a ConfigError's own string names the option ("Invalid data at accountUrl: ...")
+      description: String(error),
+      cause: error
+    })
+    : new SetupError({ description: error instanceof Error ? error.message : String(error) })
