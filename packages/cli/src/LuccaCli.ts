@@ -14,6 +14,7 @@ import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Commands from "./internal/commands.js"
 import * as Doctor from "./internal/doctor.js"
@@ -202,9 +203,20 @@ export const command = root.pipe(Command.withSubcommands([doctor, token, get, li
 const cli = Command.run(command, { name: "lucca", version })
 
 /**
+ * Log lines (the library's warnings: a deprecated endpoint, a failed background refresh)
+ * go to standard error, where they do not mix with the JSON of `get` and `list`, and
+ * escaped: they may quote a server's headers or texts.
+ */
+const logger = Logger.replace(
+  Logger.defaultLogger,
+  Logger.withConsoleError(Logger.map(Logger.stringLogger, Render.printable))
+)
+
+/**
  * Runs `lucca` with the arguments that follow the command name (`process.argv.slice(2)`)
  * and returns its exit code: failures are already rendered on standard error, usage
- * errors by `@effect/cli`. An interruption (Ctrl-C) is not caught.
+ * errors by `@effect/cli`; log lines go to standard error, escaped. An interruption
+ * (Ctrl-C) is not caught.
  *
  * @example
  * ```ts
@@ -228,6 +240,7 @@ export const run = (
   args: ReadonlyArray<string>
 ): Effect.Effect<number, never, CliApp.CliApp.Environment | HttpClient.HttpClient> =>
   cli(["node", "lucca", ...args]).pipe(
+    Effect.provide(logger),
     Effect.as(Render.ExitCode.Ok as number),
     Effect.catchAll((error) =>
       Effect.succeed(

@@ -78,6 +78,24 @@ describe("lucca, facing an account API that sends terminal sequences", () => {
         }
       }))
 
+    it.effect("a warning quoting the server's headers goes to standard error, escaped", () =>
+      Effect.gen(function*() {
+        const transformClient = answering("/lucca-api/deprecated", () =>
+          new Response("{}", {
+            status: 200,
+            headers: {
+              "content-type": "application/json",
+              "deprecation": "@1700000000",
+              "sunset": "\x1b]0;pwned\x07\x1b[2J\x9b2J Wed, 11 Nov 2026 11:11:11 GMT"
+            }
+          }))
+        const outcome = yield* runInProcess(["get", "/lucca-api/deprecated"], fakeEnv(), { transformClient })
+        assert.strictEqual(outcome.code, LuccaCli.ExitCode.Ok, outcome.stderr)
+        assert.strictEqual(outcome.stdout, "{}\n", "standard output holds the JSON only")
+        assert.include(outcome.stderr, "deprecated")
+        assert.notMatch(outcome.stderr, terminalControls)
+      }))
+
     it("ApiError.message is one line whatever the problem's texts", () => {
       const error = new LuccaError.ApiError({
         method: "GET",
