@@ -31,7 +31,7 @@ export const token = (
     const expiresIn = Math.round((issued.expiresAt - issued.issuedAt) / 1000)
     if (options.json) {
       // RFC 6749 §5.1 names, plus the absolute expiry a script needs
-      return yield* Console.log(JSON.stringify({
+      return yield* Console.log(Render.json({
         ...(options.print ? { access_token: Redacted.value(issued.value) } : {}),
         token_type: issued.tokenType,
         expires_in: expiresIn,
@@ -39,8 +39,9 @@ export const token = (
         scope: issued.scopes.join(" ")
       }))
     }
+    // the scopes are the token endpoint's text
     const about = `expires at ${expiresAt} (in ${Duration.format(issued.lifetime)}); scopes: ${
-      issued.scopes.join(" ") || "none"
+      Render.printable(issued.scopes.join(" ")) || "none"
     }`
     if (options.print) {
       yield* Console.log(Redacted.value(issued.value))
