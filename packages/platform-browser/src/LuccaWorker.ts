@@ -328,9 +328,8 @@ export const layerRunner = <E, R>(
     const built = yield* Effect.cached(Effect.provide(Layer.buildWithScope(client, scope), context))
     return WorkerRunner.layerSerialized(Request, {
       InitialMessage: () => Layer.effectContext(Effect.mapError(built, internal.setupError)),
-      Get: internal.get,
-      Write: internal.write,
-      Paginate: internal.paginate
+      // every answer to the page goes through the client's `redact` (see internal.serve)
+      ...internal.serve({ Get: internal.get, Write: internal.write, Paginate: internal.paginate })
     })
   }))
 

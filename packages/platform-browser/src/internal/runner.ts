@@ -98,9 +98,24 @@ const redactJson = (value: unknown, redact: (text: string) => string): unknown =
   const text = JSON.stringify(value)
   if (text === undefined) return value
   const redacted = redact(text)
-  // `<redacted>` needs no JSON escape, so the text stays JSON (the usual case: no change)
-  return redacted === text ? value : JSON.parse(redacted)
+  if (redacted === text) return value // the usual case: nothing to redact
+  try {
+    // `<redacted>` needs no JSON escape: replaced inside strings, the text stays JSON
+    return JSON.parse(redacted)
+  } catch {
+    // a secret holding a quote matched across two strings: redact string by string
+    return redactEach(value, redact)
+  }
 }
+
+const redactEach = (value: unknown, redact: (text: string) => string): unknown =>
+  typeof value === "string"
+    ? redact(value)
+    : Array.isArray(value)
+    ? value.map((item) => redactEach(item, redact))
+    : typeof value === "object" && value !== null
+    ? Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactEach(item, redact)]))
+    : value
 
 /** A copy of `error` (same class, so that it encodes and decodes as itself), every field redacted. */
 const redactObject = <A extends object>(error: A, redact: (text: string) => string): A => {
@@ -120,6 +135,7 @@ const redactValue = (value: unknown, redact: (text: string) => string): unknown 
   try {
     return redactJson(value, redact)
   } catch {
+    // not JSON (a BigInt, a cycle): nothing of it is shown rather than something unchecked
     return "<not shown>"
   }
 }
@@ -152,29 +168,46 @@ const redactedStream = <A, E, R>(
       Stream.mapErrorCause((cause) => redactCause(cause, redact))
     )))
 
+/**
+ * The handlers of the protocol's requests, each answer through {@link redacted} or
+ * {@link redactedStream}: a handler added here cannot skip the redaction.
+ *
+ * @internal
+ */
+export const serve = <
+  const Handlers extends Record<
+    string,
+    (request: any) => Effect.Effect<any, any, any> | Stream.Stream<any, any, any>
+  >
+>(handlers: Handlers): Handlers =>
+  Object.fromEntries(
+    Object.entries(handlers).map(([tag, handler]) => [tag, (request: unknown) => {
+      const answer = handler(request)
+      return Effect.isEffect(answer) ? redacted(answer) : redactedStream(answer)
+    }])
+  ) as Handlers
+
 /** @internal */
 export const get = (request: LuccaWorker.Get) =>
-  redacted(json(HttpClientRequest.get(request.path, { urlParams: request.urlParams })))
+  json(HttpClientRequest.get(request.path, { urlParams: request.urlParams }))
 
 /** @internal */
 export const write = (request: LuccaWorker.Write) =>
-  redacted(
-    HttpClientRequest.make(request.method)(request.path, { urlParams: request.urlParams }).pipe(
-      (unsent) =>
-        request.body === undefined
-          ? Effect.succeed(unsent)
-          // structured clone lets a BigInt or a cycle through: a body JSON cannot hold is a typed failure
-          : Effect.mapError(HttpClientRequest.bodyJson(unsent, request.body), (error) =>
-            new TransportError({
-              method: request.method,
-              url: displayUrl(request.path),
-              reason: "Encode",
-              description: `the body cannot be sent as JSON: ${
-                error.reason._tag === "JsonError" ? "it is not JSON-serializable" : error.reason._tag
-              }`
-            })),
-      Effect.flatMap(json)
-    )
+  HttpClientRequest.make(request.method)(request.path, { urlParams: request.urlParams }).pipe(
+    (unsent) =>
+      request.body === undefined
+        ? Effect.succeed(unsent)
+        // structured clone lets a BigInt or a cycle through: a body JSON cannot hold is a typed failure
+        : Effect.mapError(HttpClientRequest.bodyJson(unsent, request.body), (error) =>
+          new TransportError({
+            method: request.method,
+            url: displayUrl(request.path),
+            reason: "Encode",
+            description: `the body cannot be sent as JSON: ${
+              error.reason._tag === "JsonError" ? "it is not JSON-serializable" : error.reason._tag
+            }`
+          })),
+    Effect.flatMap(json)
   )
 
 /**
@@ -188,7 +221,7 @@ export const paginate = (
   request: LuccaWorker.Paginate
 ): Stream.Stream<typeof LuccaWorker.Page.Type, Failure, LuccaClient.LuccaClient> => {
   const page = LuccaClient.Page(Schema.Unknown)
-  return redactedStream(Stream.suspend(() => {
+  return Stream.suspend(() => {
     // a `next` link back to a page already read would never end
     const seen = new Set<string>()
     return Stream.paginateChunkEffect(
@@ -209,7 +242,7 @@ export const paginate = (
           return Effect.succeed([Chunk.of({ status, url, items: body.items }), following] as const)
         })
     )
-  }))
+  })
 }
 
 /** @internal */
