@@ -312,7 +312,7 @@ export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `put` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -325,7 +325,7 @@ export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `patch` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -338,7 +338,7 @@ export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `del` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const del = <A, I, R>(
