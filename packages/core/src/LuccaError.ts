@@ -118,7 +118,9 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@effect-lucca/co
    */
   override get message(): string {
     const description = this.errorDescription === undefined ? "" : `: ${this.errorDescription}`
-    return `The token endpoint ${this.tokenUrl} refused the request with ${this.error} (HTTP ${this.status})${description}.${
+    // the server's description may end its own sentence
+    const stop = /[.!?]$/.test(description) ? "" : "."
+    return `The token endpoint ${this.tokenUrl} refused the request with ${this.error} (HTTP ${this.status})${description}${stop}${
       oauthHints[this.error] ?? ""
     }`
   }
@@ -252,8 +254,8 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
     const refused = `${this.method} ${this.url} was refused with 403 Forbidden${
       server === undefined ? "" : ` (${server})`
     }`
-    const grant =
-      `Grant it to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
+    const grant = (scope: string) =>
+      `Grant ${scope} to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
     if (this.acceptedScopes !== undefined && this.acceptedScopes.length > 0) {
       const held = this.grantedAcceptedScopes
       if (held.length > 0) {
@@ -262,14 +264,21 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
           held.join(" ")
         }, which this operation accepts: check the establishments and legal entities the client application may see, and the rights of its API user at ${origin}/identity/admin/integration-keys.`
       }
+      const scope = this.acceptedScopes.length === 1
+        ? this.acceptedScopes[0]
+        : `one of them, such as ${this.suggestedScope ?? this.acceptedScopes[0]},`
       return `${refused}: this operation accepts ${
         this.acceptedScopes.join(" or ")
-      }, and the token was granted ${granted}, which has none of them. ${grant}`
+      }, and the token was granted ${granted}, which has none of them. ${grant(scope)}`
     }
-    const needed = this.suggestedScope === undefined
-      ? "the scope this endpoint needs"
-      : `the scope this endpoint needs (probably ${this.suggestedScope})`
-    return `${refused}: the token was granted ${granted}, which lacks ${needed}. ${grant}`
+    if (this.suggestedScope === undefined) {
+      return `${refused}: the token was granted ${granted}, which lacks the scope this endpoint needs. ${
+        grant("the scope of this endpoint (see its page in Lucca's API reference)")
+      }`
+    }
+    return `${refused}: the token was granted ${granted}, which lacks the scope this endpoint needs (probably ${this.suggestedScope}). ${
+      grant(this.suggestedScope)
+    }`
   }
 }
 
