@@ -13,7 +13,9 @@
 // drives the installed in-memory emulator of `@effect-lucca/testing`.
 //
 // The installs share npm's cache (one cache for the machine; --prefer-offline reuses what an
-// earlier line of the run fetched) and run two at a time.
+// earlier line of the run fetched) and run two at a time; a block that installs the same
+// packages as another (the root README repeats the platform packages' lines, in another
+// order) is run once and reported with it.
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -114,16 +116,37 @@ const runBlock = async (block, index) => {
   return { ok: true, report }
 }
 
+/** What a block installs and runs, whatever the order of the names on its lines. */
+const keyOf = (block) => block.lines.map((line) => line.split(/\s+/).sort().join(" ")).join("\n")
+const distinct = []
+const sameAs = new Map()
+for (const block of blocks) {
+  const first = distinct.find((other) => keyOf(other) === keyOf(block))
+  if (first === undefined) distinct.push(block)
+  else sameAs.set(block, first)
+}
+
 // two at a time: npm mostly waits on the network and the disk
-const results = new Array(blocks.length)
+const results = new Array(distinct.length)
 let next = 0
 await Promise.all(Array.from({ length: 2 }, async () => {
-  while (next < blocks.length) {
+  while (next < distinct.length) {
     const index = next++
-    results[index] = await runBlock(blocks[index], index)
+    results[index] = await runBlock(distinct[index], index)
   }
 }))
-for (const result of results) console.log(result.report.join("\n"))
+for (const [index, result] of results.entries()) {
+  console.log(result.report.join("\n"))
+  for (const [block, first] of sameAs) {
+    if (first === distinct[index]) {
+      console.log(`${block.file} (block ${block.n}): the same packages as above, ${result.ok ? "ok" : "failed"}`)
+    }
+  }
+}
 const failed = results.filter((result) => !result.ok).length
-console.log(`${blocks.length - failed} of ${blocks.length} install lines installed and ran`)
+console.log(
+  `${
+    distinct.length - failed
+  } of ${distinct.length} distinct installs (${blocks.length} blocks of install lines) installed and ran`
+)
 process.exitCode = failed === 0 ? 0 : 1
