@@ -35,7 +35,8 @@ export class SkipSummary implements Reporter {
     }
   }
 
-  onTestRunEnd(): void {
+  // after the default reporter's totals (reporters are called in order)
+  onFinished(): void {
     for (const line of lines()) this.seen.add(line)
     if (this.seen.size === 0) return
     const list = [...this.seen].sort().map((line) => `  ${line.slice(marker.length)}`)

@@ -201,7 +201,7 @@ describe("TokenProvider", () => {
         for (const [i, line] of retries.entries()) {
           assert.strictEqual(line.level, "INFO")
           assert.include(line.message, "Status 502")
-          assert.match(line.message, new RegExp(`retry ${i + 1} in \\d+(ms|s)`))
+          assert.match(line.message, new RegExp(`retry ${i + 1} in (\\d+s )?\\d+ms$`))
           assert.strictEqual(line.annotations["lucca.token_retry"], i + 1)
           assert.isNumber(line.annotations["lucca.token_retry_delay_ms"])
           assert.isAbove(line.annotations["lucca.token_retry_delay_ms"] as number, 0)

@@ -36,18 +36,21 @@ export const logged = (redact: (text: string) => string) =>
   schedule: Schedule.Schedule<Duration.Duration, LuccaError.TokenError, R>
 ): Schedule.Schedule<Duration.Duration, LuccaError.TokenError, R> =>
   Schedule.intersect(Schedule.identity<LuccaError.TokenError>(), Schedule.intersect(Schedule.count, schedule)).pipe(
-    Schedule.onDecision(([error, [count, delay]], decision) =>
-      ScheduleDecision.isContinue(decision)
-        ? Effect.logInfo(
-          `Lucca token request failed (${reason(error, redact)}); retry ${count + 1} in ${Duration.format(delay)}`
-        ).pipe(Effect.annotateLogs({
-          "lucca.token_url": error.tokenUrl,
-          "lucca.token_retry": count + 1,
-          "lucca.token_retry_delay_ms": Duration.toMillis(delay),
-          "lucca.token_error": error._tag
-        }))
-        : Effect.void
-    ),
+    Schedule.onDecision(([error, [count, delay]], decision) => {
+      if (!ScheduleDecision.isContinue(decision)) return Effect.void
+      // whole milliseconds: a jittered delay is not worth its nanoseconds in a log line
+      const millis = Math.round(Duration.toMillis(delay))
+      return Effect.logInfo(
+        `Lucca token request failed (${reason(error, redact)}); retry ${count + 1} in ${
+          Duration.format(Duration.millis(millis))
+        }`
+      ).pipe(Effect.annotateLogs({
+        "lucca.token_url": error.tokenUrl,
+        "lucca.token_retry": count + 1,
+        "lucca.token_retry_delay_ms": millis,
+        "lucca.token_error": error._tag
+      }))
+    }),
     Schedule.map(([, [, delay]]) => delay)
   )
 
