@@ -53,7 +53,7 @@ import * as TokenProvider from "./TokenProvider.js"
  * What a request through `httpClient` can fail with: the platform's `HttpClientError`, and
  * what authentication adds (see `TokenProvider.authenticate`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type RequestError = HttpClientError.HttpClientError | LuccaError.AuthenticationError
@@ -64,7 +64,7 @@ export type RequestError = HttpClientError.HttpClientError | LuccaError.Authenti
  * platform: transport, encoding), an authentication failure, an error status
  * (`ApiError`) or a body that does not match (`ResponseDecodeError`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type DecodedError =
@@ -74,7 +74,7 @@ export type DecodedError =
   | LuccaError.ResponseDecodeError
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface RequestOptions {
@@ -86,7 +86,7 @@ export interface RequestOptions {
  * The body of a write: `body`, encoded with `bodySchema` when given (so that dates,
  * branded ids and the like go out in their wire form), then sent as JSON.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface WriteOptions<B, BI = unknown, BR = never> extends RequestOptions {
@@ -116,7 +116,7 @@ export interface Service {
    * The scopes granted to the client application, as its current token says (the token
    * itself is never handed out).
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
   /**
@@ -225,7 +225,7 @@ export interface ClientOptions {
    * MiB) within `timeout` (default 30 s), else a `ResponseDecodeError`. Error bodies
    * (problem+json) are read up to 1 MiB within 10 s.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly responseBody?: {
     readonly maxBytes?: number | undefined
@@ -355,14 +355,18 @@ export const make = (
   // the account first: a wrong account URL is the likelier mistake to report
   Effect.flatMap(clientSettings(options), (settings) =>
     Effect.flatMap(
-      Effect.zip(providerOf(options), HttpClient.HttpClient),
+      Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
       ([tokenProvider, base]) => withPacing(internal.make(base, tokenProvider, settings))
     ))
 
-const providerOf = (options: Options) =>
+const providerOf = (options: Options, accountUrl: URL) =>
   Effect.flatMap(
     InternalOptions.decode(InternalOptions.ProviderOptions, options),
-    InternalTokenProvider.makeClientCredentials
+    (decoded) =>
+      Effect.zipRight(
+        InternalOptions.tokenUrlHint(accountUrl, decoded.tokenUrl),
+        InternalTokenProvider.makeClientCredentials(decoded)
+      )
   )
 
 /**
@@ -405,7 +409,7 @@ export const layer = (options: Options): Layer.Layer<LuccaClient, ConfigError.Co
  * }).pipe(Layer.provide(SharedLimiter)) // Layer<LuccaClient, ConfigError, HttpClient>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerWithRateLimiter = (
@@ -415,7 +419,7 @@ export const layerWithRateLimiter = (
     LuccaClient,
     Effect.flatMap(clientSettings(options), (settings) =>
       Effect.flatMap(
-        Effect.zip(providerOf(options), HttpClient.HttpClient),
+        Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
         ([tokenProvider, base]) => internal.make(base, tokenProvider, settings)
       ))
   )
@@ -519,7 +523,7 @@ export const get = <A, I, R>(
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -540,7 +544,7 @@ export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
  * const updated = LuccaClient.put("/lucca-api/departments/4", Schema.Unknown, { body: { name: "R&D" } })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -561,7 +565,7 @@ export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
  * const patched = LuccaClient.patch("/lucca-api/employees/1", Schema.Unknown, { body: { jobTitle: "CTO" } })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -582,7 +586,7 @@ export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
  * const deleted = LuccaClient.del("/lucca-api/webhook-endpoints/12", Schema.Void)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const del = <A, I, R>(
@@ -593,9 +597,9 @@ export const del = <A, I, R>(
   Effect.flatMap(LuccaClient, (client) => client.del(path, schema, options))
 
 /**
- * `executeDecoded` on the `LuccaClient` in context (called `json` before 0.2.0).
+ * `executeDecoded` on the `LuccaClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const executeDecoded = <A, I, R>(

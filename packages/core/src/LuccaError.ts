@@ -10,7 +10,7 @@
  * const Employee = Schema.Struct({ id: Schema.String, givenName: Schema.String })
  *
  * // each failure is a class with a `_tag`: catch the ones the program can act on
- * const employee = LuccaClient.get("/lucca-api/employees/416", Employee).pipe(
+ * const employee = LuccaClient.get("/lucca-api/employees/1001", Employee).pipe(
  *   Effect.catchTags({
  *     // the operation's scopes, those the token holds, and where to grant one
  *     Forbidden: (error) => Effect.logError(error.message).pipe(Effect.as(undefined)),
@@ -118,7 +118,9 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@effect-lucca/co
    */
   override get message(): string {
     const description = this.errorDescription === undefined ? "" : `: ${this.errorDescription}`
-    return `The token endpoint ${this.tokenUrl} refused the request with ${this.error} (HTTP ${this.status})${description}.${
+    // the server's description may end its own sentence
+    const stop = /[.!?]$/.test(description) ? "" : "."
+    return `The token endpoint ${this.tokenUrl} refused the request with ${this.error} (HTTP ${this.status})${description}${stop}${
       oauthHints[this.error] ?? ""
     }`
   }
@@ -231,7 +233,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
    * The accepted scopes the token was granted: empty when the application lacks every
    * scope the operation accepts, the usual cause of a 403.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get grantedAcceptedScopes(): ReadonlyArray<string> {
     return (this.acceptedScopes ?? []).filter((scope) => this.grantedScopes.includes(scope))
@@ -252,8 +254,8 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
     const refused = `${this.method} ${this.url} was refused with 403 Forbidden${
       server === undefined ? "" : ` (${server})`
     }`
-    const grant =
-      `Grant it to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
+    const grant = (scope: string) =>
+      `Grant ${scope} to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
     if (this.acceptedScopes !== undefined && this.acceptedScopes.length > 0) {
       const held = this.grantedAcceptedScopes
       if (held.length > 0) {
@@ -262,14 +264,21 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
           held.join(" ")
         }, which this operation accepts: check the establishments and legal entities the client application may see, and the rights of its API user at ${origin}/identity/admin/integration-keys.`
       }
+      const scope = this.acceptedScopes.length === 1
+        ? this.acceptedScopes[0]
+        : `one of them, such as ${this.suggestedScope ?? this.acceptedScopes[0]},`
       return `${refused}: this operation accepts ${
         this.acceptedScopes.join(" or ")
-      }, and the token was granted ${granted}, which has none of them. ${grant}`
+      }, and the token was granted ${granted}, which has none of them. ${grant(scope)}`
     }
-    const needed = this.suggestedScope === undefined
-      ? "the scope this endpoint needs"
-      : `the scope this endpoint needs (probably ${this.suggestedScope})`
-    return `${refused}: the token was granted ${granted}, which lacks ${needed}. ${grant}`
+    if (this.suggestedScope === undefined) {
+      return `${refused}: the token was granted ${granted}, which lacks the scope this endpoint needs. ${
+        grant("the scope of this endpoint (see its page in Lucca's API reference)")
+      }`
+    }
+    return `${refused}: the token was granted ${granted}, which lacks the scope this endpoint needs (probably ${this.suggestedScope}). ${
+      grant(this.suggestedScope)
+    }`
   }
 }
 
@@ -373,7 +382,7 @@ export class ForeignOriginError
  * What authenticating a request can fail with (see `TokenProvider.authenticate`): getting
  * a token, a 401 after the retry with a fresh token, a 403, or a URL on another origin.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type AuthenticationError = TokenError | Unauthorized | Forbidden | ForeignOriginError
@@ -387,7 +396,7 @@ const transientStatuses = new Set([408, 429, 500, 502, 503, 504])
  * 408, 429, 500, 502, 503 or 504, or a request that failed in transport. Everything else
  * (a refused secret, a missing scope, a body that does not match) is permanent.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isTransient = (error: unknown): boolean => {

@@ -249,7 +249,7 @@ export class Get extends Schema.TaggedRequest<Get>("@effect-lucca/platform-brows
  * encoded by the page), answered with the JSON body. POST and PATCH are not retried on
  * 408 or 503 unless the worker's client opted in (a second POST may create a second leave).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category requests
  */
 export class Write extends Schema.TaggedRequest<Write>("@effect-lucca/platform-browser/LuccaWorker/Write")("Write", {

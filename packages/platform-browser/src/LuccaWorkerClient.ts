@@ -332,7 +332,7 @@ export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `put` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -345,7 +345,7 @@ export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `patch` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -358,7 +358,7 @@ export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `del` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const del = <A, I, R>(

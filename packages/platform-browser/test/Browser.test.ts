@@ -25,8 +25,8 @@ const available = hasChromium()
 const inCi = process.env.CI === "true"
 if (!available && !inCi) {
   console.warn(
-    `[platform-browser] Browser suite SKIPPED: no Chromium at ${chromiumPath}. ` +
-      "Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH."
+    `SKIPPED packages/platform-browser: test/Browser.test.ts (no Chromium at ${chromiumPath}: ` +
+      "apt-get install -y chromium, or set CHROMIUM_PATH)"
   )
 }
 

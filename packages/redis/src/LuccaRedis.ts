@@ -19,7 +19,7 @@
  *   warned about once per outage and counted in {@link fallbacks}; the fleet shares again
  *   as soon as Redis answers.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as TokenStore from "@effect-lucca/core/TokenStore"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
@@ -37,7 +37,7 @@ import type { RedisOptions } from "ioredis"
 import * as internal from "./internal/redis.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -59,7 +59,7 @@ export interface Options {
 /**
  * The default key prefix.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const defaultPrefix = "effect-lucca:"
@@ -68,7 +68,7 @@ export const defaultPrefix = "effect-lucca:"
  * Redis commands answered in process because Redis failed or was too slow, tagged with
  * `operation` (`get`, `set`, `invalidate`, `acquire`, `held`, `release`, `rate`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const fallbacks: Metric.Metric.Counter<number> = internal.fallbacks
@@ -104,7 +104,7 @@ const settings = (options: Options): Effect.Effect<internal.Settings, ConfigErro
  * The shared token store and rate limiter on one Redis connection, for the life of the
  * scope.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<
@@ -147,7 +147,7 @@ export const make = (options: Options): Effect.Effect<
  * ) // Layer<LuccaClient, ConfigError>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer = (
@@ -178,7 +178,7 @@ export const layer = (
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
