@@ -14,7 +14,9 @@ import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Commands from "./internal/commands.js"
 import * as Doctor from "./internal/doctor.js"
@@ -205,11 +207,15 @@ const cli = Command.run(command, { name: "lucca", version })
 /**
  * Log lines (the library's warnings: a deprecated endpoint, a failed background refresh)
  * go to standard error, where they do not mix with the JSON of `get` and `list`, and
- * escaped: they may quote a server's headers or texts.
+ * escaped: they may quote a server's headers or texts. Warnings only: the library's
+ * per-retry lines are for services, and the command explains its failures itself.
  */
-const logger = Logger.replace(
-  Logger.defaultLogger,
-  Logger.withConsoleError(Logger.map(Logger.stringLogger, Render.printable))
+const logger = Layer.merge(
+  Logger.replace(
+    Logger.defaultLogger,
+    Logger.withConsoleError(Logger.map(Logger.stringLogger, Render.printable))
+  ),
+  Logger.minimumLogLevel(LogLevel.Warning)
 )
 
 /**

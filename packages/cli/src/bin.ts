@@ -10,21 +10,11 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
 import * as LuccaCli from "./LuccaCli.js"
 
 LuccaCli.run(process.argv.slice(2)).pipe(
   Effect.flatMap((code) => Effect.sync(() => process.exitCode = code)),
-  Effect.provide([
-    NodeContext.layer,
-    NodeLucca.layerHttpClient,
-    // standard output is the command's output (JSON lines, the doctor's report): logs go to
-    // standard error, warnings only (the library's per-retry lines are for services; the
-    // command explains its failures itself)
-    Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger)),
-    Logger.minimumLogLevel(LogLevel.Warning)
-  ]),
+  Effect.provide([NodeContext.layer, NodeLucca.layerHttpClient]),
   NodeRuntime.runMain({
     disableErrorReporting: true,
     // runMain interrupts the program on SIGINT and SIGTERM; scopes close, then we exit
