@@ -278,7 +278,10 @@ export const layerStatic = (
  *   refused rather than silently sent without the token.
  * - A 401 invalidates exactly the token that was refused and is retried once with a fresh
  *   token (the server did not act, so this is safe for every method); a second 401, or a
- *   401 on a stream body that cannot be sent twice, fails with `Unauthorized`.
+ *   401 on a body that cannot be sent twice, fails with `Unauthorized`. Only bytes, a
+ *   string, an `ArrayBuffer`, a `Blob`, a `FormData` or `URLSearchParams` are sent twice:
+ *   a stream (`HttpBody.stream`, a raw Node `Readable` or web `ReadableStream`) or any
+ *   other raw value is never re-sent, since its second copy would leave empty.
  * - A 403 fails with `Forbidden`, naming the scopes the token was granted.
  * - Responses and errors handed back carry the request as it was before the token was
  *   added; texts the server sent back go through `provider.redact`.

@@ -12,6 +12,7 @@ import * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
 import * as LuccaScope from "../LuccaScope.js"
 import type * as TokenProvider from "../TokenProvider.js"
+import * as Body from "./body.js"
 import * as Http from "./http.js"
 import * as Problem from "./problem.js"
 
@@ -239,8 +240,9 @@ const retryWithFreshToken = <E, R>(
   response: HttpClientResponse.HttpClientResponse,
   refused: AccessToken.AccessToken
 ): Sent<E, R> =>
-  // a stream body has been consumed by the first attempt and cannot be sent again
-  request.body._tag === "Stream"
+  // a one-shot body (a stream) has been consumed by the first attempt: a second copy would
+  // leave empty, and the server would act on it
+  !Body.isReplayable(request.body)
     ? unauthorized(step, request, response, false)
     : Problem.read(response).pipe(
       Effect.zipRight(step.provider.invalidate(refused)),
