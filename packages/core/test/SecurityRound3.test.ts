@@ -3,12 +3,13 @@
  * was observed on `main` before its fix. The Node end-to-end tests of finding 1 are in
  * `packages/platform-node/test/OneShotBodies.test.ts`; the Redis ones in `packages/redis`.
  */
-import { LuccaClient } from "@effect-lucca/core"
+import { LuccaClient, LuccaError } from "@effect-lucca/core"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { accountUrl, credentials, json, makeFake, problem } from "./fixtures.js"
+import * as Stream from "effect/Stream"
+import { accountUrl, bearer, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
 
 const options = { ...credentials, accountUrl, rateLimit: false as const }
 
@@ -47,5 +48,28 @@ describe("finding 1: only a body known to be re-sendable is sent again", () => {
         assert.isTrue(result._tag === "Left" && result.left._tag === "Unauthorized")
         assert.strictEqual(fake.state.apiRequests.length, 1)
       }
+    }))
+})
+
+describe("finding 5: a 401 on a body that cannot be sent twice still drops the refused token", () => {
+  it.scoped("three stream uploads after a revocation: the first fails, the next two go out with a new token", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      const client = yield* LuccaClient.make(options).pipe(Effect.provide(fake.layer))
+      yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+      // token 1 is revoked
+      fake.state.onApi = (request) =>
+        Effect.succeed(bearer(request) === tokenFor(1) ? problem(401, "Unauthorized") : json(201, {}))
+      const upload = client.execute(
+        HttpClientRequest.post("/lucca-api/files").pipe(
+          HttpClientRequest.bodyStream(Stream.make(new TextEncoder().encode("data")))
+        )
+      ).pipe(Effect.either)
+      const first = yield* upload
+      assert.isTrue(first._tag === "Left" && first.left instanceof LuccaError.Unauthorized && !first.left.retried)
+      const rest = [yield* upload, yield* upload]
+      assert.isTrue(rest.every((result) => result._tag === "Right" && result.right.status === 201))
+      assert.deepStrictEqual(fake.state.apiRequests.slice(1).map(bearer), [tokenFor(1), tokenFor(2), tokenFor(2)])
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
     }))
 })

@@ -233,7 +233,8 @@ const forbiddenOr = <E, R>(
 ): Sent<E, R> => response.status === 403 ? forbidden(step, request, response, token) : Effect.succeed(response)
 
 // After a 401 the server did not act, so one retry is safe for every method; the token
-// that was refused, and only that one, is dropped from the cache.
+// that was refused, and only that one, is dropped from the cache (before anything else, so
+// that no later request goes out with it, even when this one is not retried).
 const retryWithFreshToken = <E, R>(
   step: Step<E, R>,
   request: HttpClientRequest.HttpClientRequest,
@@ -243,9 +244,9 @@ const retryWithFreshToken = <E, R>(
   // a one-shot body (a stream) has been consumed by the first attempt: a second copy would
   // leave empty, and the server would act on it
   !Body.isReplayable(request.body)
-    ? unauthorized(step, request, response, false)
-    : Problem.read(response).pipe(
-      Effect.zipRight(step.provider.invalidate(refused)),
+    ? Effect.zipRight(step.provider.invalidate(refused), unauthorized(step, request, response, false))
+    : step.provider.invalidate(refused).pipe(
+      Effect.zipRight(Problem.read(response)),
       Effect.zipRight(Metric.increment(LuccaMetrics.unauthorizedRetries)),
       Effect.zipRight(step.provider.get),
       Effect.tap(step.beforeRetry),
