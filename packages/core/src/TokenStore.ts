@@ -10,7 +10,10 @@
  *   for the stored token until the lease expires, then try again;
  * - a store that cannot answer (down, slow) says `Unavailable` and the provider requests
  *   on its own: a store never fails a request;
- * - after a 401, the stored token is dropped only if it is still the one that failed.
+ * - after a 401, the stored token is dropped only if it is still the one that failed; the
+ *   provider also remembers the refused token and never takes it back from the store, so a
+ *   store whose `invalidate` fails (a read-only Redis replica) or does nothing cannot hand
+ *   it out again to that provider.
  *
  * The provider's in-process single-flight and refresh ahead are unchanged: the store only
  * decides whether one of its requests reaches the token endpoint.

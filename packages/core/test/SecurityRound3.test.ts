@@ -3,11 +3,13 @@
  * was observed on `main` before its fix. The Node end-to-end tests of finding 1 are in
  * `packages/platform-node/test/OneShotBodies.test.ts`; the Redis ones in `packages/redis`.
  */
-import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import type { AccessToken } from "@effect-lucca/core"
+import { LuccaClient, LuccaError, TokenProvider, TokenStore } from "@effect-lucca/core"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { accountUrl, bearer, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
 
@@ -71,5 +73,62 @@ describe("finding 5: a 401 on a body that cannot be sent twice still drops the r
       assert.isTrue(rest.every((result) => result._tag === "Right" && result.right.status === 201))
       assert.deepStrictEqual(fake.state.apiRequests.slice(1).map(bearer), [tokenFor(1), tokenFor(2), tokenFor(2)])
       assert.strictEqual(fake.state.tokenRequests.length, 2)
+    }))
+})
+
+/** A shared store that keeps the last token it was given and ignores `invalidate`. */
+const storeIgnoringInvalidate = () => {
+  const state = { stored: undefined as AccessToken.AccessToken | undefined, invalidations: 0 }
+  const service: TokenStore.Service = {
+    forClient: () =>
+      Effect.succeed({
+        get: Effect.sync(() => Option.fromNullable(state.stored)),
+        set: (token) => Effect.sync(() => void (state.stored = token)),
+        invalidate: () => Effect.sync(() => void state.invalidations++),
+        acquire: Effect.succeed({ _tag: "Acquired", release: Effect.void }),
+        held: Effect.succeed(false)
+      })
+  }
+  return { state, service }
+}
+
+describe("finding 2: a refused token is never used again, whatever the store returns", () => {
+  it.scoped("a TokenStore whose invalidate does nothing: the retry after a 401 gets a new token", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      const store = storeIgnoringInvalidate()
+      const client = yield* LuccaClient.make(options).pipe(
+        Effect.provide(fake.layer),
+        Effect.provideService(TokenStore.TokenStore, store.service)
+      )
+      yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+      // token 1 is revoked; the store still hands it out
+      fake.state.onApi = (request) =>
+        Effect.succeed(bearer(request) === tokenFor(1) ? problem(401, "Unauthorized") : json(200, {}))
+      const response = yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+      assert.strictEqual(response.status, 200)
+      // and the requests after it too
+      yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+      assert.deepStrictEqual(fake.state.apiRequests.map(bearer), [tokenFor(1), tokenFor(1), tokenFor(2), tokenFor(2)])
+      assert.strictEqual(fake.state.tokenRequests.length, 2)
+      assert.strictEqual(store.state.invalidations, 1)
+    }))
+
+  it.scoped("a provider that can only give the refused token again: not re-sent, and the error says so", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      fake.state.onApi = () => Effect.succeed(problem(401, "Unauthorized"))
+      const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("static-token"), {
+        accountUrl,
+        rateLimit: false
+      }).pipe(Effect.provide(fake.layer))
+      const error = yield* Effect.flip(client.execute(HttpClientRequest.get("/lucca-api/employees")))
+      assert.strictEqual(fake.state.apiRequests.length, 1)
+      assert.instanceOf(error, LuccaError.Unauthorized)
+      if (!(error instanceof LuccaError.Unauthorized)) return
+      assert.isFalse(error.retried)
+      assert.strictEqual(error.notRetried, "SameToken")
+      assert.notInclude(error.message, "fresh token")
+      assert.include(error.message, "no token but the refused one")
     }))
 })

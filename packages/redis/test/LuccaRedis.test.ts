@@ -3,8 +3,11 @@
  * like the fleet suite when it is missing outside CI).
  */
 import type { TokenStore } from "@effect-lucca/core"
-import { AccessToken } from "@effect-lucca/core"
+import { AccessToken, LuccaClient } from "@effect-lucca/core"
+import { NodeLucca } from "@effect-lucca/platform-node"
 import { LuccaRedis } from "@effect-lucca/redis"
+import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it, layer } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -101,6 +104,45 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         // a's lease is gone: releasing it again must not release b's
         if (lease._tag === "Acquired") yield* lease.release
         assert.strictEqual((yield* a.acquire)._tag, "Held")
+      }))
+
+    it.scoped("Redis read-only (a replica after failover): the refused token it still hands out is never used again", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        yield* Effect.promise(() => server.client.flushall())
+        const lucca = yield* Layer.build(FakeLuccaServer.layerFake())
+        const fake = yield* Effect.provide(FakeLucca.FakeLucca, lucca)
+        const { tokenUrl, url } = yield* Effect.provide(FakeLuccaServer.FakeLuccaServer, lucca)
+        const client = yield* LuccaClient.make({
+          clientId: FakeLucca.defaultClientId,
+          clientSecret: Redacted.make(FakeLucca.defaultClientSecret),
+          scopes: ["employees.readonly"],
+          tokenUrl,
+          accountUrl: url,
+          rateLimit: false
+        }).pipe(
+          Effect.provide(
+            yield* Layer.build(Layer.merge(NodeLucca.layerHttpClient, LuccaRedis.layer({ url: server.url })))
+          )
+        )
+        const employees = client.execute(HttpClientRequest.get("/lucca-api/employees"))
+        assert.strictEqual((yield* employees).status, 200)
+        const tokenKeys = Effect.promise(() => server.client.keys("effect-lucca:token:*"))
+        assert.strictEqual((yield* tokenKeys).length, 1)
+        // reads work, writes get READONLY (the master it follows is nowhere)
+        yield* Effect.acquireRelease(
+          Effect.promise(() => server.client.call("REPLICAOF", "127.0.0.1", "1")),
+          () => Effect.promise(() => server.client.call("REPLICAOF", "NO", "ONE"))
+        )
+        const write = yield* Effect.either(Effect.tryPromise(() => server.client.set("probe", "1")))
+        assert.isTrue(write._tag === "Left" && String(write.left.error).includes("READONLY"))
+        yield* fake.revokeTokens()
+        // the 401 cannot delete the stored token: Redis still hands it out
+        const response = yield* Effect.either(employees)
+        assert.isTrue(response._tag === "Right" && response.right.status === 200, String(response))
+        assert.strictEqual((yield* tokenKeys).length, 1)
+        assert.strictEqual((yield* employees).status, 200)
+        assert.strictEqual((yield* fake.stats).token.issued, 2)
       }))
 
     it.scoped("the shared bucket lets the burst through at once, then paces", () =>
