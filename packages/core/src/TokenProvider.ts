@@ -18,11 +18,12 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as ConfigError from "effect/ConfigError"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -278,6 +279,9 @@ export const layerStatic = (
  * `retryTransient`, tracing) around it: whatever they do to a request, the URL is checked
  * when the token is added, so the token never goes to another origin.
  *
+ * - `origin` follows `LuccaClient`'s rule for `accountUrl`: `https`, or plain `http` on a
+ *   loopback host only. Any other origin is refused: every request fails with the same
+ *   `ConfigError` (naming `origin`), and nothing is sent.
  * - A request whose URL is relative or on another origin fails with `ForeignOriginError`
  *   and is not sent: a redirect followed by a wrapper, or a URL rewritten by one, is
  *   refused rather than silently sent without the token.
@@ -317,15 +321,24 @@ export const authenticate: {
   (
     provider: Service,
     options: { readonly origin: string | URL }
-  ): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  ): <E, R>(
+    self: HttpClient.HttpClient.With<E, R>
+  ) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R>
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
     provider: Service,
     options: { readonly origin: string | URL }
-  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R>
 } = dual(3, <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   provider: Service,
   options: { readonly origin: string | URL }
-): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R> =>
-  Authenticate.make(self, provider, { origin: new URL(options.origin).origin }))
+): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R> =>
+  Either.match(InternalOptions.checkAccountUrl(options.origin), {
+    // a combinator cannot fail where it is applied: its requests carry the refusal
+    onLeft: (message) => {
+      const refused = ConfigError.InvalidData(["origin"], message)
+      return HttpClient.transform(self, () => Effect.fail(refused))
+    },
+    onRight: (origin) => Authenticate.make(self, provider, { origin: origin.origin })
+  }))
