@@ -2,8 +2,7 @@
  * The store and the limiter in one process, against a private `redis-server` (skipped
  * like the fleet suite when it is missing outside CI).
  */
-import type { TokenStore } from "@effect-lucca/core"
-import { AccessToken, LuccaClient } from "@effect-lucca/core"
+import { AccessToken, LuccaClient, TokenProvider, TokenStore } from "@effect-lucca/core"
 import { NodeLucca } from "@effect-lucca/platform-node"
 import { LuccaRedis } from "@effect-lucca/redis"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
@@ -143,6 +142,42 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         assert.strictEqual((yield* tokenKeys).length, 1)
         assert.strictEqual((yield* employees).status, 200)
         assert.strictEqual((yield* fake.stats).token.issued, 2)
+      }))
+
+    it.scoped("a lease key without expiry is repaired: the next token request waits one lease time, then stores", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        yield* Effect.promise(() => server.client.flushall())
+        const lucca = yield* Layer.build(FakeLuccaServer.layerFake())
+        const fake = yield* Effect.provide(FakeLucca.FakeLucca, lucca)
+        const { tokenUrl } = yield* Effect.provide(FakeLuccaServer.FakeLuccaServer, lucca)
+        const options = {
+          clientId: FakeLucca.defaultClientId,
+          clientSecret: Redacted.make(FakeLucca.defaultClientSecret),
+          scopes: ["employees.readonly"],
+          tokenUrl
+        }
+        const { tokenStore } = yield* LuccaRedis.make({ url: server.url, leaseTtl: "1 second" })
+        // a holder took the lease, and its key lost its expiry (a PERSIST, a restore without TTL)
+        const dead = yield* tokenStore.forClient({ ...options, scopes: options.scopes })
+        assert.strictEqual((yield* dead.acquire)._tag, "Acquired")
+        const [leaseKey] = yield* Effect.promise(() => server.client.keys("effect-lucca:token:*:lease"))
+        yield* Effect.promise(() => server.client.persist(leaseKey))
+        assert.strictEqual(yield* Effect.promise(() => server.client.pttl(leaseKey)), -1)
+        // a waiter sees the lease held for one lease time at most, and the key expires again
+        const held = yield* dead.acquire
+        assert.isTrue(held._tag === "Held" && Duration.toMillis(held.expiresIn) <= 1_000)
+        const ttl = yield* Effect.promise(() => server.client.pttl(leaseKey))
+        assert.isTrue(ttl > 0 && ttl <= 1_000, `lease TTL ${ttl}`)
+        // a cold provider takes the lease once it expires: its token is requested once, and stored
+        const provider = yield* TokenProvider.make(options).pipe(
+          Effect.provide(yield* Layer.build(NodeLucca.layerHttpClient)),
+          Effect.provideService(TokenStore.TokenStore, tokenStore)
+        )
+        const token = yield* provider.get
+        const stored = yield* dead.get
+        assert.isTrue(Option.isSome(stored) && AccessToken.isSame(stored.value, token))
+        assert.strictEqual((yield* fake.stats).token.issued, 1)
       }))
 
     it.scoped("the shared bucket lets the burst through at once, then paces", () =>

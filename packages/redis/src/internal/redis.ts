@@ -143,6 +143,20 @@ if redis.call("GET", KEYS[1]) == ARGV[1] then
 end
 return 0`
 
+// take the lease, or say how long it is held for; a lease key without expiry (a holder's
+// key that lost its TTL: PERSIST, a restore, a foreign write) would be held forever, so it
+// is given one lease time. -2: acquired.
+const acquireLease = `
+if redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2], "NX") then
+  return -2
+end
+local left = redis.call("PTTL", KEYS[1])
+if left < 0 then
+  redis.call("PEXPIRE", KEYS[1], ARGV[2])
+  return tonumber(ARGV[2])
+end
+return left`
+
 /**
  * The token store on one connection. A value is `v1.<id>.<iv>.<ciphertext>`: the id is a
  * keyed hash of the token (for compare-and-delete), the ciphertext holds the token and its
@@ -209,11 +223,10 @@ export const makeTokenStore = (connection: Connection): TokenStore.Service => ({
       const acquire = guard(
         "acquire",
         async (redis): Promise<TokenStore.Lease> => {
-          if (await redis.set(leaseKey, owner, "PX", leaseMillis, "NX") === "OK") {
-            return { _tag: "Acquired", release }
-          }
-          const left = await redis.pttl(leaseKey)
-          return { _tag: "Held", expiresIn: Duration.millis(left > 0 ? left : leaseMillis) }
+          const left = Number(await redis.eval(acquireLease, 1, leaseKey, owner, leaseMillis))
+          if (left === -2) return { _tag: "Acquired", release }
+          // never wait longer than one lease time, whatever the key says
+          return { _tag: "Held", expiresIn: Duration.millis(left > 0 ? Math.min(left, leaseMillis) : leaseMillis) }
         },
         Effect.succeed(unavailable)
       )
