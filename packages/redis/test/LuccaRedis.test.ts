@@ -197,6 +197,46 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         assert.isAbove(Duration.toMillis(delays[6]!.delay), Duration.toMillis(delays[5]!.delay))
       }))
 
+    it.scoped("a Redis outage adds no capacity: requests that fall back queue behind those already scheduled", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const { rateLimiter } = yield* LuccaRedis.make({ url: server.url, commandTimeout: "100 millis" })
+        // burst 2, one token back every 3 s
+        const refillMillis = 3_000
+        const consume = rateLimiter.consume({
+          algorithm: "token-bucket",
+          key: `outage-${Date.now()}`,
+          limit: 2,
+          window: "6 seconds",
+          onExceeded: "delay"
+        })
+        // when each request may go, on this host's clock (the delays come from the bucket)
+        const sendAt: Array<number> = []
+        const take = Effect.map(consume, (result) => void sendAt.push(Date.now() + Duration.toMillis(result.delay)))
+        const fallbacks = Metric.value(Metric.tagged(LuccaRedis.fallbacks, "operation", "rate"))
+        const before = (yield* fallbacks).count
+        // five requests scheduled against Redis: now, now, +3 s, +6 s, +9 s
+        for (let i = 0; i < 5; i++) yield* take
+        assert.strictEqual((yield* fallbacks).count, before)
+        // Redis freezes (writes wait): three more requests fall back to the process
+        yield* Effect.acquireRelease(
+          Effect.promise(() => server.client.call("CLIENT", "PAUSE", "10000", "WRITE")),
+          () => Effect.promise(() => server.client.call("CLIENT", "UNPAUSE"))
+        )
+        for (let i = 0; i < 3; i++) yield* take
+        // (the first one finds Redis frozen; the account then stays in process)
+        assert.isAbove((yield* fallbacks).count, before)
+        // Redis is back: the next request still queues behind the ones scheduled in process
+        yield* Effect.promise(() => server.client.call("CLIENT", "UNPAUSE"))
+        yield* take
+        // a bucket of 2 lets no 3 requests go within one refill interval (half of it as slack
+        // for the time the calls themselves take)
+        const sorted = [...sendAt].sort((a, b) => a - b)
+        for (let i = 0; i + 2 < sorted.length; i++) {
+          assert.isAtLeast(sorted[i + 2] - sorted[i], refillMillis / 2, `requests ${i} to ${i + 2}: ${sorted}`)
+        }
+      }))
+
     it.scoped("refill rates that are not whole milliseconds stay in Redis (no fallback)", () =>
       Effect.gen(function*() {
         const server = yield* Server
