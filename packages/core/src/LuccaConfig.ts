@@ -27,7 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import type * as ClientCredentials from "./ClientCredentials.js"
 import * as Options from "./internal/options.js"
 
@@ -182,7 +182,7 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
 
 // the token URL and its opt-in are read together: the error names LUCCA_TOKEN_URL
 const tokenUrl = Config.all({
-  url: optional(Schema.Config("LUCCA_TOKEN_URL", Options.SecureUrl)),
+  url: optional(Options.config("LUCCA_TOKEN_URL", Options.SecureUrl)),
   dangerouslyAllowTokenUrl: Config.withDefault(Config.boolean("LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL"), false)
 }).pipe(
   Config.mapOrFail(({ dangerouslyAllowTokenUrl, url }) => {
@@ -208,9 +208,9 @@ const tokenUrl = Config.all({
  * @category config
  */
 export const credentials: CredentialsConfig = Config.all({
-  clientId: Schema.Config("LUCCA_CLIENT_ID", ClientId),
-  clientSecret: Schema.Config("LUCCA_CLIENT_SECRET", Options.ClientSecretFromString),
-  scopes: Schema.Config("LUCCA_SCOPES", Options.ScopesFromString),
+  clientId: Options.config("LUCCA_CLIENT_ID", ClientId),
+  clientSecret: Options.config("LUCCA_CLIENT_SECRET", Options.ClientSecretFromString),
+  scopes: Options.config("LUCCA_SCOPES", Options.ScopesFromString),
   tokenUrl
 }).pipe(Config.map(({ tokenUrl, ...rest }) => ({ ...rest, ...tokenUrl })))
 
@@ -222,8 +222,8 @@ export const credentials: CredentialsConfig = Config.all({
  */
 export const client: ClientConfig = Config.all({
   credentials,
-  accountUrl: Config.map(Schema.Config("LUCCA_ACCOUNT_URL", AccountUrl), (url) => url.origin),
-  apiVersion: optional(Schema.Config("LUCCA_API_VERSION", ApiVersion))
+  accountUrl: Config.map(Options.config("LUCCA_ACCOUNT_URL", AccountUrl), (url) => url.origin),
+  apiVersion: optional(Options.config("LUCCA_API_VERSION", ApiVersion))
 }).pipe(Config.map(({ credentials, ...rest }) => ({ ...credentials, ...rest })))
 
 /**

@@ -1,3 +1,4 @@
+import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -279,7 +280,9 @@ const cacheFields = {
   )
 }
 
-const marginsInOrder = (options: { readonly refreshWindow: Duration.Duration; readonly hardMargin: Duration.Duration }) =>
+const marginsInOrder = (
+  options: { readonly refreshWindow: Duration.Duration; readonly hardMargin: Duration.Duration }
+) =>
   Duration.greaterThan(options.hardMargin, options.refreshWindow)
     ? { path: ["hardMargin"], message: "must not exceed refreshWindow" }
     : undefined
@@ -406,6 +409,21 @@ export const decode = <A, I>(
     onRight: Effect.succeed
   })
 
+/**
+ * The variable `name` read through `schema` (as `Schema.Config` does, with the one-line
+ * message of the failing check rather than the schema's tree): the error names the
+ * variable.
+ *
+ * @internal
+ */
+export const config = <A>(name: string, schema: Schema.Schema<A, string>): Config.Config<A> => {
+  const decode = Schema.decodeEither(schema)
+  return Config.mapOrFail(
+    Config.string(name),
+    (text) => Either.mapLeft(decode(text), (error) => ConfigError.InvalidData([], firstMessage(error)))
+  )
+}
+
 // Functions and schedules are not data: as `OpenAiClient.layerConfig` does, they are taken
 // out before the schema decodes the rest, checked for what they are, and put back.
 
@@ -456,7 +474,9 @@ const withBackoff = <A extends object, B>(decoded: A | false, backoff: B): (A & 
  *
  * @internal
  */
-export const decodeProvider = (options: TokenProvider.Options): Effect.Effect<ProviderSettings, ConfigError.ConfigError> =>
+export const decodeProvider = (
+  options: TokenProvider.Options
+): Effect.Effect<ProviderSettings, ConfigError.ConfigError> =>
   Effect.flatMap(
     decode(ProviderOptions, { ...options, tokenRetry: without(field(options, "tokenRetry"), "backoff") }),
     (decoded) =>
@@ -474,7 +494,10 @@ export const decodeProvider = (options: TokenProvider.Options): Effect.Effect<Pr
  */
 export const decodeCache = (
   options: TokenProvider.CacheOptions | undefined
-): Effect.Effect<Omit<typeof CacheOptions.Type, "tokenRetry"> & { readonly tokenRetry: TokenRetrySettings }, ConfigError.ConfigError> =>
+): Effect.Effect<
+  Omit<typeof CacheOptions.Type, "tokenRetry"> & { readonly tokenRetry: TokenRetrySettings },
+  ConfigError.ConfigError
+> =>
   Effect.flatMap(
     decode(CacheOptions, { ...options, tokenRetry: without(field(options, "tokenRetry"), "backoff") }),
     (decoded) =>
