@@ -427,30 +427,54 @@ export const config = <A>(name: string, schema: Schema.Schema<A, string>): Confi
 // Functions and schedules are not data: as `OpenAiClient.layerConfig` does, they are taken
 // out before the schema decodes the rest, checked for what they are, and put back.
 
-/** A record's field, whatever a plain JavaScript caller passed as the record. */
-const field = (record: unknown, key: string): unknown => Predicate.isRecord(record) ? record[key] : undefined
-
-const without = (record: unknown, key: string): unknown => {
-  if (!Predicate.isRecord(record) || !(key in record)) return record
-  const { [key]: _, ...rest } = record
+/** `options` without the function or schedule at `key` (or at `key.inner`). */
+const takeOut = (options: unknown, key: string, inner?: string): unknown => {
+  // whatever a plain JavaScript caller passed: the schema says what is wrong with it
+  if (!Predicate.isRecord(options) || !(key in options)) return options
+  if (inner !== undefined) return { ...options, [key]: takeOut(options[key], inner) }
+  const { [key]: _, ...rest } = options
   return rest
 }
 
 const invalid = (path: string, message: string) => Effect.fail(ConfigError.InvalidData([path], message))
 
-/** The `backoff` of a retry option, checked to be a `Schedule`. */
+/** The `backoff` of a retry option (already decoded, so a record or `false`), checked. */
 const backoffOf = <S>(
   retry: { readonly backoff?: S | undefined } | false | undefined,
   path: string
 ): Effect.Effect<S | undefined, ConfigError.ConfigError> => {
-  const backoff = field(retry, "backoff")
-  return backoff === undefined || Schedule.isSchedule(backoff)
-    ? Effect.succeed(backoff as S | undefined)
-    : invalid(path, `must be a Schedule, such as LuccaRetry.defaultBackoff, got ${kind(backoff)}`)
+  const backoff = Predicate.isRecord(retry) ? retry.backoff : undefined
+  if (backoff !== undefined && !Schedule.isSchedule(backoff)) {
+    return invalid(path, `must be a Schedule, such as LuccaRetry.defaultBackoff, got ${kind(backoff)}`)
+  }
+  return Effect.succeed(backoff)
+}
+
+const withBackoff = <A extends object, B>(decoded: A | false, backoff: B): (A & { readonly backoff: B }) | false =>
+  decoded === false ? false : { ...decoded, backoff }
+
+/**
+ * `tokenRetry` decoded, its `backoff` put back.
+ *
+ * @internal
+ */
+export type TokenRetrySettings =
+  | false
+  | Exclude<typeof CacheOptions.Type["tokenRetry"], false> & {
+    readonly backoff: TokenProvider.RetryOptions["backoff"]
+  }
+
+/**
+ * What `decodeCache` gives.
+ *
+ * @internal
+ */
+export type CacheSettings = Omit<typeof CacheOptions.Type, "tokenRetry"> & {
+  readonly tokenRetry: TokenRetrySettings
 }
 
 /**
- * What `decodeProvider` gives: the decoded options, `tokenRetry.backoff` put back.
+ * What `decodeProvider` gives.
  *
  * @internal
  */
@@ -458,15 +482,23 @@ export type ProviderSettings = Omit<typeof ProviderOptions.Type, "tokenRetry"> &
   readonly tokenRetry: TokenRetrySettings
 }
 
-/** @internal */
-export type TokenRetrySettings =
-  | false
-  | Exclude<typeof ProviderOptions.Type["tokenRetry"], false> & {
-    readonly backoff: TokenProvider.RetryOptions["backoff"]
-  }
-
-const withBackoff = <A extends object, B>(decoded: A | false, backoff: B): (A & { readonly backoff: B }) | false =>
-  decoded === false ? false : { ...decoded, backoff }
+/**
+ * Decodes `TokenProvider.CacheOptions` with `CacheOptions`, `tokenRetry.backoff` taken out
+ * first and put back.
+ *
+ * @internal
+ */
+export const decodeCache = (
+  options: TokenProvider.CacheOptions | undefined
+): Effect.Effect<CacheSettings, ConfigError.ConfigError> =>
+  Effect.flatMap(
+    decode(CacheOptions, takeOut(options ?? {}, "tokenRetry", "backoff")),
+    (decoded) =>
+      Effect.map(backoffOf(options?.tokenRetry, "tokenRetry.backoff"), (backoff) => ({
+        ...decoded,
+        tokenRetry: withBackoff(decoded.tokenRetry, backoff)
+      }))
+  )
 
 /**
  * Decodes `TokenProvider.Options` with `ProviderOptions`, `tokenRetry.backoff` taken out
@@ -478,30 +510,9 @@ export const decodeProvider = (
   options: TokenProvider.Options
 ): Effect.Effect<ProviderSettings, ConfigError.ConfigError> =>
   Effect.flatMap(
-    decode(ProviderOptions, { ...options, tokenRetry: without(field(options, "tokenRetry"), "backoff") }),
+    decode(ProviderOptions, takeOut(options, "tokenRetry", "backoff")),
     (decoded) =>
       Effect.map(backoffOf(options.tokenRetry, "tokenRetry.backoff"), (backoff) => ({
-        ...decoded,
-        tokenRetry: withBackoff(decoded.tokenRetry, backoff)
-      }))
-  )
-
-/**
- * Decodes `TokenProvider.CacheOptions` with `CacheOptions`, `tokenRetry.backoff` taken out
- * first and put back.
- *
- * @internal
- */
-export const decodeCache = (
-  options: TokenProvider.CacheOptions | undefined
-): Effect.Effect<
-  Omit<typeof CacheOptions.Type, "tokenRetry"> & { readonly tokenRetry: TokenRetrySettings },
-  ConfigError.ConfigError
-> =>
-  Effect.flatMap(
-    decode(CacheOptions, { ...options, tokenRetry: without(field(options, "tokenRetry"), "backoff") }),
-    (decoded) =>
-      Effect.map(backoffOf(options?.tokenRetry, "tokenRetry.backoff"), (backoff) => ({
         ...decoded,
         tokenRetry: withBackoff(decoded.tokenRetry, backoff)
       }))
@@ -530,21 +541,19 @@ export type ClientSettings = Omit<typeof AccountOptions.Type, "requestRetry"> & 
  */
 export const decodeClient = (
   options: LuccaClient.ClientOptions
-): Effect.Effect<ClientSettings, ConfigError.ConfigError> => {
-  const { transformClient, ...data } = options
-  return Effect.flatMap(
-    decode(AccountOptions, { ...data, requestRetry: without(field(options, "requestRetry"), "backoff") }),
+): Effect.Effect<ClientSettings, ConfigError.ConfigError> =>
+  Effect.flatMap(
+    decode(AccountOptions, takeOut(takeOut(options, "transformClient"), "requestRetry", "backoff")),
     (decoded) =>
-      transformClient !== undefined && !Predicate.isFunction(transformClient)
-        ? invalid("transformClient", `must be a function of the client, got ${kind(transformClient)}`)
+      options.transformClient !== undefined && !Predicate.isFunction(options.transformClient)
+        ? invalid("transformClient", `must be a function of the client, got ${kind(options.transformClient)}`)
         : Effect.map(backoffOf(options.requestRetry, "requestRetry.backoff"), (backoff) => ({
           ...decoded,
           // a method of the options: called on them
-          transformClient: transformClient?.bind(options),
+          transformClient: options.transformClient?.bind(options),
           requestRetry: withBackoff(decoded.requestRetry, backoff)
         }))
   )
-}
 
 /**
  * An emulator's account URL with Lucca's own token URL: the client secret would go to the
