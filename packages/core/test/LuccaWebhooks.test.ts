@@ -1,0 +1,223 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+import { createHmac } from "node:crypto"
+import * as LuccaWebhooks from "../src/LuccaWebhooks.js"
+
+const secret = "whsec-b3YGydKxao0CYEg4-2LM81rviT-vl2JzKyf"
+const redacted = Redacted.make(secret)
+
+/** Lucca's documented signature, computed here with node:crypto, independently of the library. */
+const signature = (timestamp: string, body: string | Uint8Array, key = secret) =>
+  createHmac("sha256", Buffer.from(key, "utf8"))
+    .update(Buffer.concat([Buffer.from(`${timestamp}.`, "utf8"), Buffer.from(body)]))
+    .digest("base64")
+
+const sentAt = "2025-01-01T08:34:23Z"
+const sentAtMillis = Date.parse(sentAt)
+
+const event = {
+  id: "2455623",
+  type: "event",
+  url: "https://example.ilucca.net/lucca-api/events/2455623",
+  apiVersion: "2024-11-01",
+  topic: "employee.updated",
+  occurredAt: "2025-01-01T08:34:20.001Z",
+  source: "https://example.ilucca.net",
+  data: { id: "416", type: "employee", url: "https://example.ilucca.net/lucca-api/employees/416" }
+}
+const body = JSON.stringify(event)
+
+const delivery = (overrides?: {
+  readonly body?: string | Uint8Array
+  readonly timestamp?: string
+  readonly signature?: string
+}) => {
+  const b = overrides?.body ?? body
+  const t = overrides?.timestamp ?? sentAt
+  return {
+    headers: { "Lucca-Timestamp": t, "Lucca-Signature": overrides?.signature ?? signature(t, b) },
+    body: b
+  }
+}
+
+/** The clock at the delivery time, plus `offset`, minus `behind`. */
+const at = (offset: Duration.DurationInput = 0, behind: Duration.DurationInput = 0) =>
+  TestClock.setTime(sentAtMillis + Duration.toMillis(offset) - Duration.toMillis(behind))
+
+const refusal = (effect: Effect.Effect<unknown, LuccaWebhooks.WebhookError>) =>
+  Effect.map(Effect.either(effect), (result) => {
+    assert.isTrue(Either.isLeft(result), "the delivery must be refused")
+    const error = (result as Either.Left<LuccaWebhooks.WebhookError, unknown>).left
+    assert.strictEqual(error._tag, "WebhookError")
+    assert.isFalse(error.message.includes(secret), "no error text holds the secret")
+    assert.isFalse(JSON.stringify(error).includes(secret))
+    return error
+  })
+
+describe("LuccaWebhooks.verify", () => {
+  it.effect("accepts a delivery signed as Lucca documents and decodes its event", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const verified = yield* LuccaWebhooks.verify(delivery(), redacted)
+      assert.strictEqual(verified.topic, "employee.updated")
+      assert.strictEqual(verified.id, "2455623")
+      assert.strictEqual(verified.source, "https://example.ilucca.net")
+      assert.deepStrictEqual(verified.data, event.data)
+    }))
+
+  it.effect("accepts the body as raw bytes, and a web Headers object", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const bytes = new TextEncoder().encode(body)
+      const headers = new Headers({ "lucca-timestamp": sentAt, "lucca-signature": signature(sentAt, bytes) })
+      const verified = yield* LuccaWebhooks.verify({ headers, body: bytes }, redacted)
+      assert.strictEqual(verified.id, "2455623")
+    }))
+
+  it.effect("matches header names whatever their case", () =>
+    Effect.gen(function*() {
+      yield* at()
+      for (const [t, s] of [["lucca-timestamp", "lucca-signature"], ["LUCCA-TIMESTAMP", "LuCcA-SiGnAtUrE"]]) {
+        const verified = yield* LuccaWebhooks.verify(
+          { headers: { [t]: sentAt, [s]: signature(sentAt, body) }, body },
+          redacted
+        )
+        assert.strictEqual(verified.topic, "employee.updated")
+      }
+    }))
+
+  it.effect("signs the bytes as received: a non-ASCII body, bytes or text", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const accented = JSON.stringify({
+        ...event,
+        data: { ...event.data, givenName: "Zoë", familyName: "Lefèvre 日本" }
+      })
+      const bytes = new TextEncoder().encode(accented)
+      const fromText = yield* LuccaWebhooks.verify(delivery({ body: accented }), redacted)
+      assert.strictEqual(fromText.data.givenName, "Zoë")
+      const fromBytes = yield* LuccaWebhooks.verify(delivery({ body: bytes }), redacted)
+      assert.strictEqual(fromBytes.data.familyName, "Lefèvre 日本")
+      // the same JSON with escapes instead of UTF-8 is another byte sequence: not what was signed
+      const escaped = accented.replace("ë", "\\u00eb")
+      const error = yield* refusal(
+        LuccaWebhooks.verify({ ...delivery({ body: accented }), body: escaped }, redacted)
+      )
+      assert.strictEqual(error.reason, "InvalidSignature")
+    }))
+
+  it.effect("refuses a tampered body", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const tampered = { ...delivery(), body: body.replace("employee.updated", "employee.deleted") }
+      const error = yield* refusal(LuccaWebhooks.verify(tampered, redacted))
+      assert.strictEqual(error.reason, "InvalidSignature")
+      assert.strictEqual(error.header, "Lucca-Signature")
+    }))
+
+  it.effect("refuses a signature made with another secret", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const forged = delivery({ signature: signature(sentAt, body, "another-secret") })
+      const error = yield* refusal(LuccaWebhooks.verify(forged, redacted))
+      assert.strictEqual(error.reason, "InvalidSignature")
+    }))
+
+  it.effect("refuses a signature over another timestamp", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const moved = {
+        ...delivery(),
+        headers: { "Lucca-Timestamp": "2025-01-01T08:34:24Z", "Lucca-Signature": signature(sentAt, body) }
+      }
+      assert.strictEqual((yield* refusal(LuccaWebhooks.verify(moved, redacted))).reason, "InvalidSignature")
+    }))
+
+  it.effect("refuses malformed base64 and a wrong length as InvalidSignature, never a defect", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const valid = signature(sentAt, body)
+      for (const malformed of ["not base64!", "abc", "====", valid.slice(0, -4), `${valid}AAAA`, "%%%%", "YQ=="]) {
+        const error = yield* refusal(LuccaWebhooks.verify(delivery({ signature: malformed }), redacted))
+        assert.strictEqual(error.reason, "InvalidSignature", malformed)
+      }
+    }))
+
+  it.effect("refuses a delivery without Lucca-Timestamp or Lucca-Signature, naming the header", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const withoutTimestamp = yield* refusal(
+        LuccaWebhooks.verify({ headers: { "Lucca-Signature": signature(sentAt, body) }, body }, redacted)
+      )
+      assert.strictEqual(withoutTimestamp.reason, "MissingHeader")
+      assert.strictEqual(withoutTimestamp.header, "Lucca-Timestamp")
+      const withoutSignature = yield* refusal(
+        LuccaWebhooks.verify({ headers: { "Lucca-Timestamp": sentAt }, body }, redacted)
+      )
+      assert.strictEqual(withoutSignature.reason, "MissingHeader")
+      assert.strictEqual(withoutSignature.header, "Lucca-Signature")
+      const empty = yield* refusal(
+        LuccaWebhooks.verify({ headers: { "Lucca-Timestamp": sentAt, "Lucca-Signature": "" }, body }, redacted)
+      )
+      assert.strictEqual(empty.header, "Lucca-Signature")
+    }))
+
+  it.effect("refuses a timestamp more than 5 minutes old or ahead, with the tolerance", () =>
+    Effect.gen(function*() {
+      yield* at(Duration.minutes(5))
+      assert.strictEqual((yield* LuccaWebhooks.verify(delivery(), redacted)).id, "2455623")
+      yield* at(Duration.sum(Duration.minutes(5), Duration.seconds(1)))
+      const stale = yield* refusal(LuccaWebhooks.verify(delivery(), redacted))
+      assert.strictEqual(stale.reason, "StaleTimestamp")
+      assert.strictEqual(stale.timestamp, sentAt)
+      assert.strictEqual(stale.toleranceMillis, 300_000)
+
+      // a delivery from the future: the receiver's clock is 6 minutes behind
+      yield* at(0, Duration.minutes(6))
+      const future = yield* refusal(LuccaWebhooks.verify(delivery(), redacted))
+      assert.strictEqual(future.reason, "StaleTimestamp")
+      yield* at(0, Duration.minutes(5))
+      assert.strictEqual((yield* LuccaWebhooks.verify(delivery(), redacted)).id, "2455623")
+    }))
+
+  it.effect("takes another tolerance", () =>
+    Effect.gen(function*() {
+      yield* at(Duration.seconds(31))
+      const error = yield* refusal(LuccaWebhooks.verify(delivery(), redacted, { tolerance: "30 seconds" }))
+      assert.strictEqual(error.toleranceMillis, 30_000)
+      yield* at(Duration.minutes(50))
+      assert.strictEqual((yield* LuccaWebhooks.verify(delivery(), redacted, { tolerance: "1 hour" })).id, "2455623")
+    }))
+
+  it.effect("refuses a signed timestamp that is no date-time as StaleTimestamp", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const error = yield* refusal(LuccaWebhooks.verify(delivery({ timestamp: "yesterday" }), redacted))
+      assert.strictEqual(error.reason, "StaleTimestamp")
+      assert.strictEqual(error.timestamp, "yesterday")
+    }))
+
+  it.effect("accepts any topic, and refuses a signed body that is no event as InvalidPayload", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const leave = JSON.stringify({ ...event, topic: "leave.updated" })
+      assert.strictEqual((yield* LuccaWebhooks.verify(delivery({ body: leave }), redacted)).topic, "leave.updated")
+      for (const bad of ["not json", JSON.stringify({ topic: "employee.created" }), "[]"]) {
+        const error = yield* refusal(LuccaWebhooks.verify(delivery({ body: bad }), redacted))
+        assert.strictEqual(error.reason, "InvalidPayload", bad)
+      }
+      const invalidUtf8 = new Uint8Array([0x7b, 0xff, 0x7d])
+      const error = yield* refusal(LuccaWebhooks.verify(delivery({ body: invalidUtf8 }), redacted))
+      assert.strictEqual(error.reason, "InvalidPayload")
+    }))
+
+  it.effect("sign computes what node:crypto computes", () =>
+    Effect.gen(function*() {
+      const accented = "{\"name\":\"Zoë\"}"
+      assert.strictEqual(yield* LuccaWebhooks.sign(sentAt, accented, redacted), signature(sentAt, accented))
+    }))
+})
