@@ -1,10 +1,13 @@
 /**
  * The emulator on real loopback sockets, for code that cannot take an `HttpClient`
  * layer (another process, a browser, curl). One port per account: each serves that
- * account's API under `/lucca-api/...` and the token endpoint at `/connect/token`.
+ * account's API under `/lucca-api/...`, the token endpoint at `/connect/token` and the
+ * webhook controls under `/fake-lucca/` (see `FakeLuccaWebhooks`), and delivers webhooks
+ * over real sockets.
  *
  * @since 0.1.0
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import type * as HttpServer from "@effect/platform/HttpServer"
@@ -18,6 +21,7 @@ import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as FakeLucca from "./FakeLucca.js"
 import * as FakeLuccaApp from "./FakeLuccaApp.js"
+import * as FakeLuccaWebhooks from "./FakeLuccaWebhooks.js"
 
 /**
  * @since 0.1.0
@@ -66,6 +70,11 @@ export interface Options {
   readonly port?: number | undefined
   /** Default `127.0.0.1`. */
   readonly host?: string | undefined
+  /**
+   * Deliver webhooks over real sockets (`FakeLuccaWebhooks`); default `true`. Turn it off
+   * to run your own dispatcher.
+   */
+  readonly webhooks?: boolean | undefined
 }
 
 /**
@@ -106,6 +115,10 @@ export const make = (
       const address = server.address as HttpServer.TcpAddress
       const url = `http://${formatHost(host)}:${address.port}`
       accounts.push({ name: account.name, url, tokenUrl: `${url}/connect/token`, port: address.port })
+    }
+    if (options?.webhooks !== false) {
+      const client = yield* Layer.build(NodeHttpClient.layer)
+      yield* FakeLuccaWebhooks.make.pipe(Effect.provide(client))
     }
     return { tokenUrl: accounts[0].tokenUrl, url: accounts[0].url, accounts }
   })
