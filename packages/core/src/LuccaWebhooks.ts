@@ -246,8 +246,12 @@ export const layerMemoryDeduplication: Layer.Layer<WebhookDeduplication> = Layer
  * @category models
  */
 export interface ReceiverOptions<E, R> {
-  /** The endpoint's secret, returned once by `POST /lucca-api/webhook-endpoints`. */
-  readonly secret: Redacted.Redacted<string>
+  /**
+   * The endpoint's secret, returned once by `POST /lucca-api/webhook-endpoints`; or an
+   * Effect read at each delivery (a `Deferred` completed once the endpoint is created,
+   * since Lucca calls the activation `GET` before the secret is known; a rotated secret).
+   */
+  readonly secret: Redacted.Redacted<string> | Effect.Effect<Redacted.Redacted<string>>
   /** Runs once per event (per `source` + `id`), after the delivery was answered. */
   readonly handler: (event: Event) => Effect.Effect<unknown, E, R>
   /** See `VerifyOptions.tolerance`; default 5 minutes. */

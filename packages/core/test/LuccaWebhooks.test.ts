@@ -1,7 +1,12 @@
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import { createHmac } from "node:crypto"
@@ -219,5 +224,97 @@ describe("LuccaWebhooks.verify", () => {
     Effect.gen(function*() {
       const accented = "{\"name\":\"Zoë\"}"
       assert.strictEqual(yield* LuccaWebhooks.sign(sentAt, accented, redacted), signature(sentAt, accented))
+    }))
+})
+
+/** Runs the receiver app on one web request, in this fiber (TestClock applies). */
+const call = (app: HttpApp.Default, request: Request) =>
+  Effect.map(
+    Effect.provideService(app, HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(request)),
+    (response) => HttpServerResponse.toWeb(response)
+  )
+
+const post = (d: ReturnType<typeof delivery>) =>
+  new Request("https://receiver.test/lucca", { method: "POST", headers: d.headers, body: d.body as string })
+
+const eventWith = (id: string) => delivery({ body: JSON.stringify({ ...event, id }) })
+
+describe("LuccaWebhooks.receiver", () => {
+  it.scoped("answers the activation challenge, 405 to other methods, 400 to a GET without echo", () =>
+    Effect.gen(function*() {
+      const app = yield* LuccaWebhooks.receiver({ secret: redacted, handler: () => Effect.void })
+      const echo = yield* call(app, new Request("https://receiver.test/lucca?echo=abc%20d"))
+      assert.strictEqual(echo.status, 200)
+      assert.strictEqual(echo.headers.get("content-type"), "text/plain; charset=utf-8")
+      assert.strictEqual(yield* Effect.promise(() => echo.text()), "abc d")
+      const older = yield* call(app, new Request("https://receiver.test/lucca?challenge=xyz"))
+      assert.strictEqual(yield* Effect.promise(() => older.text()), "xyz")
+      assert.strictEqual((yield* call(app, new Request("https://receiver.test/lucca"))).status, 400)
+      const put = yield* call(app, new Request("https://receiver.test/lucca", { method: "PUT" }))
+      assert.strictEqual(put.status, 405)
+    }))
+
+  it.scoped("401 for a refused delivery, 400 for a signed body that is no event", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const app = yield* LuccaWebhooks.receiver({ secret: redacted, handler: () => Effect.void })
+      assert.strictEqual((yield* call(app, post(delivery({ signature: "AAAA" })))).status, 401)
+      const unsigned = new Request("https://receiver.test/lucca", { method: "POST", body })
+      assert.strictEqual((yield* call(app, unsigned)).status, 401)
+      yield* at(Duration.minutes(10))
+      assert.strictEqual((yield* call(app, post(delivery()))).status, 401)
+      yield* at()
+      assert.strictEqual((yield* call(app, post(delivery({ body: "{}" })))).status, 400)
+    }))
+
+  it.scoped("hands each event once, in order; a full queue answers 503 and releases the event for Lucca's retry", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const gate = yield* Deferred.make<void>()
+      const handled = yield* Queue.unbounded<string>()
+      const app = yield* LuccaWebhooks.receiver({
+        secret: redacted,
+        capacity: 1,
+        handler: (e) => Effect.zipRight(Deferred.await(gate), Queue.offer(handled, e.id))
+      })
+      assert.strictEqual((yield* call(app, post(eventWith("1")))).status, 202)
+      // the worker takes "1" and waits at the gate; "2" fills the queue
+      yield* Effect.yieldNow()
+      assert.strictEqual((yield* call(app, post(eventWith("2")))).status, 202)
+      const full = yield* call(app, post(eventWith("3")))
+      assert.strictEqual(full.status, 503)
+      assert.isNotNull(full.headers.get("retry-after"))
+      // a duplicate of an accepted event: 202, not handed again
+      assert.strictEqual((yield* call(app, post(eventWith("1")))).status, 202)
+      yield* Deferred.succeed(gate, void 0)
+      assert.strictEqual(yield* Queue.take(handled), "1")
+      assert.strictEqual(yield* Queue.take(handled), "2")
+      // Lucca delivers "3" again: it was not marked, so it is handled now
+      assert.strictEqual((yield* call(app, post(eventWith("3")))).status, 202)
+      assert.strictEqual(yield* Queue.take(handled), "3")
+      assert.strictEqual(yield* Queue.size(handled), 0)
+    }))
+
+  it.scoped("a store that cannot answer gets 503, so that Lucca delivers again rather than risk a duplicate", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const app = yield* LuccaWebhooks.receiver({ secret: redacted, handler: () => Effect.void }).pipe(
+        Effect.provideService(LuccaWebhooks.WebhookDeduplication, {
+          claim: () => Effect.succeed("Unavailable"),
+          release: () => Effect.void
+        })
+      )
+      assert.strictEqual((yield* call(app, post(delivery()))).status, 503)
+    }))
+
+  it.effect("the in-memory store forgets a key after its window, by Clock", () =>
+    Effect.gen(function*() {
+      const store = yield* LuccaWebhooks.makeMemoryDeduplication
+      assert.strictEqual(yield* store.claim("a", Duration.hours(1)), "Claimed")
+      assert.strictEqual(yield* store.claim("a", Duration.hours(1)), "Duplicate")
+      yield* TestClock.adjust(Duration.hours(1))
+      assert.strictEqual(yield* store.claim("a", Duration.hours(1)), "Claimed")
+      yield* store.release("a")
+      assert.strictEqual(yield* store.claim("a", Duration.hours(1)), "Claimed")
     }))
 })

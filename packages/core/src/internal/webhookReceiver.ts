@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as LuccaWebhooks from "../LuccaWebhooks.js"
@@ -82,6 +83,7 @@ export const receiver = <E, R>(
   Effect.gen(function*() {
     const provided = yield* Effect.serviceOption(WebhookDeduplication)
     const store = Option.isSome(provided) ? provided.value : yield* makeMemoryDeduplication
+    const secret = Redacted.isRedacted(options.secret) ? Effect.succeed(options.secret) : options.secret
     const window = Duration.decode(options.deduplicationWindow ?? defaultDeduplicationWindow)
     const retry: Schedule.Schedule<unknown, E> = options.retry ?? defaultRetry
     // a dropping queue: a full one refuses at once, so the answer never waits on the handler
@@ -121,7 +123,7 @@ export const receiver = <E, R>(
         const body = yield* Effect.either(request.arrayBuffer)
         if (Either.isLeft(body)) return text("The body could not be read.", 400)
         const verified = yield* Effect.either(
-          Webhooks.verify({ headers: request.headers, body: new Uint8Array(body.right) }, options.secret, {
+          Webhooks.verify({ headers: request.headers, body: new Uint8Array(body.right) }, yield* secret, {
             tolerance: options.tolerance
           })
         )
