@@ -46,6 +46,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import { FakeLucca } from "./FakeLucca.js"
 import type * as FakeLuccaData from "./FakeLuccaData.js"
@@ -152,6 +153,44 @@ export const secret = (
   Effect.flatMap(
     accountOf(options?.account),
     ({ account, state }) => internal.secretOf(state, account.name, endpointId)
+  )
+
+/**
+ * The topics of Lucca's description: `created`, `updated` and `deleted` of `employee`,
+ * `employment`, `job-position` and `employee-extension` (besides `ping` and
+ * `confirmation`, which are not subscribed to).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const describedTopics: ReadonlyArray<string> = internal.describedTopics
+
+/**
+ * Creates an endpoint as `POST /lucca-api/webhook-endpoints` would (owned by the account's
+ * first application), runs its activation challenge, and returns it with its secret.
+ *
+ * @since 0.2.0
+ * @category controls
+ */
+export const createEndpoint = (options: {
+  readonly webhookUrl: string
+  /** Default: `describedTopics`. */
+  readonly topics?: ReadonlyArray<string> | undefined
+  readonly name?: string | undefined
+  readonly account?: string | undefined
+}): Effect.Effect<
+  { readonly endpoint: FakeLuccaData.Resource; readonly secret: Redacted.Redacted<string> },
+  FakeLuccaError,
+  FakeLucca
+> =>
+  Effect.flatMap(
+    accountOf(options.account),
+    ({ account, state }) =>
+      Effect.flatMap(Ref.get(state.applications), (applications) =>
+        internal.createEndpoint(state, account, {
+          ...options,
+          owner: [...applications.values()].find((a) => a.account === account.name)?.clientId ?? "fake-lucca"
+        }))
   )
 
 /**

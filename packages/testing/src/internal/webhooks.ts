@@ -522,3 +522,62 @@ export const redeliver = (
     if (event === undefined) return yield* unknownResource(account, `event '${eventId}'`)
     return yield* raise(state, account, { topic: event.topic as string, data: {}, eventId })
   })
+
+/**
+ * The topics of Lucca's description (`oneof-topics`), besides `ping` and `confirmation`.
+ *
+ * @internal
+ */
+export const describedTopics: ReadonlyArray<string> = ["employee", "employment", "job-position", "employee-extension"]
+  .flatMap((type) => ["created", "updated", "deleted"].map((change) => `${type}.${change}`))
+
+/**
+ * An endpoint created as `POST /lucca-api/webhook-endpoints` creates one, owned by
+ * `owner`, then activated.
+ *
+ * @internal
+ */
+export const createEndpoint = (
+  state: State.State,
+  account: State.AccountState,
+  options: {
+    readonly webhookUrl: string
+    readonly topics?: ReadonlyArray<string> | undefined
+    readonly name?: string | undefined
+    readonly owner: string
+  }
+): Effect.Effect<{ readonly endpoint: FakeLuccaData.Resource; readonly secret: Redacted.Redacted<string> }> =>
+  Effect.gen(function*() {
+    const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const id = yield* Ref.modify(account.data, (data): [string, FakeLuccaData.DataSet] => {
+      const id = nextId(data.resources["webhook-endpoints"], 10000)
+      const endpoint: FakeLuccaData.Resource = {
+        id,
+        type: "webhook-endpoint",
+        url: `/lucca-api/webhook-endpoints/${id}`,
+        name: options.name ?? "Forwarded by lucca webhooks listen",
+        apiVersion: Operations.apiVersion,
+        webhookUrl: options.webhookUrl,
+        topics: options.topics ?? describedTopics,
+        businessEstablishments: null,
+        status: "inactive",
+        createdAt: now,
+        lastUpdatedAt: now,
+        links: {}
+      }
+      return [id, {
+        ...data,
+        resources: { ...data.resources, "webhook-endpoints": [...data.resources["webhook-endpoints"], endpoint] },
+        webhookEndpointOwners: new Map(data.webhookEndpointOwners).set(id, options.owner)
+      }]
+    })
+    const secret = yield* newSecret(state, account.name, id)
+    yield* activate(state, account, id)
+    const endpoint = (yield* findResource(account, "webhook-endpoints", id))!
+    return {
+      endpoint: Resources.view(yield* Ref.get(account.data), new Set(), account.url).render(
+        endpoint
+      ) as FakeLuccaData.Resource,
+      secret
+    }
+  })
