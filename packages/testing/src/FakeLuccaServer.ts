@@ -3,13 +3,15 @@
  * layer (another process, a browser, curl). One port per account: each serves that
  * account's API under `/lucca-api/...`, the token endpoint at `/connect/token` and the
  * webhook controls under `/fake-lucca/` (see `FakeLuccaWebhooks`), and delivers webhooks
- * over real sockets.
+ * over real sockets to loopback hosts (never beyond the machine).
  *
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -71,8 +73,8 @@ export interface Options {
   /** Default `127.0.0.1`. */
   readonly host?: string | undefined
   /**
-   * Deliver webhooks over real sockets (`FakeLuccaWebhooks`); default `true`. Turn it off
-   * to run your own dispatcher.
+   * Deliver webhooks over real sockets (`FakeLuccaWebhooks`), to loopback hosts only;
+   * default `true`. Turn it off to run your own dispatcher.
    */
   readonly webhooks?: boolean | undefined
 }
@@ -86,6 +88,25 @@ const dropConnection = Effect.flatMap(HttpServerRequest.HttpServerRequest, (requ
   // nothing can be written any more; this response only ends the request fiber
   return Effect.succeed(HttpServerResponse.empty({ status: 500 }))
 })
+
+const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]"])
+
+/**
+ * The emulator sends nothing beyond the machine: an endpoint on another host is
+ * unreachable (its activation fails, so it stays `inactive`).
+ */
+const loopbackOnly = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    loopbackHosts.has(url.hostname)
+      ? client.execute(request)
+      : Effect.fail(
+        new HttpClientError.RequestError({
+          request,
+          reason: "Transport",
+          description: `The emulator delivers only to loopback hosts, not ${url.host}`
+        })
+      )
+  )
 
 const formatHost = (host: string) => host.includes(":") ? `[${host}]` : host
 
@@ -117,8 +138,8 @@ export const make = (
       accounts.push({ name: account.name, url, tokenUrl: `${url}/connect/token`, port: address.port })
     }
     if (options?.webhooks !== false) {
-      const client = yield* Layer.build(NodeHttpClient.layer)
-      yield* FakeLuccaWebhooks.make.pipe(Effect.provide(client))
+      const client = yield* Effect.provide(HttpClient.HttpClient, yield* Layer.build(NodeHttpClient.layer))
+      yield* FakeLuccaWebhooks.make.pipe(Effect.provideService(HttpClient.HttpClient, loopbackOnly(client)))
     }
     return { tokenUrl: accounts[0].tokenUrl, url: accounts[0].url, accounts }
   })
