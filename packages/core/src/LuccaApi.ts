@@ -302,7 +302,7 @@ export interface CreatedWebhookEndpoint extends Schema.Schema.Type<typeof Create
  *
  * @example
  * ```ts
- * import { LuccaApi } from "@effect-lucca/core"
+ * import { LuccaApi } from "@effect-lucca/core/LuccaApi"
  * import { Effect, Redacted } from "effect"
  *
  * // needs a LuccaClient with webhook-endpoints.readwrite

@@ -229,7 +229,7 @@ export const make: Effect.Effect<void, never, FakeLucca | HttpClient.HttpClient 
  * @example
  * ```ts
  * import { FakeLucca, FakeLuccaWebhooks } from "@effect-lucca/testing"
- * import { HttpServerResponse } from "@effect/platform"
+ * import { HttpClient, HttpServerResponse } from "@effect/platform"
  * import { Effect, Layer } from "effect"
  *
  * // a receiver app in memory: every delivery reaches it, whatever the endpoint's URL
