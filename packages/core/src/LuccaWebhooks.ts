@@ -261,6 +261,8 @@ export interface ReceiverOptions<E, R> {
    * with `Retry-After`, and Lucca delivers it again later. Default 1,000.
    */
   readonly capacity?: number | undefined
+  /** The largest body accepted, in bytes (a larger one gets `413`); default 1 MiB. */
+  readonly maxBodySize?: number | undefined
   /** Events handled at once; default 1 (in order of arrival). */
   readonly concurrency?: number | undefined
   /**

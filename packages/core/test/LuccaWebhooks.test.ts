@@ -265,6 +265,9 @@ describe("LuccaWebhooks.receiver", () => {
       assert.strictEqual((yield* call(app, post(delivery()))).status, 401)
       yield* at()
       assert.strictEqual((yield* call(app, post(delivery({ body: "{}" })))).status, 400)
+      // a body beyond maxBodySize (1 MiB by default) is refused unread
+      const large = delivery({ body: JSON.stringify({ ...event, data: { padding: "x".repeat(1024 * 1024) } }) })
+      assert.strictEqual((yield* call(app, post(large))).status, 413)
     }))
 
   it.scoped("hands each event once, in order; a full queue answers 503 and releases the event for Lucca's retry", () =>

@@ -43,6 +43,9 @@ export const makeMemoryDeduplication: Effect.Effect<LuccaWebhooks.Deduplication>
 export const defaultCapacity = 1000
 
 /** @internal */
+export const defaultMaxBodySize = 1024 * 1024
+
+/** @internal */
 export const defaultDeduplicationWindow = Duration.hours(48)
 
 /** Forever, 0.5 s, 1 s, 2 s... then once a minute. */
@@ -84,6 +87,7 @@ export const receiver = <E, R>(
     const provided = yield* Effect.serviceOption(WebhookDeduplication)
     const store = Option.isSome(provided) ? provided.value : yield* makeMemoryDeduplication
     const secret = Redacted.isRedacted(options.secret) ? Effect.succeed(options.secret) : options.secret
+    const maxBodySize = options.maxBodySize ?? defaultMaxBodySize
     const window = Duration.decode(options.deduplicationWindow ?? defaultDeduplicationWindow)
     const retry: Schedule.Schedule<unknown, E> = options.retry ?? defaultRetry
     // a dropping queue: a full one refuses at once, so the answer never waits on the handler
@@ -120,8 +124,14 @@ export const receiver = <E, R>(
 
     const deliver = (request: HttpServerRequest.HttpServerRequest) =>
       Effect.gen(function*() {
-        const body = yield* Effect.either(request.arrayBuffer)
+        // an event is one resource: a body beyond the limit is refused before it is held
+        const declared = Number(request.headers["content-length"] ?? "0")
+        if (declared > maxBodySize) return text("The body is too large.", 413)
+        const body = yield* Effect.either(
+          HttpServerRequest.withMaxBodySize(request.arrayBuffer, Option.some(maxBodySize))
+        )
         if (Either.isLeft(body)) return text("The body could not be read.", 400)
+        if (body.right.byteLength > maxBodySize) return text("The body is too large.", 413)
         const verified = yield* Effect.either(
           Webhooks.verify({ headers: request.headers, body: new Uint8Array(body.right) }, yield* secret, {
             tolerance: options.tolerance
