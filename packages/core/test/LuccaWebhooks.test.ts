@@ -1,3 +1,4 @@
+import { SecretHygiene } from "@effect-lucca/testing"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -8,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import { createHmac } from "node:crypto"
 import * as LuccaWebhooks from "../src/LuccaWebhooks.js"
@@ -319,5 +321,42 @@ describe("LuccaWebhooks.receiver", () => {
       assert.strictEqual(yield* store.claim("a", Duration.hours(1)), "Claimed")
       yield* store.release("a")
       assert.strictEqual(yield* store.claim("a", Duration.hours(1)), "Claimed")
+    }))
+})
+
+describe("LuccaWebhooks secret hygiene", () => {
+  it.scoped("no log line, span or error of the receiver holds the secret, on any path", () =>
+    Effect.gen(function*() {
+      yield* at()
+      const harness = SecretHygiene.make()
+      const handled = yield* Queue.unbounded<string>()
+      const app = yield* LuccaWebhooks.receiver({
+        secret: redacted,
+        retry: Schedule.stop,
+        handler: (e) => e.id === "fails" ? Effect.fail("the handler failed") : Queue.offer(handled, e.id)
+      }).pipe(Effect.provide(harness.layer))
+      const send = (d: ReturnType<typeof delivery>) =>
+        harness.run(call(app, post(d))).pipe(Effect.provide(harness.layer))
+      yield* send(delivery())
+      yield* send(delivery({ signature: signature(sentAt, body, "another-secret") }))
+      yield* send(delivery({ signature: "not base64!" }))
+      yield* send(delivery({ body: "{}" }))
+      yield* send(delivery({ timestamp: "2020-01-01T00:00:00Z" }))
+      yield* send(eventWith("fails"))
+      yield* send(eventWith("after"))
+      assert.strictEqual(yield* Queue.take(handled), "2455623")
+      assert.strictEqual(yield* Queue.take(handled), "after")
+      for (
+        const verification of [
+          LuccaWebhooks.verify(delivery({ signature: "AAAA" }), redacted),
+          LuccaWebhooks.verify(delivery({ body: "[]" }), redacted)
+        ]
+      ) {
+        yield* harness.run(verification)
+      }
+      assert.isAbove(harness.logCount(), 0)
+      assert.isTrue(harness.texts.some((t) => t.includes("InvalidSignature")))
+      assert.isTrue(harness.texts.some((t) => t.includes("the handler failed")))
+      assert.deepStrictEqual(harness.leaks({ secret }), [])
     }))
 })
