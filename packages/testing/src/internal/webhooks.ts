@@ -125,7 +125,8 @@ const findResource = (account: State.AccountState, collection: FakeLuccaData.Col
 
 /**
  * The activation challenge: `GET webhookUrl?echo=<value>`, which must answer the value.
- * An endpoint that answers it becomes `active`; otherwise `inactive`. Without a running
+ * An endpoint that answers it becomes `active`; otherwise `inactive` (or stays
+ * `suspended`). Without a running
  * dispatcher there is no one to ask: the endpoint is taken as active.
  *
  * @internal
@@ -155,7 +156,8 @@ export const activate = (state: State.State, account: State.AccountState, endpoi
     const now = new Date(yield* Clock.currentTimeMillis).toISOString()
     yield* updateResource(account, "webhook-endpoints", endpointId, (e) => ({
       ...e,
-      status: answered ? "active" : "inactive",
+      // a suspended endpoint that still does not answer stays suspended (its events are kept)
+      status: answered ? "active" : e.status === "suspended" ? "suspended" : "inactive",
       lastUpdatedAt: now
     }))
     return answered
