@@ -164,7 +164,7 @@ describe("examples", () => {
       assert.isAtLeast(tokens, 9, "every example got its tokens")
       assert.isAbove(printed.length, 20, "the examples did print")
       assert.deepStrictEqual(harness.leaks(secrets), [])
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped), 30_000)
 
   it("pnpm demo runs every example and prints the summary", async () => {
     const root = fileURLToPath(new URL("../..", import.meta.url))
