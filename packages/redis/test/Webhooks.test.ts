@@ -3,13 +3,16 @@
  * every event is delivered to both at once and must be handled by exactly one. Outside
  * CI the suite is skipped when `redis-server` is not installed; in CI it fails instead.
  */
+import { LuccaRedis } from "@effect-lucca/redis"
 import { FakeLucca, FakeLuccaWebhooks } from "@effect-lucca/testing"
 import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ChildProcess from "node:child_process"
 import { createHmac } from "node:crypto"
 import { createRequire } from "node:module"
+import * as Net from "node:net"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as Processes from "./fixtures/processes.js"
 
@@ -117,5 +120,49 @@ describe.skipIf(!installed)("LuccaRedis.layerWebhookDeduplication", () => {
         assert.isTrue(keys.every((key) => key.startsWith(`effect-lucca:webhook:${FakeLucca.defaultAccountUrl} `)))
       }),
     { timeout: 120_000 }
+  )
+
+  it.scopedLive(
+    "a claim is the owner's: another process's release leaves it, the owner's frees it",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* Processes.redisServer
+        const one = yield* LuccaRedis.makeWebhookDeduplication({ url: redis.url })
+        const other = yield* LuccaRedis.makeWebhookDeduplication({ url: redis.url })
+        const key = "https://example.ilucca.net 20001"
+        assert.strictEqual(yield* one.claim(key, Duration.minutes(1)), "Claimed")
+        assert.strictEqual(yield* other.claim(key, Duration.minutes(1)), "Duplicate")
+        yield* other.release(key)
+        assert.strictEqual(yield* other.claim(key, Duration.minutes(1)), "Duplicate")
+        yield* one.release(key)
+        assert.strictEqual(yield* other.claim(key, Duration.minutes(1)), "Claimed")
+        const ttl = yield* Effect.promise(() => redis.client.pttl(`effect-lucca:webhook:${key}`))
+        assert.isAbove(ttl, 50_000)
+      }),
+    { timeout: 60_000 }
+  )
+})
+
+describe("LuccaRedis.layerWebhookDeduplication without Redis", () => {
+  it.scopedLive(
+    "a claim Redis cannot answer is Unavailable (the receiver answers 503), never a failure",
+    () =>
+      Effect.gen(function*() {
+        const port = yield* Effect.promise(() =>
+          new Promise<number>((resolve) => {
+            const server = Net.createServer()
+            server.listen(0, "127.0.0.1", () => {
+              const { port } = server.address() as Net.AddressInfo
+              server.close(() => resolve(port))
+            })
+          })
+        )
+        const store = yield* LuccaRedis.makeWebhookDeduplication({
+          url: `redis://127.0.0.1:${port}`,
+          commandTimeout: "100 millis"
+        })
+        assert.strictEqual(yield* store.claim("https://example.ilucca.net 1", Duration.hours(48)), "Unavailable")
+      }),
+    { timeout: 60_000 }
   )
 })
