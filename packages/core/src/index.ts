@@ -44,6 +44,11 @@ export * as LuccaScope from "./LuccaScope.js"
 export * as LuccaTenants from "./LuccaTenants.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as LuccaWebhooks from "./LuccaWebhooks.js"
+
+/**
  * @since 0.1.0
  */
 export * as TokenProvider from "./TokenProvider.js"
