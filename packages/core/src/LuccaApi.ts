@@ -281,7 +281,7 @@ export interface NewWebhookEndpoint {
  * The 201 of `POST /lucca-api/webhook-endpoints`: the endpoint and its `secret`, which
  * Lucca returns only then, `Redacted` at once.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category webhooks
  */
 export const CreatedWebhookEndpoint = Schema.extend(
@@ -290,7 +290,7 @@ export const CreatedWebhookEndpoint = Schema.extend(
 ).annotations({ identifier: "CreatedWebhookEndpoint" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category webhooks
  */
 export interface CreatedWebhookEndpoint extends Schema.Schema.Type<typeof CreatedWebhookEndpoint> {}
@@ -318,7 +318,7 @@ export interface CreatedWebhookEndpoint extends Schema.Schema.Type<typeof Create
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category webhooks
  */
 export const webhookEndpoints: Collection<LuccaResources.WebhookEndpoint, LuccaResources.WebhookEndpointsFilters> & {

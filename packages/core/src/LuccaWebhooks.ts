@@ -29,7 +29,7 @@
  * ```
  *
  * @see https://developers.lucca.fr/docs/lucca-api/documentation/webhooks
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as Context from "effect/Context"
@@ -49,7 +49,7 @@ import type * as LuccaResources from "./LuccaResources.js"
  * One delivery as a server received it. Header names are matched case-insensitively;
  * the body must be the bytes as received (or their text), never re-serialized JSON.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface WebhookRequest {
@@ -60,7 +60,7 @@ export interface WebhookRequest {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface VerifyOptions {
@@ -74,7 +74,7 @@ export interface VerifyOptions {
 /**
  * The event of a delivery, as `LuccaResources.Event` decodes it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Event = LuccaResources.Event
@@ -90,7 +90,7 @@ export type Event = LuccaResources.Event
  *
  * It never holds the secret nor the expected signature.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-lucca/core/WebhookError")(
@@ -105,7 +105,7 @@ export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-lucc
   }
 ) {
   /**
-   * @since 0.2.0
+   * @since 0.1.0
    */
   override get message(): string {
     return `Lucca webhook refused (${this.reason}): ${this.description}`
@@ -113,7 +113,7 @@ export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-lucc
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category guards
  */
 export const isWebhookError = (u: unknown): u is WebhookError => Predicate.isTagged(u, "WebhookError")
@@ -121,7 +121,7 @@ export const isWebhookError = (u: unknown): u is WebhookError => Predicate.isTag
 /**
  * The name of the header that carries the delivery time.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const timestampHeader = "Lucca-Timestamp" as const
@@ -129,7 +129,7 @@ export const timestampHeader = "Lucca-Timestamp" as const
 /**
  * The name of the header that carries the signature.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const signatureHeader = "Lucca-Signature" as const
@@ -160,7 +160,7 @@ export const signatureHeader = "Lucca-Signature" as const
  * ```
  *
  * @see https://developers.lucca.fr/docs/lucca-api/documentation/webhooks/catching/validate
- * @since 0.2.0
+ * @since 0.1.0
  * @category verification
  */
 export const verify: (
@@ -173,7 +173,7 @@ export const verify: (
  * The `Lucca-Signature` of a body sent at `timestamp`, as Lucca computes it: for tests
  * and tools that send deliveries of their own.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category verification
  */
 export const sign: (
@@ -189,7 +189,7 @@ export const sign: (
  * - `Unavailable`: the store cannot answer; the receiver answers 503 so that Lucca
  *   delivers again later, rather than risk processing the event twice.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Claim = "Claimed" | "Duplicate" | "Unavailable"
@@ -198,7 +198,7 @@ export type Claim = "Claimed" | "Duplicate" | "Unavailable"
  * Where a receiver records the events it has taken, so that each is processed once
  * although Lucca may deliver it more than once.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Deduplication {
@@ -213,7 +213,7 @@ export interface Deduplication {
  * own in memory (`makeMemoryDeduplication`); `@effect-lucca/redis` provides one shared by
  * every process of a fleet.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export class WebhookDeduplication extends Context.Tag("@effect-lucca/core/LuccaWebhooks/WebhookDeduplication")<
@@ -225,7 +225,7 @@ export class WebhookDeduplication extends Context.Tag("@effect-lucca/core/LuccaW
  * An in-memory store: keys expire after their `ttl` (read from `Clock`), so its size is
  * bounded by the events of one window.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const makeMemoryDeduplication: Effect.Effect<Deduplication> = internalReceiver.makeMemoryDeduplication
@@ -233,7 +233,7 @@ export const makeMemoryDeduplication: Effect.Effect<Deduplication> = internalRec
 /**
  * One in-memory store for every receiver of the program.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerMemoryDeduplication: Layer.Layer<WebhookDeduplication> = Layer.effect(
@@ -242,7 +242,7 @@ export const layerMemoryDeduplication: Layer.Layer<WebhookDeduplication> = Layer
 )
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ReceiverOptions<E, R> {
@@ -315,7 +315,7 @@ export interface ReceiverOptions<E, R> {
  * ```
  *
  * @see https://developers.lucca.fr/docs/lucca-api/documentation/webhooks/catching/spec-receive
- * @since 0.2.0
+ * @since 0.1.0
  * @category receiver
  */
 export const receiver: <E, R>(

@@ -44,7 +44,7 @@ export * as LuccaScope from "./LuccaScope.js"
 export * as LuccaTenants from "./LuccaTenants.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as LuccaWebhooks from "./LuccaWebhooks.js"
 

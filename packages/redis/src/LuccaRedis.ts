@@ -205,7 +205,7 @@ export const layerConfig = (
  * Redis cannot answer, a claim is `Unavailable` and the receiver answers 503: Lucca
  * delivers again later, and no event is handled twice.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const makeWebhookDeduplication = (
@@ -240,7 +240,7 @@ export const makeWebhookDeduplication = (
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerWebhookDeduplication = (

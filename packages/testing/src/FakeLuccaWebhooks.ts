@@ -32,7 +32,7 @@
  * resource and raises `{type}.updated`.
  *
  * @see https://developers.lucca.fr/docs/lucca-api/documentation/webhooks
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -59,7 +59,7 @@ import * as internal from "./internal/webhooks.js"
  * 22 h 49 min, so that the fifth and last attempt comes 24 hours after the first. Lucca
  * documents "at most 5 attempts over about 24 hours", not the delays.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const retryDelays: ReadonlyArray<Duration.Duration> = internal.retryDelays
@@ -68,7 +68,7 @@ export const retryDelays: ReadonlyArray<Duration.Duration> = internal.retryDelay
  * An event raised: as it is delivered (URLs absolute on the account's URL), and the ids
  * of its `webhook-deliveries`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Raised {
@@ -77,7 +77,7 @@ export interface Raised {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface RaiseOptions {
@@ -101,7 +101,7 @@ const accountOf = (name: string | undefined) =>
 /**
  * Raises an event on demand (the data set is not changed).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category controls
  */
 export const raise = (options: RaiseOptions): Effect.Effect<Raised, FakeLuccaError, FakeLucca> =>
@@ -111,7 +111,7 @@ export const raise = (options: RaiseOptions): Effect.Effect<Raised, FakeLuccaErr
  * Changes fields of a resource (`lastUpdatedAt` too, where it has one) and raises
  * `{type}.updated`, whose `previousAttributes` hold the changed fields' former values.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category controls
  */
 export const update = (
@@ -130,7 +130,7 @@ export const update = (
  * to the endpoints subscribed to it now: what Lucca's "retry" link of an event does, and
  * a duplicate for a receiver to recognise.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category controls
  */
 export const redeliver = (
@@ -143,7 +143,7 @@ export const redeliver = (
  * The secret of an endpoint created through the API (Lucca shows it once; the emulator
  * keeps it for tests).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category controls
  */
 export const secret = (
@@ -160,7 +160,7 @@ export const secret = (
  * `employment`, `job-position` and `employee-extension` (besides `ping` and
  * `confirmation`, which are not subscribed to).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const describedTopics: ReadonlyArray<string> = internal.describedTopics
@@ -169,7 +169,7 @@ export const describedTopics: ReadonlyArray<string> = internal.describedTopics
  * Creates an endpoint as `POST /lucca-api/webhook-endpoints` would (owned by the account's
  * first application), runs its activation challenge, and returns it with its secret.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category controls
  */
 export const createEndpoint = (options: {
@@ -197,7 +197,7 @@ export const createEndpoint = (options: {
  * Runs the activation challenge of an endpoint again (a suspended one becomes `active`
  * if it answers); `true` when it did.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category controls
  */
 export const activate = (
@@ -211,7 +211,7 @@ export const activate = (
  * deliveries run on fibers forked from the fiber that raised the event, so `TestClock`
  * drives their retries.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<void, never, FakeLucca | HttpClient.HttpClient | Scope.Scope> = Effect.gen(
@@ -241,7 +241,7 @@ export const make: Effect.Effect<void, never, FakeLucca | HttpClient.HttpClient 
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer: Layer.Layer<never, never, FakeLucca | HttpClient.HttpClient> = Layer.scopedDiscard(make)
@@ -250,7 +250,7 @@ export const layer: Layer.Layer<never, never, FakeLucca | HttpClient.HttpClient>
  * An `HttpClient` that answers every request with `app`, in the calling fiber (no
  * socket): an in-memory receiver for the dispatcher.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const httpClientOf = <E, R>(

@@ -47,7 +47,7 @@ export * as FakeLuccaServer from "./FakeLuccaServer.js"
 /**
  * The emulator delivers webhooks: activation, signed deliveries, retries.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as FakeLuccaWebhooks from "./FakeLuccaWebhooks.js"
 
