@@ -11,6 +11,11 @@ export * as ClientCredentials from "./ClientCredentials.js"
 /**
  * @since 0.1.0
  */
+export * as LuccaClient from "./LuccaClient.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as LuccaConfig from "./LuccaConfig.js"
 
 /**

@@ -9,6 +9,7 @@ import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
 import * as ClientCredentials from "../ClientCredentials.js"
 import * as LuccaScope from "../LuccaScope.js"
+import * as Body from "./body.js"
 import * as Http from "./http.js"
 
 const tokenHost = "accounts.world.luccasoftware.com"
@@ -179,7 +180,9 @@ const withDefault = <A>(schema: Schema.Codec<A, any>, value: () => A) =>
 export const defaults = {
   refreshWindow: Duration.minutes(5),
   hardMargin: Duration.seconds(30),
-  tokenRetryBudget: Duration.seconds(30)
+  tokenRetryBudget: Duration.seconds(30),
+  rateLimit: { requests: 50, per: Duration.minutes(1), burst: 5 },
+  requestRetry: { times: 5, maxRetryAfter: Duration.minutes(1) }
 } as const
 
 /**
@@ -238,6 +241,47 @@ export const CacheOptions = Schema.Struct({
       : undefined
   )
 )
+
+/**
+ * The account side of a client's options (`LuccaClient.ClientOptions`).
+ *
+ * @internal
+ */
+export const AccountOptions = Schema.Struct({
+  accountUrl: AccountUrl,
+  apiVersion: withDefault(ApiVersion, () => defaultApiVersion),
+  transformClient: Schema.optional(Anything),
+  rateLimit: withDefault(
+    orFalse(
+      Schema.Struct({
+        requests: withDefault(Count, () => defaults.rateLimit.requests),
+        per: withDefault(DurationField, () => defaults.rateLimit.per),
+        burst: withDefault(Count, () => defaults.rateLimit.burst)
+      }).check(
+        Schema.makeFilter((limit) =>
+          limit.burst < limit.requests ? undefined : { path: ["burst"], issue: "must be below rateLimit.requests" }
+        )
+      )
+    ),
+    () => defaults.rateLimit
+  ),
+  requestRetry: withDefault(
+    orFalse(Schema.Struct({
+      backoff: Schema.optional(Anything),
+      times: withDefault(Count, () => defaults.requestRetry.times),
+      maxRetryAfter: withDefault(DurationField, () => defaults.requestRetry.maxRetryAfter),
+      nonIdempotent: withDefault(Bool, () => false)
+    })),
+    () => ({ ...defaults.requestRetry, nonIdempotent: false })
+  ),
+  responseBody: withDefault(
+    Schema.Struct({
+      maxBytes: withDefault(Count, () => Body.jsonLimits.maxBytes),
+      timeout: withDefault(DurationField, () => Body.jsonLimits.timeout)
+    }),
+    () => Body.jsonLimits
+  )
+})
 
 /**
  * The most precise complaint of a schema failure (a union reports every member; the
