@@ -44,6 +44,11 @@ export * as LuccaRetry from "./LuccaRetry.js"
 export * as LuccaScope from "./LuccaScope.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as LuccaTenants from "./LuccaTenants.js"
+
+/**
  * @since 0.1.0
  */
 export * as TokenProvider from "./TokenProvider.js"
