@@ -8,7 +8,7 @@ import { configDefaults, defineProject } from "vitest/config"
 const root = new URL("../../../", import.meta.url)
 const needs = ["packages/testing/src/bin.ts", "node_modules/tsx", "packages/testing/node_modules/@effect/platform-node"]
 const missing = needs.filter((path) => !Fs.existsSync(new URL(path, root)))
-const needsEmulator = ["test/NodeLucca.test.ts"]
+const needsEmulator = ["test/NodeLucca.test.ts", "test/LuccaApi.test.ts"]
 const withoutEmulator = missing.length > 0 && process.env.CI !== "true"
 if (withoutEmulator) {
   console.warn(

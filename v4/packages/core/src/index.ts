@@ -29,11 +29,6 @@ export * as LuccaError from "./LuccaError.js"
 export * as LuccaMetrics from "./LuccaMetrics.js"
 
 /**
- * @since 0.2.0
- */
-export * as LuccaResources from "./LuccaResources.js"
-
-/**
  * @since 0.1.0
  */
 export * as LuccaRetry from "./LuccaRetry.js"

@@ -2,7 +2,8 @@
  * The values of the Effect 4 line that user code matches on: every `LuccaError` `_tag`,
  * the token value, and the generated resource schemas.
  */
-import { AccessToken, LuccaError, LuccaResources } from "@effect-lucca/core"
+import { AccessToken, LuccaError } from "@effect-lucca/core"
+import * as LuccaResources from "@effect-lucca/core/LuccaResources"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"

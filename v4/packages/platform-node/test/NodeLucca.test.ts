@@ -2,7 +2,8 @@
  * NodeLucca end to end, over real loopback sockets: undici against the Effect 3 line's
  * emulator served on 127.0.0.1 in a child process (see `emulator.ts`).
  */
-import { LuccaClient, LuccaError, LuccaResources } from "@effect-lucca/core"
+import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import * as LuccaResources from "@effect-lucca/core/LuccaResources"
 import { NodeLucca } from "@effect-lucca/platform-node"
 import { assert, layer } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"

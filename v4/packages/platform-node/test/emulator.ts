@@ -16,6 +16,8 @@ export interface Emulator {
   readonly accountUrl: string
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted<string>
+  /** Every scope the emulator's default application is granted. */
+  readonly scopes: ReadonlyArray<string>
 }
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url))
@@ -48,7 +50,8 @@ export const start: Effect.Effect<Emulator, Error, Scope.Scope> = Effect.acquire
           tokenUrl: field("token URL"),
           accountUrl: field("account URL"),
           clientId: field("client id"),
-          clientSecret: Redacted.make(field("client secret"))
+          clientSecret: Redacted.make(field("client secret")),
+          scopes: (/scopes:\s+(.+)/.exec(out)?.[1] ?? "").trim().split(/\s+/)
         }, stop] as const
       ))
     })
