@@ -49,7 +49,7 @@ import * as LuccaRetry from "./LuccaRetry.js"
 import * as TokenProvider from "./TokenProvider.js"
 
 /**
- * What a request through `httpClient` can fail with: the platform's `HttpClientError`, and
+ * What a request through `httpClient` can fail with: Effect's `HttpClientError`, and
  * what authentication adds (see `TokenProvider.authenticate`).
  *
  * @since 0.2.0
@@ -59,9 +59,10 @@ export type RequestError = HttpClientError.HttpClientError | LuccaError.Authenti
 
 /**
  * What the decoding helpers (`get`, `post`, `put`, `patch`, `del`, `executeDecoded`,
- * `paginate`) can fail with: a request that could not be sent (`RequestError` of the
- * platform: transport, encoding), an authentication failure, an error status
- * (`ApiError`) or a body that does not match (`ResponseDecodeError`).
+ * `paginate`) can fail with: a request that could not be sent (an `HttpClientError` whose
+ * `reason` is a `TransportError` or an `EncodeError`, or whatever a `transformClient`
+ * fails with), an authentication failure, an error status (`ApiError`) or a body that does
+ * not match (`ResponseDecodeError`).
  *
  * @since 0.2.0
  * @category errors
