@@ -6,8 +6,11 @@
 # manifests allow into a fresh app in a temporary folder, starts the installed `fake-lucca`
 # command, then runs an ES module and a CommonJS program with plain `node` against it and
 # type-checks a TypeScript program with strict settings, under NodeNext and bundler
-# resolution, without skipLibCheck. Last, the installed `lucca emulator` and `lucca doctor`:
-# doctor passes against the emulator, and fails with the explanation on a wrong secret.
+# resolution, without skipLibCheck. Every install line of every README is run as written in
+# a folder of its own, the tarballs standing in for our packages, then a program with plain
+# `node` against the emulator (scripts/consumer/install-lines.mjs). Last, the installed
+# `lucca emulator` and `lucca doctor`: doctor passes against the emulator, and fails with the
+# explanation on a wrong secret.
 #
 #   bash scripts/consumer-test.sh   (SKIP_BUILD=1 reuses the build; IMPORT_COST_RUNS=N sets the
 #                                     runs of the import cost measurement at the end, default 5)
@@ -110,6 +113,11 @@ timeout 60 node app.mjs
 
 step "node app.cjs (CommonJS)"
 timeout 60 node app.cjs
+
+step "every README's install line as written, then plain node against the emulator"
+# our names become the tarballs, every other argument is kept (ranges and all): the lines
+# must install from the registry as they stand, and what they install must run
+node "$root/scripts/consumer/install-lines.mjs" "$work/tarballs" "$work/lines"
 
 step "tsc --noEmit, strict, NodeNext and bundler"
 ./node_modules/.bin/tsc --init >/dev/null

@@ -6,6 +6,7 @@
  * secret; `NodeRuntime.runMain` runs the program to its end here instead of owning the
  * process. Whatever the program logs is captured.
  */
+import { LuccaClient } from "@effect-lucca/core"
 import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
 import type * as PlatformNode from "@effect/platform-node"
 import type * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -14,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -90,5 +92,45 @@ describe("README.md", () => {
     assert.strictEqual(logs.length, data.resources.employees.length, "one line per employee")
     const stats = await Effect.runPromise(fake.stats)
     assert.strictEqual(stats.token.issued, 1)
+  }, 30_000)
+})
+
+describe("packages/core/README.md", () => {
+  it("the LuccaApi example runs as written against the emulator", async () => {
+    const code = codeUnder(
+      Fs.readFileSync(Path.join(root, "packages", "core", "README.md"), "utf8"),
+      "Typed resources (`LuccaApi`)"
+    )
+    // the block defines `program`, the effect a user runs with a LuccaClient: exported here
+    const dir = Path.join(root, "examples", ".readme")
+    Fs.mkdirSync(dir, { recursive: true })
+    const file = Path.join(dir, `lucca-api-${process.pid}.ts`)
+    Fs.writeFileSync(file, `${code}\nexport { program }\n`)
+    try {
+      const { program } = await import(/* @vite-ignore */ file) as {
+        readonly program: Effect.Effect<
+          { readonly active: number; readonly employments: number },
+          unknown,
+          LuccaClient.LuccaClient
+        >
+      }
+      const scopes = /needs a LuccaClient with ([a-z.-]+(?: and [a-z.-]+)*)/.exec(code)?.[1].split(" and ")
+      assert.isDefined(scopes, "the example says which scopes it needs")
+      const exit = await Effect.runPromiseExit(program.pipe(
+        Effect.provide(
+          LuccaClient.layer({
+            clientId: FakeLucca.defaultClientId,
+            clientSecret: Redacted.make(FakeLucca.defaultClientSecret),
+            accountUrl: FakeLucca.defaultAccountUrl,
+            scopes: scopes!,
+            rateLimit: false
+          }).pipe(Layer.provide(FakeLuccaClient.layerFake()))
+        )
+      ))
+      assert.isTrue(Exit.isSuccess(exit), `the example failed: ${String(exit)}`)
+      if (Exit.isSuccess(exit)) assert.isAbove(exit.value.active, 0)
+    } finally {
+      Fs.rmSync(file, { force: true })
+    }
   }, 30_000)
 })

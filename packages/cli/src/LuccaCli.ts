@@ -11,8 +11,12 @@ import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Commands from "./internal/commands.js"
 import * as Doctor from "./internal/doctor.js"
@@ -64,6 +68,17 @@ const root = Command.make("lucca", { trace }).pipe(
 )
 
 /**
+ * The account origin that fills the links of a fix: `--account-url`, else
+ * `LUCCA_ACCOUNT_URL` (a command such as `token` does not read it, but its errors link to
+ * the account's admin pages), when it is a URL.
+ */
+const accountOrigin = (flag: Option.Option<string>): Effect.Effect<string | undefined> =>
+  Option.match(flag, {
+    onSome: (url): Effect.Effect<string | undefined> => Effect.succeed(url),
+    onNone: () => Effect.orElseSucceed(Config.string("LUCCA_ACCOUNT_URL"), () => undefined)
+  }).pipe(Effect.map((url) => url !== undefined && URL.canParse(url) ? new URL(url).origin : undefined))
+
+/**
  * Runs a subcommand: within a span named after it, traced to `--trace` if given; its
  * failure rendered on standard error and turned into the exit code.
  */
@@ -82,11 +97,13 @@ const execute = <E, R>(
       if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
       const failure = Cause.failureOption(cause)
       if (Option.isSome(failure) && failure.value instanceof Render.Exit) return Effect.fail(failure.value)
-      const rendered = Render.renderCause(cause, Option.getOrUndefined(options.accountUrl ?? Option.none()))
-      return Effect.zipRight(
-        Console.error(Render.lines(rendered, options.verbose).join("\n")),
-        Effect.fail(new Render.Exit({ code: rendered.exitCode }))
-      )
+      return Effect.flatMap(accountOrigin(options.accountUrl ?? Option.none()), (account) => {
+        const rendered = Render.renderCause(cause, account)
+        return Effect.zipRight(
+          Console.error(Render.lines(rendered, options.verbose).join("\n")),
+          Effect.fail(new Render.Exit({ code: rendered.exitCode }))
+        )
+      })
     })
   })
 
@@ -188,9 +205,24 @@ export const command = root.pipe(Command.withSubcommands([doctor, token, get, li
 const cli = Command.run(command, { name: "lucca", version })
 
 /**
+ * Log lines (the library's warnings: a deprecated endpoint, a failed background refresh)
+ * go to standard error, where they do not mix with the JSON of `get` and `list`, and
+ * escaped: they may quote a server's headers or texts. Warnings only: the library's
+ * per-retry lines are for services, and the command explains its failures itself.
+ */
+const logger = Layer.merge(
+  Logger.replace(
+    Logger.defaultLogger,
+    Logger.withConsoleError(Logger.map(Logger.stringLogger, Render.printable))
+  ),
+  Logger.minimumLogLevel(LogLevel.Warning)
+)
+
+/**
  * Runs `lucca` with the arguments that follow the command name (`process.argv.slice(2)`)
  * and returns its exit code: failures are already rendered on standard error, usage
- * errors by `@effect/cli`. An interruption (Ctrl-C) is not caught.
+ * errors by `@effect/cli`; log lines go to standard error, escaped. An interruption
+ * (Ctrl-C) is not caught.
  *
  * @example
  * ```ts
@@ -214,6 +246,7 @@ export const run = (
   args: ReadonlyArray<string>
 ): Effect.Effect<number, never, CliApp.CliApp.Environment | HttpClient.HttpClient> =>
   cli(["node", "lucca", ...args]).pipe(
+    Effect.provide(logger),
     Effect.as(Render.ExitCode.Ok as number),
     Effect.catchAll((error) =>
       Effect.succeed(

@@ -1,5 +1,7 @@
 import { LuccaCli } from "@effect-lucca/cli"
 import { FakeLucca } from "@effect-lucca/testing"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
@@ -201,6 +203,14 @@ describe("lucca, in process over the emulator", () => {
         assert.isString(printed.access_token)
       }))
 
+    it.effect("token with a wrong secret links to the integration keys of LUCCA_ACCOUNT_URL", () =>
+      Effect.gen(function*() {
+        const outcome = yield* runInProcess(["token"], fakeEnv({ LUCCA_CLIENT_SECRET: "not-the-secret" }))
+        assert.strictEqual(outcome.code, LuccaCli.ExitCode.Configuration)
+        assert.include(outcome.stderr, `${FakeLucca.defaultAccountUrl}/identity/admin/integration-keys`)
+        assert.notInclude(outcome.stderr, "{account}")
+      }))
+
     it.effect("--trace FILE writes the command's spans as OTLP JSON, without secrets", () =>
       Effect.gen(function*() {
         const file = Path.join(Fs.mkdtempSync(Path.join(Os.tmpdir(), "lucca-trace-")), "trace.json")
@@ -221,6 +231,60 @@ describe("lucca, in process over the emulator", () => {
         assert.include(names, "ClientCredentials.requestToken")
         assert.strictEqual(new Set(spans.map((span) => span.traceId)).size, 1, "one trace")
         assert.deepStrictEqual(secretsIn(text, yield* secretsOf), [])
+      }))
+
+    // security finding 10: a response header may echo the token
+    it.effect("--trace redacts an echoed token, creates the file 0600 and refuses a symbolic link", () =>
+      Effect.gen(function*() {
+        const transformClient = (client: HttpClient.HttpClient) =>
+          HttpClient.make((request, url) =>
+            url.pathname === "/lucca-api/echo"
+              ? Effect.succeed(HttpClientResponse.fromWeb(
+                request,
+                new Response("{}", {
+                  status: 200,
+                  headers: {
+                    "content-type": "application/json",
+                    "x-echo-authorization": request.headers["authorization"] ?? ""
+                  }
+                })
+              ))
+              : client.execute(request)
+          )
+        const folder = Fs.mkdtempSync(Path.join(Os.tmpdir(), "lucca-trace-"))
+        const file = Path.join(folder, "trace.json")
+        const outcome = yield* runInProcess(["--trace", file, "get", "/lucca-api/echo"], fakeEnv(), {
+          transformClient
+        })
+        assert.strictEqual(outcome.code, LuccaCli.ExitCode.Ok, outcome.stderr)
+        const text = Fs.readFileSync(file, "utf8")
+        assert.include(text, "x-echo-authorization", "the header is traced")
+        assert.include(text, "Bearer <redacted>")
+        assert.deepStrictEqual(secretsIn(text, yield* secretsOf), [])
+        assert.strictEqual(Fs.statSync(file).mode & 0o777, 0o600)
+
+        // an existing file readable by others is made private too
+        const existing = Path.join(folder, "existing.json")
+        Fs.writeFileSync(existing, "old", { mode: 0o644 })
+        Fs.chmodSync(existing, 0o644)
+        const again = yield* runInProcess(["--trace", existing, "get", "/lucca-api/echo"], fakeEnv(), {
+          transformClient
+        })
+        assert.strictEqual(again.code, LuccaCli.ExitCode.Ok, again.stderr)
+        assert.strictEqual(Fs.statSync(existing).mode & 0o777, 0o600)
+
+        // a symbolic link at the path is refused, its target left alone
+        const target = Path.join(folder, "target")
+        Fs.writeFileSync(target, "keep")
+        const link = Path.join(folder, "link.json")
+        Fs.symlinkSync(target, link)
+        const refused = yield* runInProcess(["--trace", link, "get", "/lucca-api/echo"], fakeEnv(), {
+          transformClient
+        })
+        assert.strictEqual(refused.code, LuccaCli.ExitCode.Usage, refused.stderr)
+        assert.match(refused.stderr, /^error: .*symbolic link/m)
+        assert.strictEqual(Fs.readFileSync(target, "utf8"), "keep")
+        assert.strictEqual(refused.stdout, "", "the command did not run")
       }))
   })
 })

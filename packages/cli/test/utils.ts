@@ -1,9 +1,11 @@
 import { LuccaCli } from "@effect-lucca/cli"
 import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestContext from "effect/TestContext"
 import { spawn } from "node:child_process"
@@ -89,14 +91,27 @@ export const fakeEnv = (overrides?: Record<string, string | undefined>): Record<
  * Runs `lucca args` in process, over the in-memory emulator in context, with `env` as
  * the environment and a captured console.
  */
-export const runInProcess = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+export const runInProcess = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string>,
+  options?: {
+    /** Wraps the emulator's client: a test can answer some requests itself. */
+    readonly transformClient?: (client: HttpClient.HttpClient) => HttpClient.HttpClient
+  }
+) =>
   Effect.gen(function*() {
     const captured = capturing()
     const code = yield* LuccaCli.run(args).pipe(
       Effect.withConsole(captured.console),
       Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
       Effect.provide(NodeContext.layer),
-      Effect.provide(FakeLuccaClient.layer),
+      Effect.provide(
+        options?.transformClient === undefined
+          ? FakeLuccaClient.layer
+          : Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, options.transformClient)).pipe(
+            Layer.provide(FakeLuccaClient.layer)
+          )
+      ),
       // a clock of its own per command, as each process has: the account's pacing budget
       // is kept per clock, and the test clock does not move while a command waits on it
       Effect.provide(TestContext.TestContext)

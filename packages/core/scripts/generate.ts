@@ -265,13 +265,13 @@ export const renderResources = (document: Json): string => {
     return `/**
  * A \`${type}\`, as \`/lucca-api/${collection}\` serves it.${description ? ` ${description}` : ""}
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const ${name} = ${structOf(document, properties, required, 0)}.annotations({ identifier: ${literal(name)} })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ${name} extends Schema.Schema.Type<typeof ${name}> {}
@@ -281,7 +281,7 @@ ${
 /**
  * One page of \`GET /lucca-api/${collection}\`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const ${plural}Page = collection(${literal(collection)}, ${name})
@@ -289,7 +289,7 @@ export const ${plural}Page = collection(${literal(collection)}, ${name})
 /**
  * The query filters of \`GET /lucca-api/${collection}\`; a list is sent comma-separated.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ${plural}Filters {
@@ -307,7 +307,7 @@ ${filtersOf(document, collection)}
  * default), so that an API change of that kind does not break a program.
  *
  * @see https://developers.lucca.fr/api-reference/latest
- * @since 0.2.0
+ * @since 0.1.0
  */
 ${header(document)}
 import * as Schema from "effect/Schema"
@@ -315,7 +315,7 @@ import * as Schema from "effect/Schema"
 /**
  * \`{id, type, url}\`: how a resource points at another.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Reference = Schema.Struct({
@@ -325,7 +325,7 @@ export const Reference = Schema.Struct({
 }).annotations({ identifier: "Reference" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Reference extends Schema.Schema.Type<typeof Reference> {}
@@ -333,7 +333,7 @@ export interface Reference extends Schema.Schema.Type<typeof Reference> {}
 /**
  * A link of \`include=links\`: \`{href}\`, or \`null\` where there is none.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Link = Schema.NullOr(Schema.Struct({ href: Schema.String }))
@@ -342,7 +342,7 @@ export const Link = Schema.NullOr(Schema.Struct({ href: Schema.String }))
  * One page of a collection: its \`items\`, and \`totalCount\`, \`links\` and \`embedded\` when
  * asked for with \`include\`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const collection = <T extends string, A, I, R>(type: T, item: Schema.Schema<A, I, R>) =>

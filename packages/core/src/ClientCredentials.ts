@@ -46,7 +46,7 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(10)
 /**
  * The largest token answer read: an access token response is a few hundred bytes.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const defaultMaxResponseBytes = 64 * 1024
@@ -88,7 +88,7 @@ const tokenHost = new URL(defaultTokenUrl).hostname
  * `dangerouslyAllowTokenUrl`. A trailing dot names the same host and is treated as such.
  * Returns what is wrong, or `undefined`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const checkTokenUrl = (
@@ -291,7 +291,7 @@ const outcome = (error: LuccaError.TokenError): string => {
  * clients do not follow them), and it is refused before anything is sent when `tokenUrl`
  * fails {@link checkTokenUrl}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category requests
  */
 export const makeRequestToken = (
@@ -334,19 +334,22 @@ const requestTokenWith = (
 ): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
   const tokenUrl = options.tokenUrl ?? defaultTokenUrl
   const shownUrl = Http.displayUrl(tokenUrl)
-  const timeout = options.timeout ?? defaultTimeout
-  const secrets = Redact.encodings(Redacted.value(options.clientSecret))
   const refused = checkTokenUrl(tokenUrl, options)
-  if (refused !== undefined) {
+  const missing = refused === undefined ? checkCredentials(options) : undefined
+  if (refused !== undefined || missing !== undefined) {
     return Effect.fail(
       new LuccaError.TokenRequestError({
         reason: "Configuration",
         tokenUrl: shownUrl,
         transient: false,
-        description: `the token URL ${refused}; the client secret was not sent`
+        description: refused !== undefined
+          ? `the token URL ${refused}; the client secret was not sent`
+          : `${missing}; nothing was sent`
       })
     )
   }
+  const timeout = options.timeout ?? defaultTimeout
+  const secrets = Redact.encodings(Redacted.value(options.clientSecret))
   const send = Effect.flatMap(
     Effect.serviceOption(FetchHttpClient.RequestInit),
     (init) => Effect.provideService(client.execute(makeRequest(options)), FetchHttpClient.RequestInit, noRedirect(init))
@@ -399,6 +402,23 @@ const requestTokenWith = (
       }
     })
   )
+}
+
+/**
+ * The credentials a request cannot go without, checked before anything is sent: this
+ * function is public, and plain JavaScript callers bypass the types. Returns what is
+ * missing, or `undefined`. (The layers check more, with a `ConfigError`.)
+ */
+const checkCredentials = (options: Options): string | undefined => {
+  const { clientId, clientSecret, scopes } = options as Partial<Record<keyof Options, unknown>>
+  if (typeof clientId !== "string" || clientId.trim() === "") return "clientId must be a non-empty string"
+  if (!Redacted.isRedacted(clientSecret)) return "clientSecret must be a Redacted string (Redacted.make(secret))"
+  const secret: unknown = Redacted.value(clientSecret)
+  if (typeof secret !== "string" || secret === "") return "clientSecret must be a Redacted non-empty string"
+  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== "string")) {
+    return "scopes must be an array of strings, such as [\"employees.readonly\"]"
+  }
+  return undefined
 }
 
 /**

@@ -4,12 +4,14 @@
  *
  * 1. `authenticate.ts`: `TokenProvider.authenticate` over the platform `HttpClient`: the
  *    bearer token is added last, only when the final URL is on the account origin; a 401
- *    invalidates the token it used and is retried once with a fresh one (a second 401 fails
- *    with `Unauthorized`); a 403 fails with `Forbidden`, explaining which scope is missing;
+ *    invalidates the token it used and is retried once with a fresh one (a second 401, or a
+ *    401 on a body that cannot be sent twice, fails with `Unauthorized`); a 403 fails with
+ *    `Forbidden`, explaining which scope is missing;
  * 2. your `transformClient`, if any;
  * 3. `pace.ts`: pacing to Lucca's limit of 50 requests a minute per account;
  * 4. `retry.ts`: 429 (after `Retry-After`) for every method; 408, 502, 503, 504 and dropped
- *    connections for idempotent methods;
+ *    connections for idempotent methods; never a request whose body cannot be sent twice
+ *    (a stream: its answer is returned as it came);
  * 5. `deprecation.ts`: one warning per endpoint that answers with `Deprecation` or `Sunset`;
  * 6. `resolve.ts`: `Api-Version` and `Accept: application/json`, and paths resolved on the
  *    account origin (`ForeignOriginError` for any other origin).
@@ -53,7 +55,7 @@ import * as TokenProvider from "./TokenProvider.js"
  * What a request through `httpClient` can fail with: the platform's `HttpClientError`, and
  * what authentication adds (see `TokenProvider.authenticate`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type RequestError = HttpClientError.HttpClientError | LuccaError.AuthenticationError
@@ -64,7 +66,7 @@ export type RequestError = HttpClientError.HttpClientError | LuccaError.Authenti
  * platform: transport, encoding), an authentication failure, an error status
  * (`ApiError`) or a body that does not match (`ResponseDecodeError`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type DecodedError =
@@ -74,7 +76,7 @@ export type DecodedError =
   | LuccaError.ResponseDecodeError
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface RequestOptions {
@@ -86,7 +88,7 @@ export interface RequestOptions {
  * The body of a write: `body`, encoded with `bodySchema` when given (so that dates,
  * branded ids and the like go out in their wire form), then sent as JSON.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface WriteOptions<B, BI = unknown, BR = never> extends RequestOptions {
@@ -116,9 +118,17 @@ export interface Service {
    * The scopes granted to the client application, as its current token says (the token
    * itself is never handed out).
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
+  /**
+   * Its token provider's `redact`: replaces every token the client held lately and every
+   * encoding of its secret with `<redacted>`, for texts a server sent back that leave the
+   * client by another way than its errors (a worker's messages, a trace file).
+   *
+   * @since 0.1.0
+   */
+  readonly redact: (text: string) => string
   /** The authenticated client: paths like `/lucca-api/employees` are resolved on the account. */
   readonly httpClient: HttpClient.HttpClient.With<RequestError>
   /** Shorthand for `httpClient.execute`. */
@@ -217,7 +227,7 @@ export interface ClientOptions {
    * MiB) within `timeout` (default 30 s), else a `ResponseDecodeError`. Error bodies
    * (problem+json) are read up to 1 MiB within 10 s.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly responseBody?: {
     readonly maxBytes?: number | undefined
@@ -347,14 +357,18 @@ export const make = (
   // the account first: a wrong account URL is the likelier mistake to report
   Effect.flatMap(clientSettings(options), (settings) =>
     Effect.flatMap(
-      Effect.zip(providerOf(options), HttpClient.HttpClient),
+      Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
       ([tokenProvider, base]) => withPacing(internal.make(base, tokenProvider, settings))
     ))
 
-const providerOf = (options: Options) =>
+const providerOf = (options: Options, accountUrl: URL) =>
   Effect.flatMap(
     InternalOptions.decode(InternalOptions.ProviderOptions, options),
-    InternalTokenProvider.makeClientCredentials
+    (decoded) =>
+      Effect.zipRight(
+        InternalOptions.tokenUrlHint(accountUrl, decoded.tokenUrl),
+        InternalTokenProvider.makeClientCredentials(decoded)
+      )
   )
 
 /**
@@ -397,7 +411,7 @@ export const layer = (options: Options): Layer.Layer<LuccaClient, ConfigError.Co
  * }).pipe(Layer.provide(SharedLimiter)) // Layer<LuccaClient, ConfigError, HttpClient>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerWithRateLimiter = (
@@ -407,7 +421,7 @@ export const layerWithRateLimiter = (
     LuccaClient,
     Effect.flatMap(clientSettings(options), (settings) =>
       Effect.flatMap(
-        Effect.zip(providerOf(options), HttpClient.HttpClient),
+        Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
         ([tokenProvider, base]) => internal.make(base, tokenProvider, settings)
       ))
   )
@@ -511,7 +525,7 @@ export const get = <A, I, R>(
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -532,7 +546,7 @@ export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
  * const updated = LuccaClient.put("/lucca-api/departments/4", Schema.Unknown, { body: { name: "R&D" } })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -553,7 +567,7 @@ export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
  * const patched = LuccaClient.patch("/lucca-api/employees/1", Schema.Unknown, { body: { jobTitle: "CTO" } })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -574,7 +588,7 @@ export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
  * const deleted = LuccaClient.del("/lucca-api/webhook-endpoints/12", Schema.Void)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const del = <A, I, R>(
@@ -585,9 +599,9 @@ export const del = <A, I, R>(
   Effect.flatMap(LuccaClient, (client) => client.del(path, schema, options))
 
 /**
- * `executeDecoded` on the `LuccaClient` in context (called `json` before 0.2.0).
+ * `executeDecoded` on the `LuccaClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const executeDecoded = <A, I, R>(

@@ -11,7 +11,7 @@
  * registry works as `RcMap` with an idle time to live does, without its fiber and timer
  * per idle entry, so that an idle client costs only what it holds).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
@@ -26,7 +26,7 @@ import * as Registry from "./internal/tenants.js"
 import * as LuccaClient from "./LuccaClient.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Service {
@@ -51,13 +51,13 @@ export interface Service {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export class LuccaTenants extends Context.Tag("@effect-lucca/core/LuccaTenants")<LuccaTenants, Service>() {}
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -73,7 +73,7 @@ export interface Options {
 /**
  * The options of a tenant: plain, or read from somewhere (`Config`, a database).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type OptionsOf = (
@@ -87,7 +87,7 @@ const defaultIdleTimeToLive: Duration.DurationInput = "5 minutes"
  * Closing the scope releases every client. An `idleTimeToLive` that is not a duration is a
  * `ConfigError` naming it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = (
@@ -137,7 +137,7 @@ export const make = (
  *   LuccaTenants.use(tenant, (lucca) => lucca.get("/lucca-api/employees/1", Employee))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer = (
@@ -160,7 +160,7 @@ export const layer = (
  * const Tenants = LuccaTenants.layerConfig((tenant) => Config.nested(LuccaConfig.client, tenant.toUpperCase()))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
@@ -172,7 +172,7 @@ export const layerConfig = (
 /**
  * `use` on the `LuccaTenants` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const use = <A, E, R>(
@@ -197,7 +197,7 @@ export const use = <A, E, R>(
  *   Effect.forEach(tenants, (tenant) => countEmployees.pipe(LuccaTenants.provide(tenant)), { concurrency: 8 })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const provide = (tenant: string) =>

@@ -11,16 +11,19 @@
  *   the hard margin); failures are never cached, and a failed background refresh keeps the
  *   current token in service until the hard margin;
  * - `invalidate(token)` drops the cached token only if it is still that token, so many
- *   concurrent 401s on one token cause one new request;
+ *   concurrent 401s on one token cause one new request; the provider remembers the last
+ *   refused tokens (by value, `Redacted`) and never takes one back from a shared store that
+ *   still holds it (a read-only Redis, a store whose `invalidate` does nothing);
  * - time comes from `Clock`; there is no global state.
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as ConfigError from "effect/ConfigError"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -44,14 +47,17 @@ import * as TokenStore from "./TokenStore.js"
 export interface Service {
   /** The current token, fetching a new one when needed. */
   readonly get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>
-  /** Drops `token` from the cache if it is still the cached one (after a 401). */
+  /**
+   * Drops `token` from the cache if it is still the cached one (after a 401); a cached
+   * provider never serves that token from its shared store again.
+   */
   readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<void>
   /**
    * Replaces, in a text a server sent back, every token this provider held lately and
    * every encoding of its secret (raw, form-encoded, percent-encoded, JSON-escaped) with
    * `<redacted>`. The client runs the texts of its errors through it.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly redact: (text: string) => string
 }
@@ -213,7 +219,7 @@ export const layer = (options: Options): Layer.Layer<TokenProvider, ConfigError.
  * }).pipe(Layer.provide(TokenStore.layerMemory)) // Layer<TokenProvider, ConfigError, HttpClient>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerWithTokenStore = (
@@ -273,12 +279,19 @@ export const layerStatic = (
  * `retryTransient`, tracing) around it: whatever they do to a request, the URL is checked
  * when the token is added, so the token never goes to another origin.
  *
+ * - `origin` follows `LuccaClient`'s rule for `accountUrl`: `https`, or plain `http` on a
+ *   loopback host only. Any other origin is refused: every request fails with the same
+ *   `ConfigError` (naming `origin`), and nothing is sent.
  * - A request whose URL is relative or on another origin fails with `ForeignOriginError`
  *   and is not sent: a redirect followed by a wrapper, or a URL rewritten by one, is
  *   refused rather than silently sent without the token.
- * - A 401 invalidates exactly the token that was refused and is retried once with a fresh
- *   token (the server did not act, so this is safe for every method); a second 401, or a
- *   401 on a stream body that cannot be sent twice, fails with `Unauthorized`.
+ * - A 401 invalidates exactly the token that was refused and is retried once with another
+ *   token (the server did not act, so this is safe for every method); a second 401, a 401
+ *   on a body that cannot be sent twice, or a provider that gives the refused token again
+ *   (a static one) fails with `Unauthorized`: a refused token is never sent twice. Only bytes, a
+ *   string, an `ArrayBuffer`, a `Blob`, a `FormData` or `URLSearchParams` are sent twice:
+ *   a stream (`HttpBody.stream`, a raw Node `Readable` or web `ReadableStream`) or any
+ *   other raw value is never re-sent, since its second copy would leave empty.
  * - A 403 fails with `Forbidden`, naming the scopes the token was granted.
  * - Responses and errors handed back carry the request as it was before the token was
  *   added; texts the server sent back go through `provider.redact`.
@@ -301,22 +314,31 @@ export const layerStatic = (
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
- * @since 0.2.0
+ * @since 0.1.0
  * @category combinators
  */
 export const authenticate: {
   (
     provider: Service,
     options: { readonly origin: string | URL }
-  ): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  ): <E, R>(
+    self: HttpClient.HttpClient.With<E, R>
+  ) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R>
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
     provider: Service,
     options: { readonly origin: string | URL }
-  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R>
 } = dual(3, <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   provider: Service,
   options: { readonly origin: string | URL }
-): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R> =>
-  Authenticate.make(self, provider, { origin: new URL(options.origin).origin }))
+): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R> =>
+  Either.match(InternalOptions.checkAccountUrl(options.origin), {
+    // a combinator cannot fail where it is applied: its requests carry the refusal
+    onLeft: (message) => {
+      const refused = ConfigError.InvalidData(["origin"], message)
+      return HttpClient.transform(self, () => Effect.fail(refused))
+    },
+    onRight: (origin) => Authenticate.make(self, provider, { origin: origin.origin })
+  }))

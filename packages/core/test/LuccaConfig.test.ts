@@ -7,6 +7,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import { accountUrl, credentials, makeFake, tokenFor } from "./fixtures.js"
 
@@ -62,6 +63,28 @@ describe("configuration", () => {
       ],
       ["a body limit of 0 bytes", { responseBody: { maxBytes: 0 } }, "responseBody.maxBytes", "at least 1"]
     ]
+    // what plain JavaScript callers pass: ConfigErrors, never a TypeError
+    cases.push(
+      ["no client id", { clientId: undefined as never }, "clientId", "must be a string, got undefined"],
+      ["a number as client id", { clientId: 42 as never }, "clientId", "must be a string, got number"],
+      [
+        "Redacted.make(undefined) as secret",
+        { clientSecret: Redacted.make(undefined) as never },
+        "clientSecret",
+        "got Redacted.make(undefined)"
+      ],
+      ["a plain string as secret", { clientSecret: "s3cr3t" as never }, "clientSecret", "must be a Redacted string"],
+      ["no secret", { clientSecret: undefined as never }, "clientSecret", "must be a Redacted string"],
+      [
+        "scopes as one string",
+        { scopes: "departments.readonly" as never },
+        "scopes",
+        "must be an array of scopes, such as [\"departments.readonly\"], not a string"
+      ],
+      ["no scopes", { scopes: undefined as never }, "scopes", "must be an array of scopes"],
+      ["a scope that is not a string", { scopes: ["employees.readonly", 1] as never }, "scopes", "strings only"],
+      ["no account URL", { accountUrl: undefined as never }, "accountUrl", "not an absolute URL"]
+    )
     for (const [name, overrides, setting, message] of cases) {
       it.effect(name, () =>
         Effect.gen(function*() {
@@ -81,6 +104,29 @@ describe("configuration", () => {
         tokenUrl: "http://localhost:8080/connect/token"
       }).pipe(Effect.provide(makeFake().layer), Effect.scoped)
       assert.strictEqual(client.accountUrl.origin, "http://127.0.0.1:8080")
+    }))
+
+  it.effect("a loopback account with Lucca's token URL is told to set LUCCA_TOKEN_URL, at once", () =>
+    Effect.gen(function*() {
+      const warnings: Array<string> = []
+      const capture = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => logLevel._tag === "Warning" && warnings.push(String(message)))
+      )
+      const build = (overrides: Partial<LuccaClient.Options>) =>
+        LuccaClient.make({ ...options, ...overrides }).pipe(
+          Effect.provide(makeFake().layer),
+          Effect.provide(capture),
+          Effect.scoped
+        )
+      yield* build({ accountUrl: "http://127.0.0.1:8080" })
+      assert.strictEqual(warnings.length, 1)
+      assert.include(warnings[0], "the account URL http://127.0.0.1:8080 is loopback but the token URL is Lucca's")
+      assert.include(warnings[0], "set LUCCA_TOKEN_URL")
+      // the emulator's own token URL, or a real account: nothing to say
+      yield* build({ accountUrl: "http://127.0.0.1:8080", tokenUrl: "http://127.0.0.1:8080/connect/token" })
+      yield* build({})
+      assert.strictEqual(warnings.length, 1)
     }))
 
   it("well-shaped unknown scopes are allowed, other shapes are not", () => {

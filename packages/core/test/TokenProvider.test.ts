@@ -6,6 +6,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as HashMap from "effect/HashMap"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -174,6 +175,44 @@ describe("TokenProvider", () => {
         assert.strictEqual(fake.state.tokenRequests.length, sent, "no request after the caller was answered")
       }))
 
+    it.scoped("every retry is logged with its reason and its delay, never a secret", () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup
+        // a server that echoes the form body it was sent, secret included
+        fake.state.onToken = (n, request) =>
+          Effect.succeed(
+            n < 3 ? new Response(`bad gateway: ${request.body}`, { status: 502 }) : okToken(n)
+          )
+        const lines: Array<{ level: string; message: string; annotations: Record<string, unknown> }> = []
+        const logger = Logger.make(({ annotations, logLevel, message }) =>
+          lines.push({
+            level: logLevel.label,
+            message: String(message),
+            annotations: Object.fromEntries(HashMap.toEntries(annotations))
+          })
+        )
+        const caller = yield* Effect.fork(
+          provider.get.pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+        )
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual(value(yield* Fiber.join(caller)), tokenFor(3))
+        const retries = lines.filter((line) => line.message.startsWith("Lucca token request failed"))
+        assert.strictEqual(retries.length, 2, JSON.stringify(lines))
+        for (const [i, line] of retries.entries()) {
+          assert.strictEqual(line.level, "INFO")
+          assert.include(line.message, "Status 502")
+          assert.match(line.message, new RegExp(`retry ${i + 1} in (\\d+s )?\\d+ms$`))
+          assert.strictEqual(line.annotations["lucca.token_retry"], i + 1)
+          assert.isNumber(line.annotations["lucca.token_retry_delay_ms"])
+          assert.isAbove(line.annotations["lucca.token_retry_delay_ms"] as number, 0)
+          assert.strictEqual(
+            line.annotations["lucca.token_url"],
+            "https://accounts.world.luccasoftware.com/connect/token"
+          )
+        }
+        assert.notInclude(JSON.stringify(lines), clientSecret)
+      }))
+
     it.scoped("tokenRetry: false reports the first failure", () =>
       Effect.gen(function*() {
         const fake = makeFake()
@@ -253,7 +292,10 @@ describe("TokenProvider", () => {
         yield* TestClock.adjust("26 minutes")
         yield* provider.get.pipe(
           Effect.provide(
-            Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => warnings.push(String(message))))
+            Logger.replace(
+              Logger.defaultLogger,
+              Logger.make(({ logLevel, message }) => logLevel._tag === "Warning" && warnings.push(String(message)))
+            )
           )
         )
         yield* eventually(() => fake.state.tokenRequests.length === 2)

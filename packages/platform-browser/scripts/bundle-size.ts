@@ -1,6 +1,7 @@
 /**
  * What the Lucca client costs in a worker bundle: the minified and gzipped size of a
- * worker that serves `LuccaWorker` with a `BrowserLucca` client, next to a baseline of
+ * worker that serves `LuccaWorker` with a `BrowserLucca` client, and of the page that talks
+ * to it through `LuccaWorkerClient`, next to a baseline of
  * `effect` + `FetchHttpClient` + `Schema` doing one request, and a second baseline that
  * adds `@effect/platform`'s serialized worker runner (the protocol's own cost). Every
  * bundle is built the same way in the same run: esbuild, minify, tree shaking,
@@ -72,6 +73,25 @@ LuccaWorker.layerBrowserRunner(BrowserLucca.layer({
   scopes: ["employees.readonly"],
   accountUrl: "https://example.ilucca.net"
 })).pipe(BrowserWorkerRunner.launch, BrowserRuntime.runMain)
+`,
+  // the page side of the worker design, as the README's page: it holds no client of its own
+  page: `
+import { LuccaWorkerClient } from "@effect-lucca/platform-browser"
+import * as BrowserRuntime from "@effect/platform-browser/BrowserRuntime"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+
+const Employee = Schema.Struct({ id: Schema.String, givenName: Schema.String })
+
+LuccaWorkerClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(
+  Stream.runForEach((employee) => Effect.log(employee.givenName)),
+  Effect.catchTag("Forbidden", (error) => Effect.logError(error.message)),
+  Effect.provide(LuccaWorkerClient.layerBrowser(() =>
+    new Worker(new URL("./lucca.worker.js", import.meta.url), { type: "module" })
+  )),
+  BrowserRuntime.runMain
+)
 `
 }
 
@@ -100,10 +120,11 @@ const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`
 const delta = (bytes: number) => `${bytes >= 0 ? "+" : "-"}${kB(Math.abs(bytes))}`
 
 const main = async () => {
-  const [baseline, runner, client] = await Promise.all([
+  const [baseline, runner, client, page] = await Promise.all([
     measure(entries.baseline),
     measure(entries.runner),
-    measure(entries.client)
+    measure(entries.client),
+    measure(entries.page)
   ])
   const rows: Array<[string, string, string]> = [
     ["bundle", "minified", "gzipped"],
@@ -115,7 +136,9 @@ const main = async () => {
       "client - (baseline + WorkerRunner)",
       delta(client.minified - runner.minified),
       delta(client.gzipped - runner.gzipped)
-    ]
+    ],
+    ["page: LuccaWorkerClient.paginate + Schema, worker layer", kB(page.minified), kB(page.gzipped)],
+    ["page - baseline", delta(page.minified - baseline.minified), delta(page.gzipped - baseline.gzipped)]
   ]
   const width = Math.max(...rows.map(([name]) => name.length))
   for (const [name, minified, gzipped] of rows) {

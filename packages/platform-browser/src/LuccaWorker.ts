@@ -30,6 +30,8 @@ import { type LuccaClient, LuccaError } from "@effect-lucca/core"
 import * as BrowserWorkerRunner from "@effect/platform-browser/BrowserWorkerRunner"
 import type * as WorkerError from "@effect/platform/WorkerError"
 import * as WorkerRunner from "@effect/platform/WorkerRunner"
+import * as Cause from "effect/Cause"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
@@ -61,15 +63,88 @@ export class TransportError
 }
 
 /**
+ * A `ConfigError` as it crosses a worker boundary: its tree of `And` / `Or` and its leaves
+ * (`InvalidData`, `MissingData`, `SourceUnavailable`, `Unsupported`) with their path and
+ * message.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConfigErrorEncoded =
+  | { readonly _op: "And" | "Or"; readonly left: ConfigErrorEncoded; readonly right: ConfigErrorEncoded }
+  | {
+    readonly _op: "InvalidData" | "MissingData" | "SourceUnavailable" | "Unsupported"
+    readonly path: ReadonlyArray<string>
+    readonly message: string
+  }
+
+const ConfigErrorEncoded: Schema.Schema<ConfigErrorEncoded> = Schema.Union(
+  Schema.Struct({
+    _op: Schema.Literal("And", "Or"),
+    left: Schema.suspend(() => ConfigErrorEncoded),
+    right: Schema.suspend(() => ConfigErrorEncoded)
+  }),
+  Schema.Struct({
+    _op: Schema.Literal("InvalidData", "MissingData", "SourceUnavailable", "Unsupported"),
+    path: Schema.Array(Schema.String),
+    message: Schema.String
+  })
+)
+
+const toConfigError = (encoded: ConfigErrorEncoded): ConfigError.ConfigError => {
+  switch (encoded._op) {
+    case "And":
+      return ConfigError.And(toConfigError(encoded.left), toConfigError(encoded.right))
+    case "Or":
+      return ConfigError.Or(toConfigError(encoded.left), toConfigError(encoded.right))
+    case "InvalidData":
+      return ConfigError.InvalidData([...encoded.path], encoded.message)
+    case "MissingData":
+      return ConfigError.MissingData([...encoded.path], encoded.message)
+    case "SourceUnavailable":
+      // the underlying cause stays in the worker: it may quote anything
+      return ConfigError.SourceUnavailable([...encoded.path], encoded.message, Cause.empty)
+    case "Unsupported":
+      return ConfigError.Unsupported([...encoded.path], encoded.message)
+  }
+}
+
+const fromConfigError = (error: ConfigError.ConfigError): ConfigErrorEncoded => {
+  switch (error._op) {
+    case "And":
+    case "Or":
+      return { _op: error._op, left: fromConfigError(error.left), right: fromConfigError(error.right) }
+    default:
+      return { _op: error._op, path: error.path, message: error.message }
+  }
+}
+
+/**
+ * `effect`'s `ConfigError`, sent as {@link ConfigErrorEncoded}: decoded on the page, it
+ * is a `ConfigError` again (`ConfigError.isConfigError`, its `_op`, `path` and message).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ConfigErrorFromEncoded: Schema.Schema<ConfigError.ConfigError, ConfigErrorEncoded> = Schema.transform(
+  ConfigErrorEncoded,
+  Schema.declare(ConfigError.isConfigError, { identifier: "ConfigError" }),
+  { strict: true, decode: toConfigError, encode: fromConfigError }
+)
+
+/**
  * The worker could not build its `LuccaClient` (for example a `ConfigError` on invalid
- * options): every request of the page fails to start with this as the cause.
+ * options, then in `cause`). The page's client is built all the same, and every call it
+ * makes fails with this error, so that the page's own `catchTag("SetupError", ...)`
+ * handles it where it handles `Forbidden`.
  *
  * @since 0.1.0
  * @category errors
  */
 export class SetupError
   extends Schema.TaggedError<SetupError>("@effect-lucca/platform-browser/SetupError")("SetupError", {
-    description: Schema.String
+    description: Schema.String,
+    cause: Schema.optional(ConfigErrorFromEncoded)
   })
 {
   /**
@@ -146,7 +221,8 @@ export const Page = Schema.Struct({
 
 /**
  * Sent once when the page spawns the worker; answered when the worker's `LuccaClient` is
- * built, or with a {@link SetupError}. It carries nothing: the worker is configured in the
+ * built, or with a {@link SetupError} (which the page's client turns into the failure of
+ * every call). It carries nothing: the worker is configured in the
  * worker, so that no secret passes through the page.
  *
  * @since 0.1.0
@@ -173,7 +249,7 @@ export class Get extends Schema.TaggedRequest<Get>("@effect-lucca/platform-brows
  * encoded by the page), answered with the JSON body. POST and PATCH are not retried on
  * 408 or 503 unless the worker's client opted in (a second POST may create a second leave).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category requests
  */
 export class Write extends Schema.TaggedRequest<Write>("@effect-lucca/platform-browser/LuccaWorker/Write")("Write", {
@@ -252,9 +328,8 @@ export const layerRunner = <E, R>(
     const built = yield* Effect.cached(Effect.provide(Layer.buildWithScope(client, scope), context))
     return WorkerRunner.layerSerialized(Request, {
       InitialMessage: () => Layer.effectContext(Effect.mapError(built, internal.setupError)),
-      Get: internal.get,
-      Write: internal.write,
-      Paginate: internal.paginate
+      // every answer to the page goes through the client's `redact` (see internal.serve)
+      ...internal.serve({ Get: internal.get, Write: internal.write, Paginate: internal.paginate })
     })
   }))
 

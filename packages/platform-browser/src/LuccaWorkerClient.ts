@@ -19,24 +19,28 @@ import * as BrowserWorker from "@effect/platform-browser/BrowserWorker"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Worker from "@effect/platform/Worker"
 import { WorkerError } from "@effect/platform/WorkerError"
+import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as LuccaWorker from "./LuccaWorker.js"
 
 /**
  * What a call can fail with: the failures of the worker's client, a decoding failure of
- * the page's schema (`ResponseDecodeError`), or the worker itself (`WorkerError`).
+ * the page's schema (`ResponseDecodeError`), a worker that could not build its client
+ * (`SetupError`, with the `ConfigError` in `cause`), or the worker itself (`WorkerError`).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ClientError = LuccaWorker.Failure | WorkerError
+export type ClientError = LuccaWorker.Failure | LuccaWorker.SetupError | WorkerError
 
 /**
  * @since 0.1.0
@@ -142,12 +146,13 @@ const protocolError = <E>(error: E | ParseResult.ParseError): E | WorkerError =>
   ParseResult.isParseError(error) ? new WorkerError({ reason: "decode", cause: error }) : error
 
 // The initial message's failure arrives in its wire form, as the cause of the spawn error.
-const decodeSetupError = (error: WorkerError): WorkerError => {
-  const decoded = decodeSetupFailure(error.cause)
-  return Either.isRight(decoded) ? new WorkerError({ reason: error.reason, cause: decoded.right }) : error
-}
-
 const decodeSetupFailure = Schema.decodeUnknownEither(LuccaWorker.SetupError)
+
+/** Every call of a client whose worker could not build its `LuccaClient`: `error`, at once. */
+const failing = (error: LuccaWorker.SetupError): Service => {
+  const fail = () => Effect.fail(error)
+  return { get: fail, post: fail, put: fail, patch: fail, del: fail, paginate: () => Stream.fail(error) }
+}
 
 /** The body as the page sends it: encoded with its schema when there is one. */
 const encodeBody = <B, BI, BR>(
@@ -173,17 +178,32 @@ const wireParams = (input: UrlParams.Input | undefined): ReadonlyArray<readonly 
 
 /**
  * Spawns the worker (through the `Worker.Spawner` in context), waits until its client is
- * built and returns the page-side client. Fails with a `WorkerError` whose cause is a
- * `LuccaWorker.SetupError` when the worker cannot build its client.
+ * built and returns the page-side client. When the worker cannot build its client (its
+ * options are wrong), the worker is closed and the page-side client is returned all the
+ * same, every call failing at once with the worker's `LuccaWorker.SetupError` (its `cause`
+ * the `ConfigError`): a page handles it with `catchTag("SetupError", ...)` where it
+ * handles the other failures of its calls, instead of a `WorkerError` while its layer is
+ * built. Fails with a `WorkerError` when the worker itself cannot be spawned.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<Service, WorkerError, Worker.WorkerManager | Worker.Spawner | Scope.Scope> = Effect
   .gen(function*() {
-    const worker = yield* Worker.makeSerialized<LuccaWorker.Request>({
-      initialMessage: () => new LuccaWorker.InitialMessage()
-    }).pipe(Effect.mapError(decodeSetupError))
+    // in a scope of its own, so that a worker whose setup failed is closed at once
+    const scope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
+    const spawned = yield* Effect.exit(Scope.extend(
+      Worker.makeSerialized<LuccaWorker.Request>({ initialMessage: () => new LuccaWorker.InitialMessage() }),
+      scope
+    ))
+    if (Exit.isFailure(spawned)) {
+      yield* Scope.close(scope, spawned)
+      const failure = Cause.failureOption(spawned.cause)
+      const setup = Option.flatMap(failure, (error) => Option.getRight(decodeSetupFailure(error.cause)))
+      if (Option.isSome(setup)) return failing(setup.value)
+      return yield* Effect.failCause(spawned.cause)
+    }
+    const worker = spawned.value
     const get = <A, I, R>(path: string, schema: Schema.Schema<A, I, R>, options?: RequestOptions) =>
       worker.executeEffect(new LuccaWorker.Get({ path, urlParams: wireParams(options?.urlParams) })).pipe(
         Effect.mapError(protocolError),
@@ -312,7 +332,7 @@ export const post = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `put` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -325,7 +345,7 @@ export const put = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `patch` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
@@ -338,7 +358,7 @@ export const patch = <A, I, R, B = unknown, BI = unknown, BR = never>(
 /**
  * `del` on the `LuccaWorkerClient` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const del = <A, I, R>(

@@ -25,8 +25,8 @@ const available = hasChromium()
 const inCi = process.env.CI === "true"
 if (!available && !inCi) {
   console.warn(
-    `[platform-browser] Browser suite SKIPPED: no Chromium at ${chromiumPath}. ` +
-      "Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH."
+    `SKIPPED packages/platform-browser: test/Browser.test.ts (no Chromium at ${chromiumPath}: ` +
+      "apt-get install -y chromium, or set CHROMIUM_PATH)"
   )
 }
 
@@ -157,7 +157,12 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
         "/redirect.html": html({ ...pageConfig, guard: { ...workerSettings, tokenUrl: redirecting.tokenUrl } }),
         "/page.js": script(page),
         "/worker.js": script(worker),
-        "/config/worker.json": { contentType: "application/json", body: JSON.stringify(workerSettings) }
+        "/broken.html": html({ workerUrl: "/worker.js?config=/config/broken.json" }),
+        "/config/worker.json": { contentType: "application/json", body: JSON.stringify(workerSettings) },
+        "/config/broken.json": {
+          contentType: "application/json",
+          body: JSON.stringify({ ...workerSettings, tokenUrl: "not a url" })
+        }
       })
       let browser: Browser
       try {
@@ -307,6 +312,27 @@ describe.runIf(available || inCi)("in Chromium, a page and a dedicated Worker", 
       await Promise.all(tabs.map((tab) => tab.close()))
     }
   })
+
+  // issue 19, item 3: a worker whose configuration is wrong
+  it("a worker that cannot build its client: the page's catchTag(\"SetupError\") gets the ConfigError", async () => {
+    const page = await open("/broken.html")
+    try {
+      const before = await run(suite!.fake.stats)
+      // bounded: a page that hangs fails here, not at the suite's timeout
+      const outcome = await Promise.race([
+        page.evaluate(() => window.lucca.catchSetup()),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the page hung")), 20_000))
+      ])
+      const caught = succeeded("a GET through a broken worker", outcome)
+      assert.strictEqual(caught.caught, "SetupError")
+      assert.isTrue(caught.isConfigError)
+      assert.deepStrictEqual(caught.configPath, ["tokenUrl"])
+      assert.include(caught.message, "tokenUrl")
+      assert.strictEqual((await run(suite!.fake.stats)).token.total, before.token.total, "no token was requested")
+    } finally {
+      await page.close()
+    }
+  }, 30_000)
 
   it("the main-thread guard refuses a client secret on the page", async () => {
     const page = await open("/guard.html")

@@ -31,6 +31,10 @@ describe("scripts/bundle-size.ts", () => {
           output,
           new RegExp(`^client: LuccaWorker runner \\+ BrowserLucca layer\\s+${size}\\s+${size}$`, "m")
         )
+        assert.match(
+          output,
+          new RegExp(`^page: LuccaWorkerClient\\.paginate \\+ Schema, worker layer\\s+${size}\\s+${size}$`, "m")
+        )
         assert.match(output, /^target: .* (met|MISSED) /m)
       }),
     60_000

@@ -9,13 +9,12 @@ import { FakeLucca } from "@effect-lucca/testing"
 import * as BrowserWorkerRunner from "@effect/platform-browser/BrowserWorkerRunner"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
-import { WorkerError } from "@effect/platform/WorkerError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -180,6 +179,62 @@ describe("LuccaWorker over a MessageChannel", () => {
       assert.notInclude(JSON.stringify(received), "Headers.append")
     }))
 
+  // security finding 3 (third review): the page chooses paths, so it can probe for an
+  // endpoint that echoes the request's headers
+  it.scoped("an answer that echoes the Authorization header reaches the page redacted", () =>
+    Effect.gen(function*() {
+      const echoing = HttpClient.make((request, url) =>
+        Effect.sync(() => {
+          const authorization = request.headers["authorization"] ?? ""
+          const problem = {
+            type: `https://example.test/${authorization}`,
+            title: `Invalid: ${authorization}`,
+            detail: authorization,
+            instance: `/trace/${encodeURIComponent(authorization)}`,
+            traceId: authorization,
+            errors: { [authorization]: [`got ${authorization}`] }
+          }
+          return url.pathname === "/lucca-api/echo"
+            ? HttpClientResponse.fromWeb(
+              request,
+              new Response(JSON.stringify({ seen: authorization, nested: [{ [authorization]: authorization }] }), {
+                status: 200,
+                headers: { "content-type": "application/json" }
+              })
+            )
+            : HttpClientResponse.fromWeb(
+              request,
+              new Response(JSON.stringify(problem), {
+                status: 422,
+                headers: { "content-type": "application/problem+json" }
+              })
+            )
+        })
+      )
+      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+        accountUrl: "https://example.ilucca.net",
+        requestRetry: false,
+        rateLimit: false
+      }).pipe(Effect.provideService(HttpClient.HttpClient, echoing))
+      const { client, received } = yield* connect(Layer.succeed(LuccaClient.LuccaClient, lucca))
+      const error = yield* Effect.flip(client.post("/lucca-api/leaves", Schema.Unknown, { body: { days: 1 } }))
+      assert.instanceOf(error, LuccaError.ApiError)
+      if (error._tag !== "ApiError") return
+      assert.strictEqual(error.status, 422)
+      assert.strictEqual(error.traceId, "Bearer <redacted>")
+      assert.strictEqual(error.title, "Invalid: Bearer <redacted>")
+      assert.deepStrictEqual(error.errors, { "Bearer <redacted>": ["got Bearer <redacted>"] })
+      const echoed = yield* client.get("/lucca-api/echo", Schema.Unknown)
+      assert.deepStrictEqual(echoed, {
+        seen: "Bearer <redacted>",
+        nested: [{ "Bearer <redacted>": "Bearer <redacted>" }]
+      })
+      const text = JSON.stringify(received)
+      assert.include(text, "<redacted>")
+      assert.notInclude(text, "the-token")
+      assert.notInclude(text, "the%2Dtoken")
+    }))
+
   it.scoped("a revoked token is recovered in the worker with one retry", () =>
     Effect.gen(function*() {
       const { client, fake } = yield* setup()
@@ -206,18 +261,26 @@ describe("LuccaWorker over a MessageChannel", () => {
       assert.notInclude(text, FakeLucca.defaultClientSecret)
     }))
 
-  it.scoped("a worker that cannot build its client fails the spawn with a SetupError", () =>
+  // issue 19, item 3: the page handles it where it handles the other failures of its calls
+  it.scoped("a worker that cannot build its client: every call fails with a SetupError holding the ConfigError", () =>
     Effect.gen(function*() {
-      const { options } = yield* serveEmulator
-      const exit = yield* Effect.exit(
-        connect(BrowserLucca.layer({ ...options(["employees.readonly"]), accountUrl: "ftp://x" }))
+      const { fake, options } = yield* serveEmulator
+      const { client } = yield* connect(
+        BrowserLucca.layer({ ...options(["employees.readonly"]), accountUrl: "ftp://x" })
       )
-      assert.isTrue(Exit.isFailure(exit))
-      if (!Exit.isFailure(exit)) return
-      const error = Cause.squash(exit.cause)
-      assert.instanceOf(error, WorkerError)
-      const cause = (error as WorkerError).cause
-      assert.instanceOf(cause, LuccaWorker.SetupError)
-      assert.include((cause as LuccaWorker.SetupError).message, "accountUrl")
+      const error = yield* Effect.flip(client.get("/lucca-api/employees", Schema.Unknown))
+      assert.instanceOf(error, LuccaWorker.SetupError)
+      if (error._tag !== "SetupError") return
+      assert.include(error.message, "accountUrl")
+      assert.isTrue(ConfigError.isConfigError(error.cause))
+      assert.strictEqual(error.cause?._op, "InvalidData")
+      if (error.cause?._op === "InvalidData") assert.deepStrictEqual(error.cause.path, ["accountUrl"])
+      // caught by tag, in a stream too
+      const caught = yield* Stream.runCollect(client.paginate("/lucca-api/employees", Employee)).pipe(
+        Effect.as("nothing"),
+        Effect.catchTag("SetupError", (setup) => Effect.succeed(setup._tag))
+      )
+      assert.strictEqual(caught, "SetupError")
+      assert.strictEqual((yield* fake.stats).token.total, 0)
     }))
 })

@@ -9,7 +9,9 @@
  *   takes a lease (`SET NX PX` with an owner id, released by a compare-and-delete script)
  *   and requests the token; the others wait for it, at most until the lease expires, and
  *   then take over (an owner that died mid-request holds nobody back for long).
- * - **401s:** the stored token is dropped only if it is still the one that failed.
+ * - **401s:** the stored token is dropped only if it is still the one that failed; a
+ *   provider never takes a token it saw refused back from Redis (a read-only replica
+ *   cannot drop it).
  * - **a shared rate budget per account:** a `RateLimiter` whose token bucket lives in
  *   Redis, keyed by account origin. A token bucket with burst `b` that refills at
  *   `(50 - b)` a minute never lets more than 50 requests through in any 60 s window,
@@ -17,9 +19,13 @@
  * - **Redis down or slow never fails a request:** every command has a short timeout; a
  *   failed one is answered in process (the provider's own cache, this process's pacing),
  *   warned about once per outage and counted in {@link fallbacks}; the fleet shares again
- *   as soon as Redis answers.
+ *   as soon as Redis answers. The in-process pacing starts where Redis last left the
+ *   process (never from a full bucket), and an account stays on it after the outage until
+ *   it is full: an outage never adds capacity to a process.
+ * - **a broken lease heals:** a lease key without an expiry is given one lease time, and no
+ *   process waits on a lease longer than that.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as TokenStore from "@effect-lucca/core/TokenStore"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
@@ -37,7 +43,7 @@ import type { RedisOptions } from "ioredis"
 import * as internal from "./internal/redis.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -59,7 +65,7 @@ export interface Options {
 /**
  * The default key prefix.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const defaultPrefix = "effect-lucca:"
@@ -68,7 +74,7 @@ export const defaultPrefix = "effect-lucca:"
  * Redis commands answered in process because Redis failed or was too slow, tagged with
  * `operation` (`get`, `set`, `invalidate`, `acquire`, `held`, `release`, `rate`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const fallbacks: Metric.Metric.Counter<number> = internal.fallbacks
@@ -104,7 +110,7 @@ const settings = (options: Options): Effect.Effect<internal.Settings, ConfigErro
  * The shared token store and rate limiter on one Redis connection, for the life of the
  * scope.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<
@@ -147,7 +153,7 @@ export const make = (options: Options): Effect.Effect<
  * ) // Layer<LuccaClient, ConfigError>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer = (
@@ -178,7 +184,7 @@ export const layer = (
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (

@@ -21,7 +21,7 @@ if (!installed) {
     throw new Error("redis-server is not installed (CI=true): apt-get install redis-server")
   }
   console.warn(
-    "packages/redis: redis-server is not installed, the Redis suite is skipped (apt-get install redis-server)"
+    "SKIPPED packages/redis: test/Fleet.test.ts (redis-server is not installed: apt-get install redis-server)"
   )
 }
 

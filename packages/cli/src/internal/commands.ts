@@ -1,7 +1,7 @@
 /**
  * The handlers of `token`, `get`, `list` and `emulator`.
  */
-import { ClientCredentials, LuccaClient } from "@effect-lucca/core"
+import { ClientCredentials, LuccaClient, TokenProvider } from "@effect-lucca/core"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Otlp from "./otlp.js"
 import * as Progress from "./progress.js"
 import * as Render from "./render.js"
 import * as Settings from "./settings.js"
@@ -23,12 +24,14 @@ export const token = (
 ) =>
   Effect.gen(function*() {
     const credentials = yield* Settings.readCredentials(flags)
+    yield* Otlp.redactWith(TokenProvider.makeStatic(credentials.clientSecret).redact)
     const issued = yield* ClientCredentials.requestToken(credentials)
+    yield* Otlp.redactWith(TokenProvider.makeStatic(issued).redact)
     const expiresAt = new Date(issued.expiresAt).toISOString()
     const expiresIn = Math.round((issued.expiresAt - issued.issuedAt) / 1000)
     if (options.json) {
       // RFC 6749 §5.1 names, plus the absolute expiry a script needs
-      return yield* Console.log(JSON.stringify({
+      return yield* Console.log(Render.json({
         ...(options.print ? { access_token: Redacted.value(issued.value) } : {}),
         token_type: issued.tokenType,
         expires_in: expiresIn,
@@ -36,8 +39,9 @@ export const token = (
         scope: issued.scopes.join(" ")
       }))
     }
+    // the scopes are the token endpoint's text
     const about = `expires at ${expiresAt} (in ${Duration.format(issued.lifetime)}); scopes: ${
-      issued.scopes.join(" ") || "none"
+      Render.printable(issued.scopes.join(" ")) || "none"
     }`
     if (options.print) {
       yield* Console.log(Redacted.value(issued.value))
@@ -85,7 +89,7 @@ const client = (flags: Settings.Flags, transformClient?: LuccaClient.ClientOptio
         tokenRetry: { budget: tokenRetryBudget },
         ...(transformClient === undefined ? {} : { transformClient })
       })
-  )
+  ).pipe(Effect.tap((lucca) => Otlp.redactWith(lucca.redact)))
 
 /** `lucca get PATH`: the JSON answer, indented, on standard output. */
 export const get = (flags: Settings.Flags, path: string) =>
@@ -93,7 +97,7 @@ export const get = (flags: Settings.Flags, path: string) =>
     const target = yield* checkPath(path)
     const lucca = yield* client(flags)
     const body = yield* lucca.get(target, Schema.Unknown)
-    yield* Console.log(JSON.stringify(body, null, 2))
+    yield* Console.log(Render.json(body, 2))
   }).pipe(Effect.scoped)
 
 /** The largest page Lucca serves on most endpoints. */
@@ -155,7 +159,7 @@ export const list = (
       Stream.runForEach((item) =>
         Effect.zipRight(
           Effect.sync(() => counters.items++),
-          Console.log(JSON.stringify(item))
+          Console.log(Render.json(item))
         )
       )
     )

@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Otlp from "./otlp.js"
 import * as Render from "./render.js"
 import * as Settings from "./settings.js"
 
@@ -36,8 +37,9 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
     let failed = 0
     const report = (verdict: Verdict, name: string, detail: string, fix?: string) => {
       if (verdict === "fail") failed++
-      const lines = [`${label[verdict]}  ${name.padEnd(12)} ${detail}`]
-      if (verdict === "fail" && fix !== undefined) lines.push(`      ${"".padEnd(12)} fix: ${fix}`)
+      // details and fixes quote what servers answered: one line each, no terminal sequence
+      const lines = [`${label[verdict]}  ${name.padEnd(12)} ${Render.printable(detail)}`]
+      if (verdict === "fail" && fix !== undefined) lines.push(`      ${"".padEnd(12)} fix: ${Render.printable(fix)}`)
       return Console.log(lines.join("\n"))
     }
     const fromError = (name: string, error: unknown, accountUrl?: string) => {
@@ -60,6 +62,7 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
       return yield* new Render.Exit({ code: Render.ExitCode.Failed })
     }
     const settings = read.right
+    yield* Otlp.redactWith(TokenProvider.makeStatic(settings.clientSecret).redact)
     const tokenUrl = settings.tokenUrl ?? ClientCredentials.defaultTokenUrl
     const apiVersion = settings.apiVersion ?? LuccaConfig.defaultApiVersion
     yield* report(
@@ -102,6 +105,7 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
       tokenUrl,
       dangerouslyAllowTokenUrl: settings.dangerouslyAllowTokenUrl
     }))
+    if (Either.isRight(token)) yield* Otlp.redactWith(TokenProvider.makeStatic(token.right).redact)
     if (Either.isLeft(token)) {
       yield* fromError("credentials", token.left, settings.accountUrl)
     } else {

@@ -185,12 +185,26 @@ export const render = (error: unknown, accountUrl?: string): Rendered => {
         exitCode: transient ? ExitCode.Unavailable : ExitCode.Failed
       }
     }
-    case "ResponseDecodeError":
+    case "ResponseDecodeError": {
+      const decode = e as LuccaError.ResponseDecodeError
+      // a body that stopped arriving (the read timed out, the connection dropped) is not a
+      // wrong answer: the README documents 4, try again
+      const cut = decode.path === "" && /^the body could not be read: (?!the body is larger)/.test(decode.description)
       return {
-        what: (e as LuccaError.ResponseDecodeError).message,
-        fix: "Check LUCCA_ACCOUNT_URL (--account-url) and the path: the answer is not what Lucca's API sends.",
+        what: decode.message,
+        fix: cut
+          ? "The answer stopped arriving (a timeout or a dropped connection): try again, then check the network and LUCCA_ACCOUNT_URL (--account-url)."
+          : "Check LUCCA_ACCOUNT_URL (--account-url) and the path: the answer is not what Lucca's API sends.",
         details,
-        exitCode: ExitCode.Failed
+        exitCode: cut ? ExitCode.Unavailable : ExitCode.Failed
+      }
+    }
+    case "TraceFileError":
+      return {
+        what: (e as unknown as { readonly message: string }).message,
+        fix: "Give --trace the path of a regular file (not a symbolic link) in a folder you can write to.",
+        details,
+        exitCode: ExitCode.Usage
       }
     case "ForeignOriginError":
       return {
@@ -226,14 +240,46 @@ export const renderCause = (cause: Cause.Cause<unknown>, accountUrl?: string): R
   return {
     what: "Unexpected failure inside lucca.",
     fix: "This is a bug of lucca; please report it with the output of --verbose.",
-    details: [Cause.pretty(cause)],
+    details: Cause.pretty(cause).split("\n"),
     exitCode: ExitCode.Internal
   }
 }
 
-/** The lines written to standard error. */
+/**
+ * Every character a terminal may act on (C0 but the tab, DEL, C1) and every line break
+ * (`\n`, `\r`, U+2028, U+2029): a server's text must not clear the screen, retitle the
+ * window or forge a `fix:` line of its own.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const controls = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g
+
+const escapes: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
+
+/** `text` on one line, its control characters written as escapes (`\x1b`, `\n`, `\u2028`). */
+export const printable = (text: string): string =>
+  text.replace(
+    controls,
+    (c) =>
+      escapes[c] ??
+        (c.charCodeAt(0) <= 0xff
+          ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  )
+
+/**
+ * A value as JSON for standard output: `JSON.stringify` escapes C0 controls in strings but
+ * leaves DEL, C1 controls and U+2028/U+2029 raw; they are escaped too (`\u009b`), which
+ * is still the same JSON.
+ */
+export const json = (value: unknown, indent?: number): string =>
+  JSON.stringify(value, null, indent).replace(
+    /[\x7f-\x9f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  )
+
+/** The lines written to standard error, each made {@link printable}: the texts hold the server's. */
 export const lines = (rendered: Rendered, verbose: boolean): ReadonlyArray<string> => [
-  `error: ${rendered.what}`,
-  `  fix: ${rendered.fix}`,
-  ...(verbose ? rendered.details.map((line) => `    ${line}`) : [])
+  `error: ${printable(rendered.what)}`,
+  `  fix: ${printable(rendered.fix)}`,
+  ...(verbose ? rendered.details.map((line) => `    ${printable(line)}`) : [])
 ]

@@ -18,32 +18,62 @@ export const defaultApiVersion = "2024-11-01"
 
 type Check<A, B = A> = (value: A) => Either.Either<B, string>
 
-/** @internal */
-export const checkClientId: Check<string> = (clientId) =>
-  clientId.trim() === "" ? Either.left("must not be empty") : Either.right(clientId.trim())
+// The checks take `unknown`: plain JavaScript callers pass anything, and get a ConfigError
+// naming the option rather than a TypeError from deep inside.
+
+/** What a value is, for an error message (never the value: it may be a secret). */
+const kind = (value: unknown): string => value === null ? "null" : Array.isArray(value) ? "an array" : typeof value
 
 /** @internal */
-export const checkClientSecret: Check<Redacted.Redacted<string>> = (secret) => {
-  const value = Redacted.value(secret)
+export const checkClientId: Check<unknown, string> = (clientId) => {
+  if (typeof clientId !== "string") return Either.left(`must be a string, got ${kind(clientId)}`)
+  return clientId.trim() === "" ? Either.left("must not be empty") : Either.right(clientId.trim())
+}
+
+/** @internal */
+export const checkClientSecret: Check<unknown, Redacted.Redacted<string>> = (secret) => {
+  if (!Redacted.isRedacted(secret)) {
+    return Either.left(`must be a Redacted string (Redacted.make(secret)), got ${kind(secret)}`)
+  }
+  const value: unknown = Redacted.value(secret)
+  if (typeof value !== "string") {
+    return Either.left(`must be a Redacted string, got Redacted.make(${kind(value)}) (an unset variable?)`)
+  }
   if (value.trim() === "") return Either.left("must not be empty or blank")
   // not trimmed: a secret is opaque, and a newline read from a file is a mistake to report
   if (value.trim() !== value) {
     return Either.left("must not start or end with whitespace (a line break read from a file?)")
   }
-  return Either.right(secret)
+  return Either.right(secret as Redacted.Redacted<string>)
 }
 
 /** @internal */
-export const checkScopes: Check<ReadonlyArray<string>> = (scopes) => {
+export const checkScopes: Check<unknown, ReadonlyArray<string>> = (scopes) => {
+  // one form only: a string is refused rather than split, so that the type, the docs and
+  // every caller agree (LUCCA_SCOPES, a variable, is split by the Config reader)
+  if (typeof scopes === "string") {
+    return Either.left(
+      `must be an array of scopes, such as ${JSON.stringify(LuccaScope.split(scopes))}, not a string`
+    )
+  }
+  if (!Array.isArray(scopes)) {
+    return Either.left(`must be an array of scopes, such as ["employees.readonly"], got ${kind(scopes)}`)
+  }
+  const notStrings = scopes.filter((scope) => typeof scope !== "string")
+  if (notStrings.length > 0) {
+    return Either.left(`must hold strings only, got ${notStrings.map(kind).join(", ")}`)
+  }
   if (scopes.length === 0) {
     return Either.left("must name at least one scope, such as \"employees.readonly\"")
   }
   const problems: Array<string> = []
-  for (const scope of scopes) {
+  for (const scope of scopes as ReadonlyArray<string>) {
     const checked = LuccaScope.validate(scope)
     if (Either.isLeft(checked)) problems.push(checked.left)
   }
-  return problems.length === 0 ? Either.right([...new Set(scopes)]) : Either.left(problems.join(" "))
+  return problems.length === 0
+    ? Either.right([...new Set(scopes as ReadonlyArray<string>)])
+    : Either.left(problems.join(" "))
 }
 
 const checkHttpsUrl = (url: string | URL): Either.Either<URL, string> => {
@@ -264,3 +294,20 @@ export const decode = <A, I>(
  */
 export const config = <A, B>(self: Config.Config<A>, check: Check<A, B>): Config.Config<B> =>
   Config.mapOrFail(self, (value) => Either.mapLeft(check(value), (message) => ConfigError.InvalidData([], message)))
+
+/**
+ * An emulator's account URL with Lucca's own token URL: the client secret would go to the
+ * real token host, which answers nothing useful (or cannot be reached) after the whole retry
+ * budget. Logged when the client is built, before any wait.
+ *
+ * @internal
+ */
+export const tokenUrlHint = (accountUrl: URL, tokenUrl: URL | undefined): Effect.Effect<void> => {
+  if (!Http.isLoopback(accountUrl.hostname)) return Effect.void
+  const token = tokenUrl ?? new URL(ClientCredentials.defaultTokenUrl)
+  if (token.hostname.replace(/\.$/, "") !== tokenHost) return Effect.void
+  return Effect.logWarning(
+    `the account URL ${accountUrl.origin} is loopback but the token URL is Lucca's (${token.href}): ` +
+      "to use a local emulator, set LUCCA_TOKEN_URL (the tokenUrl option) to its token URL"
+  ).pipe(Effect.annotateLogs({ "lucca.account_url": accountUrl.origin, "lucca.token_url": token.href }))
+}

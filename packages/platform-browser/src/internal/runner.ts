@@ -1,6 +1,7 @@
 import { LuccaClient, LuccaError } from "@effect-lucca/core"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
@@ -84,6 +85,108 @@ const json = (
 ): Effect.Effect<typeof LuccaWorker.JsonResponse.Type, Failure, LuccaClient.LuccaClient> =>
   Effect.map(exchange(request, Schema.Unknown), ({ body, status, url }) => ({ status, url, body: body ?? null }))
 
+/**
+ * The one way out of the worker: everything a handler answers (values, failures, defects)
+ * goes through the client's `redact` before it is posted to the page. A server may echo the
+ * request's headers in a body or a problem's fields, and the page chooses the paths, so it
+ * could look for such an endpoint: no text the page receives may hold the token, whatever
+ * the error type (a future one included).
+ */
+const redactJson = (value: unknown, redact: (text: string) => string): unknown => {
+  if (value === null || value === undefined) return value
+  if (typeof value === "string") return redact(value)
+  const text = JSON.stringify(value)
+  if (text === undefined) return value
+  const redacted = redact(text)
+  if (redacted === text) return value // the usual case: nothing to redact
+  try {
+    // `<redacted>` needs no JSON escape: replaced inside strings, the text stays JSON
+    return JSON.parse(redacted)
+  } catch {
+    // a secret holding a quote matched across two strings: redact string by string
+    return redactEach(value, redact)
+  }
+}
+
+const redactEach = (value: unknown, redact: (text: string) => string): unknown =>
+  typeof value === "string"
+    ? redact(value)
+    : Array.isArray(value)
+    ? value.map((item) => redactEach(item, redact))
+    : typeof value === "object" && value !== null
+    ? Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactEach(item, redact)]))
+    : value
+
+/** A copy of `error` (same class, so that it encodes and decodes as itself), every field redacted. */
+const redactObject = <A extends object>(error: A, redact: (text: string) => string): A => {
+  const copy = Object.create(Object.getPrototypeOf(error)) as A
+  for (const key of Reflect.ownKeys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key)!
+    if ("value" in descriptor) descriptor.value = redactValue(descriptor.value, redact)
+    Object.defineProperty(copy, key, descriptor)
+  }
+  return copy
+}
+
+const redactValue = (value: unknown, redact: (text: string) => string): unknown => {
+  if (typeof value === "string") return redact(value)
+  if (typeof value !== "object" || value === null) return value
+  if (value instanceof Error || Predicate.hasProperty(value, "_tag")) return redactObject(value, redact)
+  try {
+    return redactJson(value, redact)
+  } catch {
+    // not JSON (a BigInt, a cycle): nothing of it is shown rather than something unchecked
+    return "<not shown>"
+  }
+}
+
+const redactCause = <E>(cause: Cause.Cause<E>, redact: (text: string) => string): Cause.Cause<E> =>
+  Cause.match(cause, {
+    onEmpty: Cause.empty,
+    onFail: (error) => Cause.fail(redactValue(error, redact) as E),
+    onDie: (defect) => Cause.die(redactValue(defect, redact)),
+    onInterrupt: Cause.interrupt,
+    onSequential: Cause.sequential,
+    onParallel: Cause.parallel
+  })
+
+const redacted = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R | LuccaClient.LuccaClient> =>
+  Effect.flatMap(LuccaClient.LuccaClient, ({ redact }) =>
+    effect.pipe(
+      Effect.map((value) => redactJson(value, redact) as A),
+      Effect.mapErrorCause((cause) => redactCause(cause, redact))
+    ))
+
+const redactedStream = <A, E, R>(
+  stream: Stream.Stream<A, E, R>
+): Stream.Stream<A, E, R | LuccaClient.LuccaClient> =>
+  Stream.unwrap(Effect.map(LuccaClient.LuccaClient, ({ redact }) =>
+    stream.pipe(
+      Stream.map((value) => redactJson(value, redact) as A),
+      Stream.mapErrorCause((cause) => redactCause(cause, redact))
+    )))
+
+/**
+ * The handlers of the protocol's requests, each answer through {@link redacted} or
+ * {@link redactedStream}: a handler added here cannot skip the redaction.
+ *
+ * @internal
+ */
+export const serve = <
+  const Handlers extends Record<
+    string,
+    (request: any) => Effect.Effect<any, any, any> | Stream.Stream<any, any, any>
+  >
+>(handlers: Handlers): Handlers =>
+  Object.fromEntries(
+    Object.entries(handlers).map(([tag, handler]) => [tag, (request: unknown) => {
+      const answer = handler(request)
+      return Effect.isEffect(answer) ? redacted(answer) : redactedStream(answer)
+    }])
+  ) as Handlers
+
 /** @internal */
 export const get = (request: LuccaWorker.Get) =>
   json(HttpClientRequest.get(request.path, { urlParams: request.urlParams }))
@@ -144,7 +247,10 @@ export const paginate = (
 
 /** @internal */
 export const setupError = (error: unknown): SetupError =>
-  new SetupError({
-    // a ConfigError's own string names the option ("Invalid data at accountUrl: ...")
-    description: error instanceof Error && !ConfigError.isConfigError(error) ? error.message : String(error)
-  })
+  ConfigError.isConfigError(error)
+    ? new SetupError({
+      // a ConfigError's own string names the option ("Invalid data at accountUrl: ...")
+      description: String(error),
+      cause: error
+    })
+    : new SetupError({ description: error instanceof Error ? error.message : String(error) })

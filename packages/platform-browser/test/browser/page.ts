@@ -8,6 +8,7 @@ import { BrowserLucca, LuccaWorkerClient } from "@effect-lucca/platform-browser"
 import { WorkerError } from "@effect/platform/WorkerError"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -97,5 +98,18 @@ window.lucca = {
       )
     return Effect.runPromiseExit(program).then(report)
   },
+  catchSetup: () =>
+    run(
+      LuccaWorkerClient.get("/lucca-api/employees", Schema.Unknown).pipe(
+        Effect.as({ caught: "nothing", isConfigError: false, configPath: undefined, message: "" }),
+        Effect.catchTag("SetupError", (error) =>
+          Effect.succeed({
+            caught: error._tag,
+            isConfigError: ConfigError.isConfigError(error.cause),
+            configPath: error.cause !== undefined && error.cause._op === "InvalidData" ? error.cause.path : undefined,
+            message: error.message
+          }))
+      )
+    ),
   received: () => [...received]
 }

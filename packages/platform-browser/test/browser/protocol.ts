@@ -52,6 +52,18 @@ export interface PageApi {
   readonly mainThreadClient: (
     dangerouslyAllowBrowser: boolean
   ) => Promise<Outcome<{ readonly count: number; readonly isMainThread: boolean }>>
+  /**
+   * A GET whose program catches `SetupError` as the README shows: what it caught, or the
+   * outcome it did not catch.
+   */
+  readonly catchSetup: () => Promise<
+    Outcome<{
+      readonly caught: string
+      readonly isConfigError: boolean
+      readonly configPath: ReadonlyArray<string> | undefined
+      readonly message: string
+    }>
+  >
   /** Every message the page received from the worker, as JSON. */
   readonly received: () => ReadonlyArray<string>
 }

@@ -11,10 +11,11 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type { WorkerSettings } from "./protocol.js"
 
+// `?config=` names another settings file (a broken one, for the setup failure)
+const settingsUrl = new URL(self.location.href).searchParams.get("config") ?? "/config/worker.json"
+
 const settings = Effect.promise(() =>
-  fetch(new URL("/config/worker.json", self.location.href)).then((response) =>
-    response.json() as Promise<WorkerSettings>
-  )
+  fetch(new URL(settingsUrl, self.location.href)).then((response) => response.json() as Promise<WorkerSettings>)
 )
 
 const client = Layer.unwrapEffect(

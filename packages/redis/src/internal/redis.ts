@@ -143,6 +143,20 @@ if redis.call("GET", KEYS[1]) == ARGV[1] then
 end
 return 0`
 
+// take the lease, or say how long it is held for; a lease key without expiry (a holder's
+// key that lost its TTL: PERSIST, a restore, a foreign write) would be held forever, so it
+// is given one lease time. -2: acquired.
+const acquireLease = `
+if redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2], "NX") then
+  return -2
+end
+local left = redis.call("PTTL", KEYS[1])
+if left < 0 then
+  redis.call("PEXPIRE", KEYS[1], ARGV[2])
+  return tonumber(ARGV[2])
+end
+return left`
+
 /**
  * The token store on one connection. A value is `v1.<id>.<iv>.<ciphertext>`: the id is a
  * keyed hash of the token (for compare-and-delete), the ciphertext holds the token and its
@@ -209,11 +223,10 @@ export const makeTokenStore = (connection: Connection): TokenStore.Service => ({
       const acquire = guard(
         "acquire",
         async (redis): Promise<TokenStore.Lease> => {
-          if (await redis.set(leaseKey, owner, "PX", leaseMillis, "NX") === "OK") {
-            return { _tag: "Acquired", release }
-          }
-          const left = await redis.pttl(leaseKey)
-          return { _tag: "Held", expiresIn: Duration.millis(left > 0 ? left : leaseMillis) }
+          const left = Number(await redis.eval(acquireLease, 1, leaseKey, owner, leaseMillis))
+          if (left === -2) return { _tag: "Acquired", release }
+          // never wait longer than one lease time, whatever the key says
+          return { _tag: "Held", expiresIn: Duration.millis(left > 0 ? Math.min(left, leaseMillis) : leaseMillis) }
         },
         Effect.succeed(unavailable)
       )
@@ -274,9 +287,38 @@ local nextpttl = math.ceil(currentpttl + (refillms * tokens))
 redis.call("SET", key, next, "PX", nextpttl)
 return { next, nextpttl }`
 
+/** What this process last learnt of an account's bucket in Redis, on its own clock. */
+interface Seen {
+  readonly remaining: number
+  readonly at: number
+  readonly limit: number
+  readonly refillMillis: number
+}
+
+/** The in-process bucket of an account, from an outage until it is full again. */
+interface Local {
+  tokens: number
+  lastRefill: number
+  readonly limit: number
+  readonly refillMillis: number
+}
+
+type TokenBucketOptions = Parameters<RateLimiter.RateLimiterStore["Type"]["tokenBucket"]>[0]
+
 /**
- * A `RateLimiterStore` on the connection that falls back to `memory` (this process's own
- * pacing) while Redis is unavailable.
+ * A `RateLimiterStore` on the connection that falls back to this process's own bucket
+ * while Redis is unavailable, without ever adding capacity to the process:
+ *
+ * - the fallback bucket of an account starts where Redis last left it for this process
+ *   (its remaining tokens, negative when requests are already scheduled against it,
+ *   refilled since), not full: requests already waiting for their turn keep their place,
+ *   and the ones that fall back queue behind them;
+ * - once Redis answers again, the account stays on the process's bucket until that bucket
+ *   is full (every request it scheduled is a full refill behind), so that the Redis
+ *   bucket, which did not see them, never grants a burst on top of them. Nothing is charged
+ *   to Redis afterwards: a command that timed out may still run there later.
+ *
+ * `fixedWindow` falls back to `memory`.
  *
  * @internal
  */
@@ -285,24 +327,99 @@ export const makeRateLimiterStore = (
   memory: RateLimiter.RateLimiterStore["Type"]
 ): RateLimiter.RateLimiterStore["Type"] => {
   const keyOf = (key: string) => `${connection.prefix}rate:${key}`
+  const seen = new Map<string, Seen>()
+  const local = new Map<string, Local>()
+  let sweepAt = 64
+  // a bucket that would be full again says nothing: only the accounts paced lately are kept
+  const sweep = (now: number) => {
+    for (const [key, last] of seen) {
+      if (last.at + (last.limit - last.remaining) * last.refillMillis <= now) seen.delete(key)
+    }
+    sweepAt = Math.max(64, seen.size * 2)
+  }
+  const refilled = (bucket: Local, now: number) => {
+    const added = Math.floor((now - bucket.lastRefill) / bucket.refillMillis)
+    if (added > 0) {
+      bucket.tokens = Math.min(bucket.limit, bucket.tokens + added)
+      bucket.lastRefill += added * bucket.refillMillis
+    }
+    return bucket
+  }
+  const take = (bucket: Local, options: TokenBucketOptions) => {
+    const remaining = bucket.tokens - options.tokens
+    if (options.allowOverflow || remaining >= 0) bucket.tokens = remaining
+    return remaining
+  }
+  // the account's bucket in process: the one of an outage not yet full again, or undefined
+  const inProcess = (options: TokenBucketOptions, now: number) => {
+    const bucket = local.get(options.key)
+    if (bucket === undefined) return undefined
+    if (
+      bucket.limit !== options.limit || bucket.refillMillis !== Duration.toMillis(options.refillRate) ||
+      refilled(bucket, now).tokens >= bucket.limit
+    ) {
+      local.delete(options.key)
+      return undefined
+    }
+    return bucket
+  }
+  const fallback = (options: TokenBucketOptions) =>
+    Effect.clockWith((clock) =>
+      Effect.sync(() => {
+        const now = clock.unsafeCurrentTimeMillis()
+        const refillMillis = Duration.toMillis(options.refillRate)
+        let bucket = inProcess(options, now)
+        if (bucket === undefined) {
+          const last = seen.get(options.key)
+          bucket = last !== undefined && last.limit === options.limit && last.refillMillis === refillMillis
+            ? refilled({ tokens: last.remaining, lastRefill: last.at, limit: options.limit, refillMillis }, now)
+            : { tokens: options.limit, lastRefill: now, limit: options.limit, refillMillis }
+          local.set(options.key, bucket)
+        }
+        return take(bucket, options)
+      })
+    )
+  const remember = (options: TokenBucketOptions, remaining: number) =>
+    Effect.clockWith((clock) =>
+      Effect.sync(() => {
+        const now = clock.unsafeCurrentTimeMillis()
+        if (!seen.has(options.key) && seen.size >= sweepAt) sweep(now)
+        seen.set(options.key, {
+          remaining,
+          at: now,
+          limit: options.limit,
+          refillMillis: Duration.toMillis(options.refillRate)
+        })
+        return remaining
+      })
+    )
   return RateLimiter.RateLimiterStore.of({
     tokenBucket: (options) =>
-      connection.guard(
-        "rate",
-        async (redis) =>
-          Number(
-            await redis.eval(
-              tokenBucket,
-              1,
-              keyOf(options.key),
-              options.tokens,
-              Duration.toMillis(options.refillRate),
-              options.limit,
-              options.allowOverflow ? "1" : "0"
+      Effect.clockWith((clock) => {
+        const bucket = inProcess(options, clock.unsafeCurrentTimeMillis())
+        if (bucket !== undefined) return Effect.sync(() => take(bucket, options))
+        return connection.guard(
+          "rate",
+          async (redis) => ({
+            remaining: Number(
+              await redis.eval(
+                tokenBucket,
+                1,
+                keyOf(options.key),
+                options.tokens,
+                Duration.toMillis(options.refillRate),
+                options.limit,
+                options.allowOverflow ? "1" : "0"
+              )
             )
-          ),
-        Effect.orDie(memory.tokenBucket(options))
-      ),
+          }),
+          fallback(options)
+        ).pipe(
+          Effect.flatMap((answer) =>
+            typeof answer === "number" ? Effect.succeed(answer) : remember(options, answer.remaining)
+          )
+        )
+      }),
     fixedWindow: (options) =>
       connection.guard(
         "rate",
