@@ -44,7 +44,7 @@ export const effect3: Dialect = {
   prelude: `/**
  * \`{id, type, url}\`: how a resource points at another.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Reference = Schema.Struct({
@@ -54,7 +54,7 @@ export const Reference = Schema.Struct({
 }).annotations({ identifier: "Reference" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Reference extends Schema.Schema.Type<typeof Reference> {}
@@ -62,7 +62,7 @@ export interface Reference extends Schema.Schema.Type<typeof Reference> {}
 /**
  * A link of \`include=links\`: \`{href}\`, or \`null\` where there is none.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Link = Schema.NullOr(Schema.Struct({ href: Schema.String }))
@@ -71,7 +71,7 @@ export const Link = Schema.NullOr(Schema.Struct({ href: Schema.String }))
  * One page of a collection: its \`items\`, and \`totalCount\`, \`links\` and \`embedded\` when
  * asked for with \`include\`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const collection = <T extends string, A, I, R>(type: T, item: Schema.Schema<A, I, R>) =>
@@ -100,7 +100,7 @@ export const effect4: Dialect = {
   prelude: `/**
  * \`{id, type, url}\`: how a resource points at another.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Reference = Schema.Struct({
@@ -110,7 +110,7 @@ export const Reference = Schema.Struct({
 }).annotate({ identifier: "Reference" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Reference extends Schema.Schema.Type<typeof Reference> {}
@@ -118,7 +118,7 @@ export interface Reference extends Schema.Schema.Type<typeof Reference> {}
 /**
  * A link of \`include=links\`: \`{href}\`, or \`null\` where there is none.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Link = Schema.NullOr(Schema.Struct({ href: Schema.String }))
@@ -127,7 +127,7 @@ export const Link = Schema.NullOr(Schema.Struct({ href: Schema.String }))
  * One page of a collection: its \`items\`, and \`totalCount\`, \`links\` and \`embedded\` when
  * asked for with \`include\`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const collection = <T extends string, S extends Schema.Top>(type: T, item: S) =>
@@ -389,13 +389,13 @@ export const renderResources = (document: Json, dialect: Dialect): string => {
     return `/**
  * A \`${type}\`, as \`/lucca-api/${collection}\` serves it.${description ? ` ${description}` : ""}
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const ${name} = ${structOf(dialect, document, properties, required, 0)}${dialect.identifier(name)}
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ${name} extends Schema.Schema.Type<typeof ${name}> {}
@@ -405,7 +405,7 @@ ${
 /**
  * One page of \`GET /lucca-api/${collection}\`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const ${plural}Page = collection(${literal(collection)}, ${name})
@@ -413,7 +413,7 @@ export const ${plural}Page = collection(${literal(collection)}, ${name})
 /**
  * The query filters of \`GET /lucca-api/${collection}\`; a list is sent comma-separated.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ${plural}Filters {
@@ -431,7 +431,7 @@ ${filtersOf(document, collection)}
  * default), so that an API change of that kind does not break a program.
  *
  * @see https://developers.lucca.fr/api-reference/latest
- * @since 0.2.0
+ * @since 0.1.0
  */
 ${header(document, dialect)}
 import * as Schema from "effect/Schema"

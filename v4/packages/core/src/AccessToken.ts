@@ -22,7 +22,7 @@ export const defaultLifetime: Duration.Duration = Duration.seconds(1800)
  * cache's margins shrink with short lifetimes, so a 1 s token is requested about twice a
  * second at most).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const minLifetime: Duration.Duration = Duration.seconds(1)
@@ -30,7 +30,7 @@ export const minLifetime: Duration.Duration = Duration.seconds(1)
 /**
  * The longest `expires_in` accepted: a token the client would never refresh is refused.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxLifetime: Duration.Duration = Duration.hours(24)
@@ -41,7 +41,7 @@ export const maxLifetime: Duration.Duration = Duration.hours(24)
  * refused before it is ever sent.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const B64Token = Schema.String.check(

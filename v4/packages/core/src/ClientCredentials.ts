@@ -46,7 +46,7 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(10)
 /**
  * The largest token answer read: an access token response is a few hundred bytes.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const defaultMaxResponseBytes = 64 * 1024
@@ -88,7 +88,7 @@ const tokenHost = new URL(defaultTokenUrl).hostname
  * `dangerouslyAllowTokenUrl`. A trailing dot names the same host and is treated as such.
  * Returns what is wrong, or `undefined`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const checkTokenUrl = (
@@ -291,7 +291,7 @@ const outcome = (error: LuccaError.TokenError): string => {
  * clients do not follow them), and it is refused before anything is sent when `tokenUrl`
  * fails {@link checkTokenUrl}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category requests
  */
 export const makeRequestToken = (

@@ -20,7 +20,7 @@
  * })
  *
  * @see https://developers.lucca.fr/api-reference/latest
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import type * as UrlParams from "effect/http/UrlParams"
@@ -31,7 +31,7 @@ import type * as Client from "./LuccaClient.js"
 import * as LuccaResources from "./LuccaResources.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ListOptions {
@@ -42,7 +42,7 @@ export interface ListOptions {
 /**
  * A collection that can be listed and read by id.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Collection<A, Filters> extends Item<A> {
@@ -60,7 +60,7 @@ export interface Collection<A, Filters> extends Item<A> {
 /**
  * A collection that can be read by id.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Item<A> {
@@ -107,7 +107,7 @@ const collection = <A, Filters extends object>(
 /**
  * Legal entities: `legal-entities.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category organisation
  */
 export const legalEntities: Collection<LuccaResources.LegalEntity, LuccaResources.LegalEntitiesFilters> = collection(
@@ -118,7 +118,7 @@ export const legalEntities: Collection<LuccaResources.LegalEntity, LuccaResource
 /**
  * Business establishments: `business-establishments.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category organisation
  */
 export const businessEstablishments: Collection<
@@ -129,7 +129,7 @@ export const businessEstablishments: Collection<
 /**
  * Departments: `departments.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category organisation
  */
 export const departments: Collection<LuccaResources.Department, LuccaResources.DepartmentsFilters> = collection(
@@ -140,7 +140,7 @@ export const departments: Collection<LuccaResources.Department, LuccaResources.D
 /**
  * Professions: `job-qualifications.readonly` (or `.readwrite`), as the description says.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category occupations
  */
 export const professions: Collection<LuccaResources.Profession, LuccaResources.ProfessionsFilters> = collection(
@@ -151,7 +151,7 @@ export const professions: Collection<LuccaResources.Profession, LuccaResources.P
 /**
  * Occupation categories: `occupation-categories.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category occupations
  */
 export const occupationCategories: Collection<
@@ -162,7 +162,7 @@ export const occupationCategories: Collection<
 /**
  * Job qualifications: `job-qualifications.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category occupations
  */
 export const jobQualifications: Collection<
@@ -173,7 +173,7 @@ export const jobQualifications: Collection<
 /**
  * Employees: `employees.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category employees
  */
 export const employees: Collection<LuccaResources.Employee, LuccaResources.EmployeesFilters> = collection(
@@ -185,7 +185,7 @@ export const employees: Collection<LuccaResources.Employee, LuccaResources.Emplo
  * Portraits (their metadata; the picture itself is `application/octet-stream`):
  * `employees.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category employees
  */
 export const portraits: Item<LuccaResources.Portrait> = item("portraits", LuccaResources.Portrait)
@@ -194,7 +194,7 @@ export const portraits: Item<LuccaResources.Portrait> = item("portraits", LuccaR
  * Employee personal records, highly sensitive: `employee-personal-records.readonly` (or
  * `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category employees
  */
 export const employeePersonalRecords: Collection<
@@ -205,7 +205,7 @@ export const employeePersonalRecords: Collection<
 /**
  * Employments: `employments.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category employments
  */
 export const employments: Collection<LuccaResources.Employment, LuccaResources.EmploymentsFilters> = collection(
@@ -216,7 +216,7 @@ export const employments: Collection<LuccaResources.Employment, LuccaResources.E
 /**
  * Employment templates: `employment-templates.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category employments
  */
 export const employmentTemplates: Collection<
@@ -227,7 +227,7 @@ export const employmentTemplates: Collection<
 /**
  * Job positions: `job-positions.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category employments
  */
 export const jobPositions: Collection<LuccaResources.JobPosition, LuccaResources.JobPositionsFilters> = collection(
@@ -238,7 +238,7 @@ export const jobPositions: Collection<LuccaResources.JobPosition, LuccaResources
 /**
  * Probationary periods: `probationary-periods.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category employments
  */
 export const probationaryPeriods: Collection<
@@ -249,7 +249,7 @@ export const probationaryPeriods: Collection<
 /**
  * The events feed: `events.readonly` (there is no `events.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category events
  */
 export const events: Collection<LuccaResources.Event, LuccaResources.EventsFilters> = collection(
@@ -260,7 +260,7 @@ export const events: Collection<LuccaResources.Event, LuccaResources.EventsFilte
 /**
  * Webhook endpoints: `webhook-endpoints.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category webhooks
  */
 export const webhookEndpoints: Collection<
@@ -271,7 +271,7 @@ export const webhookEndpoints: Collection<
 /**
  * Webhook deliveries: `webhook-deliveries.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category webhooks
  */
 export const webhookDeliveries: Collection<
@@ -282,7 +282,7 @@ export const webhookDeliveries: Collection<
 /**
  * Webhook delivery attempts: `webhook-deliveries.readonly` (or `.readwrite`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category webhooks
  */
 export const webhookDeliveryAttempts: Collection<
@@ -293,7 +293,7 @@ export const webhookDeliveryAttempts: Collection<
 /**
  * Every collection, as one value: `LuccaApi.employees.list(...)`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const LuccaApi = {

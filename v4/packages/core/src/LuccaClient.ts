@@ -52,7 +52,7 @@ import * as TokenProvider from "./TokenProvider.js"
  * What a request through `httpClient` can fail with: Effect's `HttpClientError`, and
  * what authentication adds (see `TokenProvider.authenticate`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type RequestError = HttpClientError.HttpClientError | LuccaError.AuthenticationError
@@ -64,7 +64,7 @@ export type RequestError = HttpClientError.HttpClientError | LuccaError.Authenti
  * fails with), an authentication failure, an error status (`ApiError`) or a body that does
  * not match (`ResponseDecodeError`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type DecodedError =
@@ -74,7 +74,7 @@ export type DecodedError =
   | LuccaError.ResponseDecodeError
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface RequestOptions {
@@ -86,7 +86,7 @@ export interface RequestOptions {
  * The body of a write: `body`, encoded with `bodySchema` when given (so that dates,
  * branded ids and the like go out in their wire form), then sent as JSON.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface WriteOptions<B extends Schema.Top = Schema.Unknown> extends RequestOptions {
@@ -116,7 +116,7 @@ export interface Service {
    * The scopes granted to the client application, as its current token says (the token
    * itself is never handed out).
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
   /** The authenticated client: paths like `/lucca-api/employees` are resolved on the account. */
@@ -217,7 +217,7 @@ export interface ClientOptions {
    * MiB) within `timeout` (default 30 s), else a `ResponseDecodeError`. Error bodies
    * (problem+json) are read up to 1 MiB within 10 s.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly responseBody?: {
     readonly maxBytes?: number | undefined
@@ -397,7 +397,7 @@ export const layer = (options: Options): Layer.Layer<LuccaClient, Config.ConfigE
  * }).pipe(Layer.provide(SharedLimiter)) // Layer<LuccaClient, ConfigError, HttpClient>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerWithRateLimiter = (
@@ -511,7 +511,7 @@ export const get = <S extends Schema.Top>(
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const post = <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
@@ -532,7 +532,7 @@ export const post = <S extends Schema.Top, B extends Schema.Top = Schema.Unknown
  * const updated = LuccaClient.put("/lucca-api/departments/4", Schema.Unknown, { body: { name: "R&D" } })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const put = <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
@@ -553,7 +553,7 @@ export const put = <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>
  * const patched = LuccaClient.patch("/lucca-api/employees/1", Schema.Unknown, { body: { jobTitle: "CTO" } })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const patch = <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
@@ -574,7 +574,7 @@ export const patch = <S extends Schema.Top, B extends Schema.Top = Schema.Unknow
  * const deleted = LuccaClient.del("/lucca-api/webhook-endpoints/12", Schema.Void)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const del = <S extends Schema.Top>(
@@ -587,7 +587,7 @@ export const del = <S extends Schema.Top>(
 /**
  * `executeDecoded` on the `LuccaClient` in context (called `json` before 0.2.0).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const executeDecoded = <S extends Schema.Top>(

@@ -232,7 +232,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
    * The accepted scopes the token was granted: empty when the application lacks every
    * scope the operation accepts, the usual cause of a 403.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get grantedAcceptedScopes(): ReadonlyArray<string> {
     return (this.acceptedScopes ?? []).filter((scope) => this.grantedScopes.includes(scope))
@@ -372,7 +372,7 @@ export class ForeignOriginError
  * What authenticating a request can fail with (see `TokenProvider.authenticate`): getting
  * a token, a 401 after the retry with a fresh token, a 403, or a URL on another origin.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type AuthenticationError = TokenError | Unauthorized | Forbidden | ForeignOriginError
@@ -387,7 +387,7 @@ const transientStatuses = new Set([408, 429, 500, 502, 503, 504])
  * `TransportError` or a `StatusCodeError` with one of those statuses. Everything else (a
  * refused secret, a missing scope, a body that does not match) is permanent.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isTransient = (error: unknown): boolean => {

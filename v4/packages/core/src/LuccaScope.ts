@@ -57,7 +57,7 @@ export const split = (input: string): ReadonlyArray<string> => input.split(/[\s,
 /**
  * An operation of Lucca's API description and the scopes that grant it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Operation {
@@ -73,7 +73,7 @@ export interface Operation {
  * `security` accepts, generated from the description: what `acceptedScopes` searches, for
  * tools that need to pick an endpoint per scope (such as `lucca doctor`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const operations: ReadonlyArray<Operation> = OperationScopes.operations
@@ -96,7 +96,7 @@ const templates = OperationScopes.operations.map((operation) => ({
  * LuccaScope.acceptedScopes("GET", "/lucca-api/professions/12")
  * // ["job-qualifications.readonly", "job-qualifications.readwrite"]
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category inference
  */
 export const acceptedScopes = (method: string, pathname: string): ReadonlyArray<string> | undefined => {

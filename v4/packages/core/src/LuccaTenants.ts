@@ -11,7 +11,7 @@
  * registry works as `RcMap` with an idle time to live does, without its fiber and timer
  * per idle entry, so that an idle client costs only what it holds).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -27,7 +27,7 @@ import * as Registry from "./internal/tenants.js"
 import * as LuccaClient from "./LuccaClient.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Service {
@@ -52,13 +52,13 @@ export interface Service {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export class LuccaTenants extends Context.Service<LuccaTenants, Service>()("@effect-lucca/core/LuccaTenants") {}
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -74,7 +74,7 @@ export interface Options {
 /**
  * The options of a tenant: plain, or read from somewhere (`Config`, a database).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type OptionsOf = (
@@ -88,7 +88,7 @@ const defaultIdleTimeToLive: Duration.Input = "5 minutes"
  * Closing the scope releases every client. An `idleTimeToLive` that is not a duration is a
  * `ConfigError` naming it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = (
@@ -150,7 +150,7 @@ export const make = (
  *   LuccaTenants.use(tenant, (lucca) => lucca.get("/lucca-api/employees/1", Employee))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer = (
@@ -173,7 +173,7 @@ export const layer = (
  * const Tenants = LuccaTenants.layerConfig((tenant) => Config.nested(LuccaConfig.client, tenant.toUpperCase()))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
@@ -185,7 +185,7 @@ export const layerConfig = (
 /**
  * `use` on the `LuccaTenants` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const use = <A, E, R>(
@@ -210,7 +210,7 @@ export const use = <A, E, R>(
  *   Effect.forEach(tenants, (tenant) => countEmployees.pipe(LuccaTenants.provide(tenant)), { concurrency: 8 })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const provide = (tenant: string) =>

@@ -49,7 +49,7 @@ export interface Service {
    * every encoding of its secret (raw, form-encoded, percent-encoded, JSON-escaped) with
    * `<redacted>`. The client runs the texts of its errors through it.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly redact: (text: string) => string
 }
@@ -203,7 +203,7 @@ export const layer = (options: Options): Layer.Layer<TokenProvider, Config.Confi
  * }).pipe(Layer.provide(TokenStore.layerMemory)) // Layer<TokenProvider, ConfigError, HttpClient>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerWithTokenStore = (
@@ -287,7 +287,7 @@ export const layerStatic = (
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
- * @since 0.2.0
+ * @since 0.1.0
  * @category combinators
  */
 export const authenticate: {

@@ -15,7 +15,7 @@
  * The provider's in-process single-flight and refresh ahead are unchanged: the store only
  * decides whether one of its requests reaches the token endpoint.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -30,7 +30,7 @@ import * as AccessToken from "./AccessToken.js"
  * The client application a token belongs to. A store keys its tokens by token URL, client
  * id and sorted scopes, and may use the secret to encrypt them (it must never store it).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Client {
@@ -43,7 +43,7 @@ export interface Client {
 /**
  * The answer to a lease request.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Lease =
@@ -58,7 +58,7 @@ export type Lease =
  * The store of one client application. No operation fails: a store that cannot answer
  * behaves as an empty one.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ClientStore {
@@ -75,7 +75,7 @@ export interface ClientStore {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Service {
@@ -91,7 +91,7 @@ const heldWait = Duration.seconds(10)
 /**
  * No shared store: every provider caches alone.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const none: Service = {
@@ -112,7 +112,7 @@ export const none: Service = {
  * enough to share its tokens. (Effect 4 has no reference classes: it is a constant, and
  * its service type is {@link Service}.)
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export const TokenStore: Context.Reference<Service> = Context.Reference<Service>("@effect-lucca/core/TokenStore", {
@@ -123,7 +123,7 @@ export const TokenStore: Context.Reference<Service> = Context.Reference<Service>
  * The key of a client's tokens: token URL, client id and sorted scopes (the order in
  * which scopes are asked for does not change the token).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category utils
  */
 export const keyOf = (client: Client): string =>
@@ -150,7 +150,7 @@ export const keyOf = (client: Client): string =>
  * ).pipe(Layer.provide(TokenStore.layerMemory))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
@@ -182,7 +182,7 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerMemory: Layer.Layer<never> = Layer.effect(TokenStore, makeMemory)

@@ -39,7 +39,7 @@ export * as LuccaRetry from "./LuccaRetry.js"
 export * as LuccaScope from "./LuccaScope.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as LuccaTenants from "./LuccaTenants.js"
 
@@ -49,6 +49,6 @@ export * as LuccaTenants from "./LuccaTenants.js"
 export * as TokenProvider from "./TokenProvider.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as TokenStore from "./TokenStore.js"

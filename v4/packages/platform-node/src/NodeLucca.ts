@@ -142,7 +142,7 @@ export const layerTokenProvider = (
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerTenants = (
@@ -165,7 +165,7 @@ export const layerTenants = (
  * const Tenants = NodeLucca.layerTenantsConfig((tenant) => Config.nested(LuccaConfig.client, tenant.toUpperCase()))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerTenantsConfig = (

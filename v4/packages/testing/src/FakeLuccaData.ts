@@ -21,7 +21,7 @@ import * as internal from "./internal/data.js"
 /**
  * A resource as Lucca serves it, with its URLs relative to the account host.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Resource {
@@ -36,7 +36,7 @@ export interface Resource {
  * The collections of API version `2024-11-01`, named by their path segment under
  * `/lucca-api/`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Collection =

@@ -75,7 +75,7 @@ export const renderings = (value: unknown): Array<string> => {
  * and the JSON escaping of its form encoding. A base64 secret (`+`, `/`, `=`) looks
  * different in each.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category rendering
  */
 export const encodings = (secret: string): Array<string> => {
