@@ -6,6 +6,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -85,14 +86,12 @@ const redactJson = (value: unknown, redact: (text: string) => string): unknown =
   if (text === undefined) return value
   const redacted = redact(text)
   if (redacted === text) return value // the usual case: nothing to redact
-  try {
-    // `<redacted>` needs no JSON escape: replaced inside strings, the text stays JSON
-    return JSON.parse(redacted)
-  } catch {
-    // a secret holding a quote matched across two strings: redact string by string
-    return redactEach(value, redact)
-  }
+  // `<redacted>` needs no JSON escape: replaced inside strings, the text stays JSON, unless
+  // a secret holding a quote matched across two strings: then redact string by string
+  return Option.getOrElse(parseJson(redacted), () => redactEach(value, redact))
 }
+
+const parseJson = Schema.decodeUnknownOption(Schema.parseJson())
 
 const redactEach = (value: unknown, redact: (text: string) => string): unknown =>
   typeof value === "string"
