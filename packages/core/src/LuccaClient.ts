@@ -725,7 +725,7 @@ export const nextPage: (
  * @since 0.1.0
  * @category pagination
  */
-export const pages: <A, I, R, E, R2>(
+export const pages: <A, I, R, E, R2 = never>(
   first: HttpClientRequest.HttpClientRequest,
   item: Schema.Schema<A, I, R>,
   fetch: <P, PI, PR>(

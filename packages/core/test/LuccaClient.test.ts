@@ -281,15 +281,17 @@ describe("LuccaClient", () => {
         const next = page + 3 < all.length ? { href: `/lucca-api/employees?page=${page + 3}&limit=3` } : null
         return Effect.succeed(json(200, { items: all.slice(page, page + 3), links: { next } }))
       }
-      const pages = yield* Stream.runCollect(LuccaClient.pages(
-        LuccaClient.firstPage("/lucca-api/employees", { limit: 3 }),
-        Employee,
-        (request, schema) =>
-          Effect.flatMap(
-            client.execute(request),
-            (response) => Effect.map(LuccaClient.decodeResponse(response, schema), (value) => ({ value, response }))
-          )
-      ))
+      const pages = yield* Stream.runCollect(
+        LuccaClient.pages(
+          LuccaClient.firstPage("/lucca-api/employees", { limit: 3 }),
+          Employee,
+          (request, schema) =>
+            Effect.flatMap(
+              client.execute(request),
+              (response) => Effect.map(LuccaClient.decodeResponse(response, schema), (value) => ({ value, response }))
+            )
+        )
+      )
       assert.deepStrictEqual(Chunk.toReadonlyArray(pages).map((page) => page.items.length), [3, 3, 1])
       assert.deepStrictEqual(Chunk.toReadonlyArray(pages).flatMap((page) => page.items), all)
       assert.deepStrictEqual(Chunk.toReadonlyArray(pages).map((page) => page.response.status), [200, 200, 200])

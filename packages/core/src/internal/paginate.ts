@@ -83,7 +83,7 @@ export interface Page<A> {
  *
  * @internal
  */
-export const pages = <A, I, R, E, R2>(
+export const pages = <A, I, R, E, R2 = never>(
   first: HttpClientRequest.HttpClientRequest,
   item: Schema.Schema<A, I, R>,
   fetch: Fetch<E, R2>
