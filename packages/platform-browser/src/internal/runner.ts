@@ -98,7 +98,7 @@ const redactEach = (value: unknown, redact: (text: string) => string): unknown =
     ? redact(value)
     : Array.isArray(value)
     ? value.map((item) => redactEach(item, redact))
-    : typeof value === "object" && value !== null
+    : Predicate.isRecord(value)
     ? Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactEach(item, redact)]))
     : value
 
