@@ -4,12 +4,14 @@
  *
  * 1. `authenticate.ts`: `TokenProvider.authenticate` over the platform `HttpClient`: the
  *    bearer token is added last, only when the final URL is on the account origin; a 401
- *    invalidates the token it used and is retried once with a fresh one (a second 401 fails
- *    with `Unauthorized`); a 403 fails with `Forbidden`, explaining which scope is missing;
+ *    invalidates the token it used and is retried once with a fresh one (a second 401, or a
+ *    401 on a body that cannot be sent twice, fails with `Unauthorized`); a 403 fails with
+ *    `Forbidden`, explaining which scope is missing;
  * 2. your `transformClient`, if any;
  * 3. `pace.ts`: pacing to Lucca's limit of 50 requests a minute per account;
  * 4. `retry.ts`: 429 (after `Retry-After`) for every method; 408, 502, 503, 504 and dropped
- *    connections for idempotent methods;
+ *    connections for idempotent methods; never a request whose body cannot be sent twice
+ *    (a stream: its answer is returned as it came);
  * 5. `deprecation.ts`: one warning per endpoint that answers with `Deprecation` or `Sunset`;
  * 6. `resolve.ts`: `Api-Version` and `Accept: application/json`, and paths resolved on the
  *    account origin (`ForeignOriginError` for any other origin).

@@ -174,8 +174,9 @@ export class InvalidTokenResponse
 export type TokenError = TokenRequestError | OAuthError | InvalidTokenResponse
 
 /**
- * The account API refused the token with 401 even after one retry with a fresh token, or
- * the request could not be replayed (its body is a stream).
+ * The account API refused the token with 401 even after one retry with another token, or
+ * the request was not retried: its body cannot be sent twice (a stream), or the provider
+ * had no token but the refused one (`notRetried`).
  *
  * @since 0.1.0
  * @category errors
@@ -184,6 +185,14 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-lucc
   method: Schema.String,
   url: Schema.String,
   retried: Schema.Boolean,
+  /**
+   * Why a request was not retried: `OneShotBody` (its body cannot be sent twice) or
+   * `SameToken` (the provider gave the refused token again, as a static provider does).
+   * Absent when `retried` is true.
+   *
+   * @since 0.1.0
+   */
+  notRetried: Schema.optional(Schema.Literals(["OneShotBody", "SameToken"])),
   title: Schema.optional(Schema.String),
   detail: Schema.optional(Schema.String)
 }) {
@@ -197,8 +206,11 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-lucc
    */
   override get message(): string {
     const detail = this.detail === undefined ? "" : ` (${this.detail})`
-    return this.retried
-      ? `${this.method} ${this.url} was refused with 401 Unauthorized twice, the second time with a fresh token${detail}. The client application may be disabled or its secret regenerated.`
+    if (this.retried) {
+      return `${this.method} ${this.url} was refused with 401 Unauthorized twice, the second time with another token${detail}. The client application may be disabled or its secret regenerated.`
+    }
+    return this.notRetried === "SameToken"
+      ? `${this.method} ${this.url} was refused with 401 Unauthorized${detail} and was not retried because the token provider had no token but the refused one.`
       : `${this.method} ${this.url} was refused with 401 Unauthorized${detail} and was not retried because its body is a stream that cannot be sent twice.`
   }
 }
