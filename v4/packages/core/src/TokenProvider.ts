@@ -23,10 +23,12 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
-import type * as HttpClient from "effect/http/HttpClient"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import type * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import type * as ClientCredentials from "./ClientCredentials.js"
@@ -264,6 +266,9 @@ export const layerStatic = (
  * `retryTransient`, tracing) around it: whatever they do to a request, the URL is checked
  * when the token is added, so the token never goes to another origin.
  *
+ * - `origin` follows `LuccaClient`'s rule for `accountUrl`: `https`, or plain `http` on a
+ *   loopback host only. Any other origin is refused: every request fails with the same
+ *   `ConfigError` (naming `origin`), and nothing is sent.
  * - A request whose URL is relative or on another origin fails with `ForeignOriginError`
  *   and is not sent: a redirect followed by a wrapper, or a URL rewritten by one, is
  *   refused rather than silently sent without the token.
@@ -303,15 +308,29 @@ export const authenticate: {
   (
     provider: Service,
     options: { readonly origin: string | URL }
-  ): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  ): <E, R>(
+    self: HttpClient.HttpClient.With<E, R>
+  ) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R>
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
     provider: Service,
     options: { readonly origin: string | URL }
-  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R>
 } = dual(3, <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   provider: Service,
   options: { readonly origin: string | URL }
-): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R> =>
-  Authenticate.make(self, provider, { origin: new URL(options.origin).origin }))
+): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R> =>
+  Result.match(Schema.decodeUnknownResult(OriginOption)(options), {
+    // a combinator cannot fail where it is applied: its requests carry the refusal
+    // (`HttpClient.With` is invariant in its error: each branch is widened to the union)
+    onFailure: (error) => {
+      const refused = InternalOptions.toConfigError(error)
+      return HttpClient.transform(self, () => Effect.fail(refused)) as HttpClient.HttpClient.With<any, R>
+    },
+    onSuccess: ({ origin }) =>
+      Authenticate.make(self, provider, { origin: origin.origin }) as HttpClient.HttpClient.With<any, R>
+  }))
+
+// the origin of `authenticate` follows `LuccaClient`'s rule for `accountUrl`
+const OriginOption = Schema.Struct({ origin: InternalOptions.AccountUrl })

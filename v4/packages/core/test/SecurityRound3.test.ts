@@ -7,6 +7,7 @@
 import type { AccessToken } from "@effect-lucca/core"
 import { LuccaClient, LuccaError, TokenProvider, TokenStore } from "@effect-lucca/core"
 import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as HttpBody from "effect/http/HttpBody"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -135,5 +136,36 @@ describe("finding 2: a refused token is never used again, whatever the store ret
       assert.strictEqual(error.notRetried, "SameToken")
       assert.notInclude(error.message, "fresh token")
       assert.include(error.message, "no token but the refused one")
+    }))
+})
+
+describe("finding 6: TokenProvider.authenticate sends no token over plain http to a remote host", () => {
+  it.effect("origin http://example.ilucca.net: every request fails with LuccaClient's ConfigError, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      const client = fake.client.pipe(
+        TokenProvider.authenticate(TokenProvider.makeStatic("my-token"), { origin: "http://example.ilucca.net" })
+      )
+      const error = yield* Effect.flip(client.get("http://example.ilucca.net/lucca-api/employees"))
+      assert.deepStrictEqual(fake.state.apiRequests, [])
+      assert.instanceOf(error, Config.ConfigError)
+      // the same rule, and the same words, as LuccaClient's accountUrl
+      const refused = yield* Effect.flip(
+        LuccaClient.make({ ...options, accountUrl: "http://example.ilucca.net" }).pipe(Effect.provide(fake.layer))
+      )
+      assert.strictEqual(String(error), String(refused).replace("accountUrl", "origin"))
+      assert.include(String(error), "origin")
+      assert.include(String(error), "must use https")
+    }))
+
+  it.effect("plain http stays accepted on loopback, for local emulation", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      const client = fake.client.pipe(
+        TokenProvider.authenticate(TokenProvider.makeStatic("my-token"), { origin: "http://127.0.0.1:8080" })
+      )
+      const response = yield* client.get("http://127.0.0.1:8080/lucca-api/employees")
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual(bearer(fake.state.apiRequests[0]), "my-token")
     }))
 })
