@@ -4,16 +4,20 @@
  * observed before its fix. The Node end-to-end tests of finding 1 are in
  * `packages/platform-node/test/OneShotBodies.test.ts`.
  */
-import type { AccessToken } from "@effect-lucca/core"
-import { LuccaClient, LuccaError, TokenProvider, TokenStore } from "@effect-lucca/core"
+import { AccessToken, LuccaClient, LuccaError, TokenProvider, TokenStore } from "@effect-lucca/core"
 import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as HttpBody from "effect/http/HttpBody"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/testing/TestClock"
 import { accountUrl, bearer, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
 
 const options = { ...credentials, accountUrl, rateLimit: false as const }
@@ -167,5 +171,42 @@ describe("finding 6: TokenProvider.authenticate sends no token over plain http t
       const response = yield* client.get("http://127.0.0.1:8080/lucca-api/employees")
       assert.strictEqual(response.status, 200)
       assert.strictEqual(bearer(fake.state.apiRequests[0]), "my-token")
+    }))
+})
+
+describe("finding 8: TokenStore.layerMemory lets expired tokens go", () => {
+  it.effect("1,000 released tenants: their tokens are dropped once expired, with nothing read or written after", () =>
+    Effect.gen(function*() {
+      const store = yield* TokenStore.makeMemory
+      const client = (n: number): TokenStore.Client => ({
+        tokenUrl: credentials.tokenUrl,
+        clientId: `tenant-${n}`,
+        clientSecret: credentials.clientSecret,
+        scopes: ["employees.readonly"]
+      })
+      const now = yield* Clock.currentTimeMillis
+      for (let n = 0; n < 1_000; n++) {
+        // each tenant's provider stores a token for one minute, then is released
+        const scope = yield* Scope.make()
+        const forTenant = yield* Scope.provide(store.forClient(client(n)), scope)
+        yield* forTenant.set(
+          new AccessToken.AccessToken({
+            value: Redacted.make(`token-of-tenant-${n}`),
+            tokenType: "Bearer",
+            scopes: ["employees.readonly"],
+            issuedAt: now,
+            expiresAt: now + 60_000 + n
+          })
+        )
+        yield* Scope.close(scope, Exit.void)
+      }
+      assert.strictEqual(yield* store.size, 1_000)
+      yield* TestClock.adjust("30 seconds")
+      assert.strictEqual(yield* store.size, 1_000)
+      yield* TestClock.adjust("32 seconds")
+      assert.strictEqual(yield* store.size, 0)
+      // and an expired token is never handed out
+      const again = yield* store.forClient(client(1))
+      assert.isTrue(Option.isNone(yield* again.get))
     }))
 })
