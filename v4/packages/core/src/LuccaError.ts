@@ -319,7 +319,9 @@ export class ApiError extends Schema.TaggedError<ApiError>("@effect-lucca/core/A
     const fields = this.errors === undefined
       ? ""
       : ` ${Object.entries(this.errors).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join("; ")}`
+    // one line: the problem's texts are the server's, and a message is printed in logs and terminals
     return `${this.method} ${this.url} failed with HTTP ${this.status}${what === "" ? "" : ` (${what})`}${fields}`
+      .replace(/[\r\n\u0085\u2028\u2029]+/g, " ")
   }
 }
 
