@@ -121,6 +121,14 @@ export interface Service {
    * @since 0.1.0
    */
   readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
+  /**
+   * Its token provider's `redact`: replaces every token the client held lately and every
+   * encoding of its secret with `<redacted>`, for texts a server sent back that leave the
+   * client by another way than its errors (a worker's messages, a trace file).
+   *
+   * @since 0.1.0
+   */
+  readonly redact: (text: string) => string
   /** The authenticated client: paths like `/lucca-api/employees` are resolved on the account. */
   readonly httpClient: HttpClient.HttpClient.With<RequestError>
   /** Shorthand for `httpClient.execute`. */

@@ -10,6 +10,7 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as RateLimiter from "effect/persistence/RateLimiter"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/testing/TestClock"
@@ -502,5 +503,16 @@ describe("LuccaClient", () => {
         yield* a.execute(HttpClientRequest.get("/lucca-api/employees"))
       }).pipe(Effect.scoped, Effect.provide(fake.layer))
       assert.deepStrictEqual(fake.state.apiRequests.map(bearer), ["a-1", "b-2", "a-1"])
+    }))
+
+  it.effect("redact replaces the token it used and its secret in a text the server sent back", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup
+      yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+      const echoed = `Authorization: Bearer ${tokenFor(1)}; secret ${Redacted.value(credentials.clientSecret)}`
+      const redacted = client.redact(echoed)
+      assert.notInclude(redacted, tokenFor(1))
+      assert.notInclude(redacted, Redacted.value(credentials.clientSecret))
+      assert.include(redacted, "<redacted>")
     }))
 })
