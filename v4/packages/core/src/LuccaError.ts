@@ -265,8 +265,8 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
     const refused = `${this.method} ${this.url} was refused with 403 Forbidden${
       server === undefined ? "" : ` (${server})`
     }`
-    const grant =
-      `Grant it to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
+    const grant = (scope: string) =>
+      `Grant ${scope} to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
     if (this.acceptedScopes !== undefined && this.acceptedScopes.length > 0) {
       const held = this.grantedAcceptedScopes
       if (held.length > 0) {
@@ -275,14 +275,21 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
           held.join(" ")
         }, which this operation accepts: check the establishments and legal entities the client application may see, and the rights of its API user at ${origin}/identity/admin/integration-keys.`
       }
+      const scope = this.acceptedScopes.length === 1
+        ? this.acceptedScopes[0]
+        : `one of them, such as ${this.suggestedScope ?? this.acceptedScopes[0]},`
       return `${refused}: this operation accepts ${
         this.acceptedScopes.join(" or ")
-      }, and the token was granted ${granted}, which has none of them. ${grant}`
+      }, and the token was granted ${granted}, which has none of them. ${grant(scope)}`
     }
-    const needed = this.suggestedScope === undefined
-      ? "the scope this endpoint needs"
-      : `the scope this endpoint needs (probably ${this.suggestedScope})`
-    return `${refused}: the token was granted ${granted}, which lacks ${needed}. ${grant}`
+    if (this.suggestedScope === undefined) {
+      return `${refused}: the token was granted ${granted}, which lacks the scope this endpoint needs. ${
+        grant("the scope of this endpoint (see its page in Lucca's API reference)")
+      }`
+    }
+    return `${refused}: the token was granted ${granted}, which lacks the scope this endpoint needs (probably ${this.suggestedScope}). ${
+      grant(this.suggestedScope)
+    }`
   }
 }
 
