@@ -119,7 +119,9 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@effect-lucca/co
    */
   override get message(): string {
     const description = this.errorDescription === undefined ? "" : `: ${this.errorDescription}`
-    return `The token endpoint ${this.tokenUrl} refused the request with ${this.error} (HTTP ${this.status})${description}.${
+    // the server's description may end its own sentence
+    const stop = /[.!?]$/.test(description) ? "" : "."
+    return `The token endpoint ${this.tokenUrl} refused the request with ${this.error} (HTTP ${this.status})${description}${stop}${
       oauthHints[this.error] ?? ""
     }`
   }

@@ -116,6 +116,24 @@ describe("ClientCredentials", () => {
         }))
     }
 
+    it("a description that ends its own sentence gets no second period", () => {
+      const error = new LuccaError.OAuthError({
+        error: "invalid_client",
+        errorDescription: "Client authentication failed.",
+        status: 401,
+        tokenUrl: "https://accounts.world.luccasoftware.com/connect/token"
+      })
+      assert.include(error.message, "(HTTP 401): Client authentication failed. Check the client id")
+      assert.notInclude(error.message, "..")
+      const bare = new LuccaError.OAuthError({
+        error: "invalid_client",
+        errorDescription: "bad client",
+        status: 401,
+        tokenUrl: "u"
+      })
+      assert.include(bare.message, "bad client. Check")
+    })
+
     it.effect("never repeats the secret a server echoes", () =>
       Effect.gen(function*() {
         const error = yield* failWith(json(401, { error: "invalid_client", error_description: `bad ${clientSecret}` }))
