@@ -60,6 +60,28 @@ describe("configuration", () => {
       ],
       ["a body limit of 0 bytes", { responseBody: { maxBytes: 0 } }, "responseBody.maxBytes", "at least 1"]
     ]
+    // what plain JavaScript callers pass: ConfigErrors, never a TypeError
+    cases.push(
+      ["no client id", { clientId: undefined as never }, "clientId", "must be a string, got undefined"],
+      ["a number as client id", { clientId: 42 as never }, "clientId", "must be a string, got number"],
+      [
+        "Redacted.make(undefined) as secret",
+        { clientSecret: Redacted.make(undefined) as never },
+        "clientSecret",
+        "got Redacted.make(undefined)"
+      ],
+      ["a plain string as secret", { clientSecret: "s3cr3t" as never }, "clientSecret", "must be a Redacted string"],
+      ["no secret", { clientSecret: undefined as never }, "clientSecret", "must be a Redacted string"],
+      [
+        "scopes as one string",
+        { scopes: "departments.readonly" as never },
+        "scopes",
+        "must be an array of scopes, such as [\"departments.readonly\"], not a string"
+      ],
+      ["no scopes", { scopes: undefined as never }, "scopes", "must be an array of scopes"],
+      ["a scope that is not a string", { scopes: ["employees.readonly", 1] as never }, "scopes", "strings only"],
+      ["no account URL", { accountUrl: undefined as never }, "accountUrl", "not an absolute URL"]
+    )
     for (const [name, overrides, setting, message] of cases) {
       it.effect(name, () =>
         Effect.gen(function*() {

@@ -19,31 +19,52 @@ export const defaultApiVersion = "2024-11-01"
 
 type Check<A, B = A> = (value: A) => Result.Result<B, string>
 
+// The checks take `unknown`: plain JavaScript callers pass anything, and get a ConfigError
+// naming the option rather than a TypeError from deep inside.
+
+/** What a value is, for an error message (never the value: it may be a secret). */
+const kind = (value: unknown): string => value === null ? "null" : Array.isArray(value) ? "an array" : typeof value
+
 /** @internal */
-export const checkClientId: Check<string> = (clientId) =>
+export const checkClientId: Check<unknown, string> = (clientId) =>
   typeof clientId !== "string"
-    ? Result.fail("must be a string")
+    ? Result.fail(`must be a string, got ${kind(clientId)}`)
     : clientId.trim() === ""
     ? Result.fail("must not be empty")
     : Result.succeed(clientId.trim())
 
 /** @internal */
-export const checkClientSecret: Check<Redacted.Redacted<string>> = (secret) => {
-  if (!Redacted.isRedacted(secret)) return Result.fail("must be a Redacted string (Redacted.make)")
-  const value = Redacted.value(secret)
-  if (typeof value !== "string") return Result.fail("must be a Redacted string (Redacted.make)")
+export const checkClientSecret: Check<unknown, Redacted.Redacted<string>> = (secret) => {
+  if (!Redacted.isRedacted(secret)) {
+    return Result.fail(`must be a Redacted string (Redacted.make(secret)), got ${kind(secret)}`)
+  }
+  const value: unknown = Redacted.value(secret)
+  if (typeof value !== "string") {
+    return Result.fail(`must be a Redacted string, got Redacted.make(${kind(value)}) (an unset variable?)`)
+  }
   if (value.trim() === "") return Result.fail("must not be empty or blank")
   // not trimmed: a secret is opaque, and a newline read from a file is a mistake to report
   if (value.trim() !== value) {
     return Result.fail("must not start or end with whitespace (a line break read from a file?)")
   }
-  return Result.succeed(secret)
+  return Result.succeed(secret as Redacted.Redacted<string>)
 }
 
 /** @internal */
-export const checkScopes: Check<ReadonlyArray<string>> = (scopes) => {
-  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== "string")) {
-    return Result.fail("must be a list of scopes, such as [\"employees.readonly\"]")
+export const checkScopes: Check<unknown, ReadonlyArray<string>> = (scopes) => {
+  // one form only: a string is refused rather than split, so that the type, the docs and
+  // every caller agree (LUCCA_SCOPES, a variable, is split by the Config reader)
+  if (typeof scopes === "string") {
+    return Result.fail(
+      `must be an array of scopes, such as ${JSON.stringify(LuccaScope.split(scopes))}, not a string`
+    )
+  }
+  if (!Array.isArray(scopes)) {
+    return Result.fail(`must be an array of scopes, such as ["employees.readonly"], got ${kind(scopes)}`)
+  }
+  const notStrings = scopes.filter((scope) => typeof scope !== "string")
+  if (notStrings.length > 0) {
+    return Result.fail(`must hold strings only, got ${notStrings.map(kind).join(", ")}`)
   }
   if (scopes.length === 0) {
     return Result.fail("must name at least one scope, such as \"employees.readonly\"")
