@@ -19,7 +19,7 @@ import type * as TokenProvider from "../TokenProvider.js"
 import * as TokenStore from "../TokenStore.js"
 import type * as InternalOptions from "./options.js"
 import { encodings, redactAll } from "./redact.js"
-import * as Retry from "./retry.js"
+import * as TokenRetry from "./tokenRetry.js"
 
 /** @internal */
 export interface Margins {
@@ -166,7 +166,7 @@ export const make = (
       let failures = 0
       return source.pipe(
         Effect.tapError(() => failures++ === 0 ? onFirstFailure : Effect.void),
-        Effect.retry(Retry.policy({
+        Effect.retry(TokenRetry.policy(redact, {
           backoff: retry.backoff,
           retryable: LuccaRetry.isTransientTokenError,
           retryAfterMillis: (error) => error._tag === "InvalidTokenResponse" ? undefined : error.retryAfterMillis,
