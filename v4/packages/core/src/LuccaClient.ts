@@ -357,14 +357,18 @@ export const make = (
   // the account first: a wrong account URL is the likelier mistake to report
   Effect.flatMap(clientSettings(options), (settings) =>
     Effect.flatMap(
-      Effect.zip(providerOf(options), HttpClient.HttpClient),
+      Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
       ([tokenProvider, base]) => withPacing(internal.make(base, tokenProvider, settings))
     ))
 
-const providerOf = (options: Options) =>
+const providerOf = (options: Options, accountUrl: URL) =>
   Effect.flatMap(
     InternalOptions.decode(InternalOptions.ProviderOptions, options),
-    InternalTokenProvider.makeClientCredentials
+    (decoded) =>
+      Effect.andThen(
+        InternalOptions.tokenUrlHint(accountUrl, decoded.tokenUrl),
+        InternalTokenProvider.makeClientCredentials(decoded)
+      )
   )
 
 /**
@@ -417,7 +421,7 @@ export const layerWithRateLimiter = (
     LuccaClient,
     Effect.flatMap(clientSettings(options), (settings) =>
       Effect.flatMap(
-        Effect.zip(providerOf(options), HttpClient.HttpClient),
+        Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
         ([tokenProvider, base]) => internal.make(base, tokenProvider, settings)
       ))
   )

@@ -5,6 +5,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -92,6 +93,28 @@ describe("configuration", () => {
         }))
     }
   })
+
+  it.effect("a loopback account with Lucca's token URL is told to set LUCCA_TOKEN_URL, at once", () =>
+    Effect.gen(function*() {
+      const warnings: Array<string> = []
+      const capture = Logger.layer([
+        Logger.make(({ logLevel, message }) => logLevel === "Warn" && warnings.push(String(message)))
+      ])
+      const build = (overrides: Partial<LuccaClient.Options>) =>
+        LuccaClient.make({ ...options, ...overrides }).pipe(
+          Effect.provide(makeFake().layer),
+          Effect.provide(capture),
+          Effect.scoped
+        )
+      yield* build({ accountUrl: "http://127.0.0.1:8080" })
+      assert.strictEqual(warnings.length, 1)
+      assert.include(warnings[0], "the account URL http://127.0.0.1:8080 is loopback but the token URL is Lucca's")
+      assert.include(warnings[0], "set LUCCA_TOKEN_URL")
+      // the emulator's own token URL, or a real account: nothing to say
+      yield* build({ accountUrl: "http://127.0.0.1:8080", tokenUrl: "http://127.0.0.1:8080/connect/token" })
+      yield* build({})
+      assert.strictEqual(warnings.length, 1)
+    }))
 
   it.effect("loopback hosts may use plain http, for local emulation", () =>
     Effect.gen(function*() {

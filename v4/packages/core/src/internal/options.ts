@@ -345,3 +345,20 @@ export const decode = <S extends Schema.Codec<any, any>>(
     onFailure: (error) => Effect.fail(toConfigError(error as Schema.SchemaError)),
     onSuccess: (value) => Effect.succeed(value as S["Type"])
   })
+
+/**
+ * An emulator's account URL with Lucca's own token URL: the client secret would go to the
+ * real token host, which answers nothing useful (or cannot be reached) after the whole retry
+ * budget. Logged when the client is built, before any wait.
+ *
+ * @internal
+ */
+export const tokenUrlHint = (accountUrl: URL, tokenUrl: URL | undefined): Effect.Effect<void> => {
+  if (!Http.isLoopback(accountUrl.hostname)) return Effect.void
+  const token = tokenUrl ?? new URL(ClientCredentials.defaultTokenUrl)
+  if (token.hostname.replace(/\.$/, "") !== tokenHost) return Effect.void
+  return Effect.logWarning(
+    `the account URL ${accountUrl.origin} is loopback but the token URL is Lucca's (${token.href}): ` +
+      "to use a local emulator, set LUCCA_TOKEN_URL (the tokenUrl option) to its token URL"
+  ).pipe(Effect.annotateLogs({ "lucca.account_url": accountUrl.origin, "lucca.token_url": token.href }))
+}
