@@ -10,7 +10,7 @@
  * const Employee = Schema.Struct({ id: Schema.String, givenName: Schema.String })
  *
  * // each failure is a class with a `_tag`: catch the ones the program can act on
- * const employee = LuccaClient.get("/lucca-api/employees/416", Employee).pipe(
+ * const employee = LuccaClient.get("/lucca-api/employees/1001", Employee).pipe(
  *   Effect.catchTags({
  *     // the operation's scopes, those the token holds, and where to grant one
  *     Forbidden: (error) => Effect.logError(error.message).pipe(Effect.as(undefined)),
