@@ -250,4 +250,72 @@ describe("configuration", () => {
         assert.strictEqual(client.accountUrl.origin, accountUrl)
       }))
   })
+
+  describe("each option is one Schema (issue 20 point 4)", () => {
+    /** The message of a schema's refusal, or "accepted". */
+    const refusal = (schema: Schema.Codec<any, any>, input: unknown): string =>
+      Result.match(Schema.decodeUnknownResult(schema)(input), {
+        onFailure: (error) => error.message,
+        onSuccess: () => "accepted"
+      })
+
+    it("the public schemas decode what the options take, and say what is wrong", () => {
+      assert.strictEqual(Schema.decodeUnknownSync(LuccaConfig.ClientId)("  my-client "), "my-client")
+      assert.include(refusal(LuccaConfig.ClientId, " "), "must not be empty")
+      assert.include(refusal(LuccaConfig.ClientId, 42), "must be a string, got number")
+      assert.strictEqual(Redacted.value(Schema.decodeUnknownSync(LuccaConfig.ClientSecret)(Redacted.make("s"))), "s")
+      assert.include(refusal(LuccaConfig.ClientSecret, Redacted.make("sec\n")), "whitespace")
+      assert.deepStrictEqual(
+        Schema.decodeUnknownSync(LuccaConfig.Scopes)(["employees.readonly", "employees.readonly"]),
+        ["employees.readonly"]
+      )
+      assert.include(refusal(LuccaConfig.Scopes, "a b"), "not a string")
+      assert.strictEqual(
+        Schema.decodeUnknownSync(LuccaConfig.AccountUrl)(`${accountUrl}/`).href,
+        `${accountUrl}/`
+      )
+      assert.include(refusal(LuccaConfig.AccountUrl, `${accountUrl}/lucca-api?x=1`), "without a path")
+      assert.include(refusal(LuccaConfig.AccountUrl, "https://me:pw@example.ilucca.net"), "credentials")
+      assert.strictEqual(refusal(LuccaConfig.TokenUrl, "http://127.0.0.1:8080/connect/token"), "accepted")
+      assert.include(refusal(LuccaConfig.TokenUrl, "https://tokens.example.com/t"), "dangerouslyAllowTokenUrl")
+      assert.strictEqual(refusal(LuccaConfig.ApiVersion, "2024-11-01"), "accepted")
+      assert.include(refusal(LuccaConfig.ApiVersion, "2024-02-31"), "real calendar day")
+    })
+
+    const cases: Array<[string, Partial<LuccaClient.Options>, string, string]> = [
+      [
+        "a request backoff that is not a Schedule",
+        { requestRetry: { backoff: 5 as never } },
+        "requestRetry.backoff",
+        "must be a Schedule"
+      ],
+      [
+        "a token backoff that is not a Schedule",
+        { tokenRetry: { backoff: "1 second" as never } },
+        "tokenRetry.backoff",
+        "must be a Schedule"
+      ],
+      [
+        "a transformClient that is not a function",
+        { transformClient: {} as never },
+        "transformClient",
+        "must be a function"
+      ]
+    ]
+    for (const [name, overrides, option, message] of cases) {
+      it.effect(`${name}: a ConfigError naming ${option}`, () =>
+        Effect.gen(function*() {
+          const error = yield* configError(overrides)
+          assert.instanceOf(error, Config.ConfigError)
+          assert.include(String(error), option)
+          assert.include(String(error), message)
+        }))
+    }
+
+    it.effect("TokenProvider.cached checks its backoff too", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(TokenProvider.cached(Effect.never, { tokenRetry: { backoff: 1 as never } }))
+        assert.include(String(error), "tokenRetry.backoff")
+      }))
+  })
 })

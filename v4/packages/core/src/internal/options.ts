@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
@@ -183,13 +184,22 @@ export const HttpsUrl = checked(checkHttpsUrl)
 export const AccountUrl = checked(checkAccountUrl)
 /** @internal */
 export const ApiVersion = checked(checkApiVersion)
+/** @internal */
+export const TokenUrl = checked(checkTokenUrl())
 
 const Count = checked(checkCount)
 const DurationField = checked(checkDuration)
 const Bool = checked<boolean, boolean>((b) =>
   typeof b === "boolean" ? Result.succeed(b) : Result.fail("must be true or false")
 )
-const Anything = Schema.Any
+// values the schemas do not look into, checked for what they must be (a plain JavaScript
+// caller otherwise got a defect at the first retry, or when the client was built)
+const ScheduleField = checked<unknown, unknown>((s) =>
+  Schedule.isSchedule(s) ? Result.succeed(s) : Result.fail("must be a Schedule")
+)
+const FunctionField = checked<unknown, unknown>((f) =>
+  typeof f === "function" ? Result.succeed(f) : Result.fail("must be a function")
+)
 
 /** `false`, or the options of a feature. */
 const orFalse = <S extends Schema.Top>(schema: S) => Schema.Union([Schema.Literal(false), schema])
@@ -224,7 +234,7 @@ export const ProviderOptions = Schema.Struct({
   hardMargin: withDefault(DurationField, () => defaults.hardMargin),
   tokenRetry: withDefault(
     orFalse(Schema.Struct({
-      backoff: Schema.optional(Anything),
+      backoff: Schema.optional(ScheduleField),
       budget: withDefault(DurationField, () => defaults.tokenRetryBudget)
     })),
     () => ({ budget: defaults.tokenRetryBudget })
@@ -271,7 +281,7 @@ export const CacheOptions = Schema.Struct({
 export const AccountOptions = Schema.Struct({
   accountUrl: AccountUrl,
   apiVersion: withDefault(ApiVersion, () => defaultApiVersion),
-  transformClient: Schema.optional(Anything),
+  transformClient: Schema.optional(FunctionField),
   rateLimit: withDefault(
     orFalse(
       Schema.Struct({
@@ -288,7 +298,7 @@ export const AccountOptions = Schema.Struct({
   ),
   requestRetry: withDefault(
     orFalse(Schema.Struct({
-      backoff: Schema.optional(Anything),
+      backoff: Schema.optional(ScheduleField),
       times: withDefault(Count, () => defaults.requestRetry.times),
       maxRetryAfter: withDefault(DurationField, () => defaults.requestRetry.maxRetryAfter),
       nonIdempotent: withDefault(Bool, () => false)
