@@ -166,7 +166,8 @@ describe("LuccaWorker over a MessageChannel", () => {
           })
         )
       )
-      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+      const lucca = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic("the-token"),
         accountUrl: "https://example.ilucca.net",
         requestRetry: false,
         rateLimit: false
@@ -211,7 +212,8 @@ describe("LuccaWorker over a MessageChannel", () => {
             )
         })
       )
-      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+      const lucca = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic("the-token"),
         accountUrl: "https://example.ilucca.net",
         requestRetry: false,
         rateLimit: false
