@@ -21,8 +21,7 @@ describe("secret hygiene", () => {
       const fake = makeFake()
       const built = yield* TokenProvider.make(options).pipe(
         Effect.flatMap((tokenProvider) =>
-          Effect.map(LuccaClient.make({ ...options, tokenProvider }), (lucca) =>
-            [tokenProvider, lucca] as const)
+          Effect.map(LuccaClient.make({ ...options, tokenProvider }), (lucca) => [tokenProvider, lucca] as const)
         ),
         Effect.provide(fake.layer),
         run
@@ -35,8 +34,7 @@ describe("secret hygiene", () => {
 
       // success, then 401 twice, then a 403, then a decode error and a problem+json error
       yield* run(lucca.get("/lucca-api/employees/1", Schema.Unknown))
-      fake.state.onApi = () =>
-        Effect.succeed(problem(401, "Unauthorized"))
+      fake.state.onApi = () => Effect.succeed(problem(401, "Unauthorized"))
       const unauthorized = yield* run(lucca.execute(HttpClientRequest.get("/lucca-api/employees")))
       assert.isTrue(Exit.isFailure(unauthorized))
       fake.state.onApi = () => Effect.succeed(problem(403, "Forbidden"))

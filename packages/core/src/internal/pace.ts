@@ -24,7 +24,11 @@ export interface Settings {
  *
  * @internal
  */
-export const turn = (budget: RateLimiter.RateLimiter, settings: Settings, accountOrigin: string): Effect.Effect<void> => {
+export const turn = (
+  budget: RateLimiter.RateLimiter,
+  settings: Settings,
+  accountOrigin: string
+): Effect.Effect<void> => {
   const options = {
     algorithm: "token-bucket",
     onExceeded: "delay",

@@ -99,7 +99,9 @@ export const schedule = (
     maxDelay: settings.maxRetryAfter
   }).pipe(
     Schedule.passthrough,
-    Schedule.onDecision((outcome, decision) => ScheduleDecision.isContinue(decision) ? countRetry(outcome) : Effect.void)
+    Schedule.onDecision((outcome, decision) =>
+      ScheduleDecision.isContinue(decision) ? countRetry(outcome) : Effect.void
+    )
   )
 
 /**
