@@ -191,10 +191,12 @@ describe("TokenProvider.authenticate", () => {
         Effect.succeed(fake.state.apiRequests.length === 2 ? problem(401, "Unauthorized") : json(200, {}))
       let turns = 0
       let n = 0
-      const provider = yield* TokenProvider.cached(Effect.sync(() => {
-        n++
-        return TokenProvider.makeStatic(`token-${n}`, { scopes: [] })
-      }).pipe(Effect.flatMap((p) => p.get)))
+      const provider = yield* TokenProvider.cached(
+        Effect.sync(() => {
+          n++
+          return TokenProvider.makeStatic(`token-${n}`, { scopes: [] })
+        }).pipe(Effect.flatMap((p) => p.get))
+      )
       const client = fake.client.pipe(
         TokenProvider.authenticate(provider, { origin: accountUrl, beforeRetry: Effect.sync(() => turns++) })
       )
@@ -262,7 +264,17 @@ describe("LuccaError: one transient rule", () => {
       new LuccaError.ResponseDecodeError({ method: "GET", url: "u", status: 200, path: "", description: "d" }),
       new LuccaError.ForeignOriginError({ method: "GET", url: "u", accountOrigin: accountUrl })
     ]
-    assert.deepStrictEqual(errors.map((e) => e.transient), [true, false, false, false, false, true, false, false, false])
+    assert.deepStrictEqual(errors.map((e) => e.transient), [
+      true,
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false
+    ])
     for (const error of errors) assert.strictEqual(LuccaError.isTransient(error), error.transient, String(error))
     // the statuses the request retry repeats are those of the one set
     for (const status of [408, 429, 500, 502, 503, 504]) {
@@ -270,6 +282,8 @@ describe("LuccaError: one transient rule", () => {
       assert.isTrue(LuccaError.transientStatuses.has(status))
       assert.isTrue(LuccaRetry.isRetryableOutcome(response), String(status))
     }
-    assert.isFalse(LuccaRetry.isRetryableOutcome(HttpClientResponse.fromWeb(request, new Response(null, { status: 501 }))))
+    assert.isFalse(
+      LuccaRetry.isRetryableOutcome(HttpClientResponse.fromWeb(request, new Response(null, { status: 501 })))
+    )
   })
 })

@@ -127,17 +127,19 @@ export const make = <E, R>(
     const mayRetry = (outcome: LuccaRetry.RequestOutcome) => LuccaRetry.mayRetry(request.method, outcome, options)
     const isRetried = (error: E): error is E & HttpClientError.HttpClientError =>
       HttpClientError.isHttpClientError(error) && mayRetry(error)
-    // an attempt as an outcome: a retryable answer drained, a retryable failure as a value
-    // (any other failure, an `Unauthorized` after a 503 say, ends the retries as it is)
-    const attempt: Effect.Effect<LuccaRetry.RequestOutcome, E, R> = Effect.matchEffect(effect, {
-      onFailure: (error) => isRetried(error) ? Effect.succeed(error) : Effect.fail(error),
-      onSuccess: (response) => mayRetry(response) ? drained(response) : Effect.succeed(response)
-    })
-    const retryFrom = (first: LuccaRetry.RequestOutcome) =>
-      Effect.flatMap(
+    // built only from a first outcome that may be retried: most requests never need it
+    const retryFrom = (first: LuccaRetry.RequestOutcome) => {
+      // an attempt as an outcome: a retryable answer drained, a retryable failure as a
+      // value (any other failure, an `Unauthorized` after a 503 say, ends the retries as it is)
+      const attempt: Effect.Effect<LuccaRetry.RequestOutcome, E, R> = Effect.matchEffect(effect, {
+        onFailure: (error) => isRetried(error) ? Effect.succeed(error) : Effect.fail(error),
+        onSuccess: (response) => mayRetry(response) ? drained(response) : Effect.succeed(response)
+      })
+      return Effect.flatMap(
         Effect.scheduleFrom(attempt, first, retries),
         (last) => HttpClientError.isHttpClientError(last) ? Effect.fail(last as E) : Effect.succeed(last)
       )
+    }
     return Effect.matchEffect(effect, {
       onFailure: (error) => isRetried(error) ? retryFrom(error) : Effect.fail(error),
       onSuccess: (response) =>
