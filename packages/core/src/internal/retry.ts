@@ -1,5 +1,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -120,30 +121,39 @@ export const make = <E, R>(
 ): HttpClient.HttpClient.With<E, R> => {
   const retries = schedule(settings)
   const options = { nonIdempotent: settings.nonIdempotent }
-  return HttpClient.transform(self, (effect, request) => {
+  const isRetried = (
+    request: HttpClientRequest.HttpClientRequest,
+    error: E
+  ): error is E & HttpClientError.HttpClientError =>
+    HttpClientError.isHttpClientError(error) && LuccaRetry.mayRetry(request.method, error, options)
+  // built only from a first outcome that may be retried: most requests never need it
+  const retryFrom = (
+    effect: Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>,
+    request: HttpClientRequest.HttpClientRequest,
+    first: LuccaRetry.RequestOutcome
+  ) => {
+    // an attempt as an outcome: a retryable answer drained, a retryable failure as a
+    // value (any other failure, an `Unauthorized` after a 503 say, ends the retries as it is)
+    const attempt: Effect.Effect<LuccaRetry.RequestOutcome, E, R> = Effect.matchEffect(effect, {
+      onFailure: (error) => isRetried(request, error) ? Effect.succeed(error) : Effect.fail(error),
+      onSuccess: (response) =>
+        LuccaRetry.mayRetry(request.method, response, options) ? drained(response) : Effect.succeed(response)
+    })
+    return Effect.flatMap(
+      Effect.scheduleFrom(attempt, first, retries),
+      (last) => HttpClientError.isHttpClientError(last) ? Effect.fail(last as E) : Effect.succeed(last)
+    )
+  }
+  return HttpClient.transform(self, (effect, request) =>
     // a one-shot body (a stream) has been consumed by the first attempt: the answer is
     // returned as it came rather than a second, empty copy sent
-    if (!Body.isReplayable(request.body)) return effect
-    const mayRetry = (outcome: LuccaRetry.RequestOutcome) => LuccaRetry.mayRetry(request.method, outcome, options)
-    const isRetried = (error: E): error is E & HttpClientError.HttpClientError =>
-      HttpClientError.isHttpClientError(error) && mayRetry(error)
-    // built only from a first outcome that may be retried: most requests never need it
-    const retryFrom = (first: LuccaRetry.RequestOutcome) => {
-      // an attempt as an outcome: a retryable answer drained, a retryable failure as a
-      // value (any other failure, an `Unauthorized` after a 503 say, ends the retries as it is)
-      const attempt: Effect.Effect<LuccaRetry.RequestOutcome, E, R> = Effect.matchEffect(effect, {
-        onFailure: (error) => isRetried(error) ? Effect.succeed(error) : Effect.fail(error),
-        onSuccess: (response) => mayRetry(response) ? drained(response) : Effect.succeed(response)
+    Body.isReplayable(request.body)
+      ? Effect.matchEffect(effect, {
+        onFailure: (error) => isRetried(request, error) ? retryFrom(effect, request, error) : Effect.fail(error),
+        onSuccess: (response) =>
+          LuccaRetry.mayRetry(request.method, response, options)
+            ? Effect.flatMap(drained(response), (first) => retryFrom(effect, request, first))
+            : Effect.succeed(response)
       })
-      return Effect.flatMap(
-        Effect.scheduleFrom(attempt, first, retries),
-        (last) => HttpClientError.isHttpClientError(last) ? Effect.fail(last as E) : Effect.succeed(last)
-      )
-    }
-    return Effect.matchEffect(effect, {
-      onFailure: (error) => isRetried(error) ? retryFrom(error) : Effect.fail(error),
-      onSuccess: (response) =>
-        mayRetry(response) ? Effect.flatMap(drained(response), retryFrom) : Effect.succeed(response)
-    })
-  })
+      : effect)
 }
