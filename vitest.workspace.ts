@@ -4,5 +4,6 @@
  */
 export default [
   "packages/*/vitest.config.ts",
+  "common/vitest.config.ts",
   "examples/vitest.config.ts"
 ]

@@ -39,7 +39,6 @@ import * as Effect from "effect/Effect"
 import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
-import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -281,14 +280,17 @@ export interface WithTokenProvider extends ClientOptions {
   readonly tokenProvider: TokenProvider.Service
 }
 
+const hasTokenProvider = (options: Options | WithTokenProvider): options is WithTokenProvider =>
+  "tokenProvider" in options && options.tokenProvider !== undefined
+
 const providerOf = (
   options: Options | WithTokenProvider,
   accountUrl: URL
 ): Effect.Effect<TokenProvider.Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  "tokenProvider" in options && options.tokenProvider !== undefined
+  hasTokenProvider(options)
     ? Effect.succeed(options.tokenProvider)
     : Effect.flatMap(
-      InternalOptions.decode(InternalOptions.ProviderOptions, options),
+      InternalOptions.decodeProvider(options),
       (credentials) =>
         Effect.zipRight(
           InternalOptions.tokenUrlHint(accountUrl, credentials.tokenUrl),
@@ -346,7 +348,7 @@ export function make(
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> {
   return Effect.gen(function*() {
     // the account first: a wrong account URL is the likelier mistake to report
-    const account = yield* InternalOptions.decode(InternalOptions.AccountOptions, options)
+    const account = yield* InternalOptions.decodeClient(options)
     const provider = yield* providerOf(options, account.accountUrl)
     const budget = yield* LuccaPacing.RateBudget
     const { accountUrl, apiVersion, rateLimit, requestRetry } = account
@@ -356,10 +358,10 @@ export function make(
       // the one request this step sends on its own, the retry after a 401, takes a turn too
       TokenProvider.authenticate(provider, { origin, beforeRetry: pacing && LuccaPacing.turn(pacing) }),
       originChecked,
-      options.transformClient === undefined ? identity : (client) => options.transformClient!(client),
+      account.transformClient ?? identity,
       pacing === undefined ? identity : LuccaPacing.pace({ ...pacing, awaitToken: provider.get }),
       requestRetry === false ? identity : LuccaRetry.retry({
-        backoff: requestRetry.backoff as Schedule.Schedule<unknown, LuccaRetry.RequestOutcome> | undefined,
+        backoff: requestRetry.backoff,
         times: requestRetry.times,
         maxRetryAfter: requestRetry.maxRetryAfter,
         nonIdempotent: requestRetry.nonIdempotent

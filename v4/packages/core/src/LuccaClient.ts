@@ -1,0 +1,665 @@
+/**
+ * The authenticated client of one Lucca account, a composition of small steps (each in a
+ * file of its own under `internal/`), from the bytes out:
+ *
+ * 1. `authenticate.ts`: `TokenProvider.authenticate` over the platform `HttpClient`: the
+ *    bearer token is added last, only when the final URL is on the account origin; a 401
+ *    invalidates the token it used and is retried once with a fresh one (a second 401 fails
+ *    with `Unauthorized`); a 403 fails with `Forbidden`, explaining which scope is missing;
+ * 2. your `transformClient`, if any;
+ * 3. `pace.ts`: pacing to Lucca's limit of 50 requests a minute per account;
+ * 4. `retry.ts`: 429 (after `Retry-After`) for every method; 408, 502, 503, 504 and dropped
+ *    connections for idempotent methods;
+ * 5. `deprecation.ts`: one warning per endpoint that answers with `Deprecation` or `Sunset`;
+ * 6. `resolve.ts`: `Api-Version` and `Accept: application/json`, and paths resolved on the
+ *    account origin (`ForeignOriginError` for any other origin).
+ *
+ * Every other status is returned as a response. `get`, `post`, `put`, `patch`, `del`,
+ * `executeDecoded` and `paginate` (`decode.ts`, `paginate.ts`) read bodies with a `Schema`
+ * and turn error statuses into `ApiError`.
+ *
+ * @see https://developers.lucca.fr/ (Get Started With Authentication)
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import type * as UrlParams from "effect/http/UrlParams"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import * as RateLimiter from "effect/persistence/RateLimiter"
+import type * as Schedule from "effect/Schedule"
+import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as Decode from "./internal/decode.js"
+import * as internal from "./internal/luccaClient.js"
+import * as InternalOptions from "./internal/options.js"
+import * as Pace from "./internal/pace.js"
+import * as Paginate from "./internal/paginate.js"
+import * as InternalTokenProvider from "./internal/tokenProvider.js"
+import * as LuccaConfig from "./LuccaConfig.js"
+import type * as LuccaError from "./LuccaError.js"
+import * as LuccaRetry from "./LuccaRetry.js"
+import * as TokenProvider from "./TokenProvider.js"
+
+/**
+ * What a request through `httpClient` can fail with: Effect's `HttpClientError`, and
+ * what authentication adds (see `TokenProvider.authenticate`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RequestError = HttpClientError.HttpClientError | LuccaError.AuthenticationError
+
+/**
+ * What the decoding helpers (`get`, `post`, `put`, `patch`, `del`, `executeDecoded`,
+ * `paginate`) can fail with: a request that could not be sent (an `HttpClientError` whose
+ * `reason` is a `TransportError` or an `EncodeError`, or whatever a `transformClient`
+ * fails with), an authentication failure, an error status (`ApiError`) or a body that does
+ * not match (`ResponseDecodeError`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type DecodedError =
+  | HttpClientError.HttpClientError
+  | LuccaError.AuthenticationError
+  | LuccaError.ApiError
+  | LuccaError.ResponseDecodeError
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestOptions {
+  /** Query parameters. */
+  readonly urlParams?: UrlParams.Input | undefined
+}
+
+/**
+ * The body of a write: `body`, encoded with `bodySchema` when given (so that dates,
+ * branded ids and the like go out in their wire form), then sent as JSON.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WriteOptions<B extends Schema.Top = Schema.Unknown> extends RequestOptions {
+  readonly body?: B["Type"] | undefined
+  readonly bodySchema?: B | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface PaginateOptions extends RequestOptions {
+  /** Items per page (Lucca's default is 25, its maximum 100 on most endpoints). */
+  readonly limit?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The account origin, such as `https://example.ilucca.net`. */
+  readonly accountUrl: URL
+  /** The `Api-Version` sent with every request (unless the request sets its own). */
+  readonly apiVersion: string
+  /**
+   * The scopes granted to the client application, as its current token says (the token
+   * itself is never handed out).
+   *
+   * @since 0.1.0
+   */
+  readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
+  /** The authenticated client: paths like `/lucca-api/employees` are resolved on the account. */
+  readonly httpClient: HttpClient.HttpClient.With<RequestError>
+  /** Shorthand for `httpClient.execute`. */
+  readonly execute: (
+    request: HttpClientRequest.HttpClientRequest
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError>
+  /** Executes a request and decodes a 2xx JSON body with `schema`; an error status becomes `ApiError`. */
+  readonly executeDecoded: <S extends Schema.Top>(
+    request: HttpClientRequest.HttpClientRequest,
+    schema: S
+  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
+  /** `GET path`, the answer decoded with `schema`. */
+  readonly get: <S extends Schema.Top>(
+    path: string,
+    schema: S,
+    options?: RequestOptions
+  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
+  /** `POST path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly post: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
+  /** `PUT path` with a JSON body, the answer decoded with `schema`. */
+  readonly put: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
+  /** `PATCH path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly patch: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
+  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
+  readonly del: <S extends Schema.Top>(
+    path: string,
+    schema: S,
+    options?: RequestOptions
+  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
+  /**
+   * Every item of a cursor-paginated list, following `links.next.href` to the end. Pages
+   * are fetched as the stream is pulled; a `next` link back to a page already read fails
+   * with `ResponseDecodeError` on `links.next.href`.
+   */
+  readonly paginate: <S extends Schema.Top>(
+    path: string,
+    item: S,
+    options?: PaginateOptions
+  ) => Stream.Stream<S["Type"], DecodedError, S["DecodingServices"]>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class LuccaClient extends Context.Service<LuccaClient, Service>()("@effect-lucca/core/LuccaClient") {}
+
+/**
+ * The account side of the options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientOptions {
+  /** The account origin, such as `https://example.ilucca.net` (never the token host). */
+  readonly accountUrl: string | URL
+  /** Defaults to `2024-11-01`. */
+  readonly apiVersion?: string | undefined
+  /**
+   * Applied to the authenticated platform client, below pacing and retries: for example
+   * tracing, or `HttpClient.followRedirects()`. Whatever it does to a request, the token
+   * is added after it, and only for the account origin.
+   */
+  // a method, so that a transform written for a plain `HttpClient` (whose errors are only
+  // `HttpClientError`) is accepted: it passes the authentication errors through
+  transformClient?(client: HttpClient.HttpClient.With<RequestError>): HttpClient.HttpClient.With<RequestError>
+  /**
+   * Client-side pacing, so that a batch job stays under Lucca's limit: a token bucket that
+   * allows `burst` requests at once and refills at `requests - burst` per `per` (and 0.5 %
+   * of it, left for network jitter), so that no window of `per` ever holds more than
+   * `requests`. Defaults to Lucca's limit: 50 a
+   * minute, burst 5. The budget is the account's, as Lucca counts it: every client of the
+   * same account origin in the process draws on one bucket, whatever its client
+   * application (clients of one account should agree on these settings: each request
+   * counts with its own). {@link layerWithRateLimiter} replaces it with the `RateLimiter`
+   * in context (for example Redis-backed, shared across processes). `false` turns pacing
+   * off.
+   */
+  readonly rateLimit?: RateLimitOptions | false | undefined
+  /** Retries of 408, 429, 502, 503 and 504 answers and dropped connections; `false` turns them off. */
+  readonly requestRetry?: RetryOptions | false | undefined
+  /**
+   * Limits on the 2xx bodies the decoding helpers read: at most `maxBytes` (default 32
+   * MiB) within `timeout` (default 30 s), else a `ResponseDecodeError`. Error bodies
+   * (problem+json) are read up to 1 MiB within 10 s.
+   *
+   * @since 0.1.0
+   */
+  readonly responseBody?: {
+    readonly maxBytes?: number | undefined
+    readonly timeout?: Duration.Input | undefined
+  } | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitOptions {
+  /** Defaults to 50 (Lucca's limit per account). */
+  readonly requests?: number | undefined
+  /** Defaults to one minute. */
+  readonly per?: Duration.Input | undefined
+  /** Defaults to 5; must be below `requests`. */
+  readonly burst?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryOptions {
+  /** Delays between attempts; defaults to `LuccaRetry.defaultBackoff`. `Retry-After` is honoured on top. */
+  readonly backoff?: Schedule.Schedule<unknown, LuccaRetry.RequestOutcome> | undefined
+  /** Defaults to 5. */
+  readonly times?: number | undefined
+  /**
+   * The longest `Retry-After` the client waits for; a longer one (or a skewed HTTP date)
+   * ends the retries and the answer is returned, its `retryAfterMillis` on the `ApiError`.
+   * Defaults to one minute, Lucca's rate-limit window.
+   */
+  readonly maxRetryAfter?: Duration.Input | undefined
+  /**
+   * Also retry POST and PATCH. Off by default: a 503, a 408 or a dropped connection does
+   * not prove the server did nothing, and a second POST may create a second leave.
+   */
+  readonly nonIdempotent?: boolean | undefined
+}
+
+/** The settings of the steps, from the decoded account options. */
+const clientSettings = (options: ClientOptions): Effect.Effect<internal.Settings, Config.ConfigError> =>
+  Effect.map(InternalOptions.decode(InternalOptions.AccountOptions, options), (decoded) => ({
+    accountUrl: decoded.accountUrl,
+    apiVersion: decoded.apiVersion,
+    bodyLimits: decoded.responseBody,
+    transformClient: options.transformClient?.bind(options),
+    pace: decoded.rateLimit === false ? undefined : decoded.rateLimit,
+    retry: decoded.requestRetry === false ? undefined : {
+      backoff: (decoded.requestRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
+        unknown,
+        LuccaRetry.RequestOutcome
+      >,
+      times: decoded.requestRetry.times,
+      nonIdempotent: decoded.requestRetry.nonIdempotent,
+      maxRetryAfter: decoded.requestRetry.maxRetryAfter
+    }
+  }))
+
+/**
+ * A client application (credentials and cache options) and the account it calls.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends ClientOptions, TokenProvider.Options {}
+
+// the process-wide budget: every client of the account in this process draws on it
+const withPacing = <A, E>(effect: Effect.Effect<A, E, RateLimiter.RateLimiter>): Effect.Effect<A, E> =>
+  Effect.provideService(effect, RateLimiter.RateLimiter, Pace.processLimiter())
+
+/**
+ * A client over a token provider of your own (for example one that asks your backend for
+ * tokens), using the `HttpClient` in context. Pacing draws on the account's budget in
+ * the process (see `ClientOptions.rateLimit`).
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient, TokenProvider } from "@effect-lucca/core"
+ * import { Effect } from "effect"
+ *
+ * const client = LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("a-token"), {
+ *   accountUrl: "https://example.ilucca.net"
+ * }) // Effect<LuccaClient.Service, ConfigError, HttpClient>
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWithTokenProvider = (
+  tokenProvider: TokenProvider.Service,
+  options: ClientOptions
+): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient> =>
+  Effect.flatMap(
+    Effect.zip(clientSettings(options), HttpClient.HttpClient),
+    ([settings, base]) => withPacing(internal.make(base, tokenProvider, settings))
+  )
+
+/**
+ * A client with its own cached client credentials `TokenProvider`, over the `HttpClient`
+ * in context. Options are checked first: a `ConfigError` names the bad one.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Effect, Redacted, Schema } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const lucca = yield* LuccaClient.make({
+ *     clientId: "my-client-id",
+ *     clientSecret: Redacted.make("my-client-secret"),
+ *     scopes: ["employees.readonly"],
+ *     accountUrl: "https://example.ilucca.net"
+ *   })
+ *   return yield* lucca.get("/lucca-api/employees/1", Schema.Struct({ id: Schema.String }))
+ * }) // Effect<{ id: string }, ..., HttpClient | Scope>
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
+  // the account first: a wrong account URL is the likelier mistake to report
+  Effect.flatMap(clientSettings(options), (settings) =>
+    Effect.flatMap(
+      Effect.zip(providerOf(options), HttpClient.HttpClient),
+      ([tokenProvider, base]) => withPacing(internal.make(base, tokenProvider, settings))
+    ))
+
+const providerOf = (options: Options) =>
+  Effect.flatMap(
+    InternalOptions.decode(InternalOptions.ProviderOptions, options),
+    InternalTokenProvider.makeClientCredentials
+  )
+
+/**
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Redacted } from "effect"
+ *
+ * const LuccaLive = LuccaClient.layer({
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret"),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: "https://example.ilucca.net"
+ * }) // Layer<LuccaClient, ConfigError, HttpClient>
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(LuccaClient, make(options))
+
+/**
+ * Like {@link layer}, but pacing draws on the `RateLimiter` in context instead of the
+ * process-wide budget: for example a Redis-backed one, so that the clients of one account
+ * share its budget across processes.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Layer, Redacted } from "effect"
+ * import * as RateLimiter from "effect/persistence/RateLimiter"
+ *
+ * const SharedLimiter = RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory))
+ * const LuccaLive = LuccaClient.layerWithRateLimiter({
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret"),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: "https://example.ilucca.net"
+ * }).pipe(Layer.provide(SharedLimiter)) // Layer<LuccaClient, ConfigError, HttpClient>
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithRateLimiter = (
+  options: Options
+): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient | RateLimiter.RateLimiter> =>
+  Layer.effect(
+    LuccaClient,
+    Effect.flatMap(clientSettings(options), (settings) =>
+      Effect.flatMap(
+        Effect.zip(providerOf(options), HttpClient.HttpClient),
+        ([tokenProvider, base]) => internal.make(base, tokenProvider, settings)
+      ))
+  )
+
+/**
+ * A client configured through `Config`, as Effect's own clients are: either one `Config`
+ * of the options (by default `LuccaConfig.client`: `LUCCA_CLIENT_ID`,
+ * `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES`, `LUCCA_ACCOUNT_URL` and the optional
+ * `LUCCA_TOKEN_URL`, `LUCCA_API_VERSION`), or a record of a `Config` per option. Other
+ * options come as plain values.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient, LuccaConfig } from "@effect-lucca/core"
+ * import { Config, Schema } from "effect"
+ *
+ * // reads PAYROLL_LUCCA_CLIENT_ID, PAYROLL_LUCCA_CLIENT_SECRET, ...
+ * const PayrollLive = LuccaClient.layerConfig(Config.nested(LuccaConfig.client, "PAYROLL"), {
+ *   rateLimit: { requests: 20 }
+ * })
+ *
+ * // or one Config per option, read from wherever you keep them
+ * const DirectoryLive = LuccaClient.layerConfig({
+ *   clientId: Config.String("DIRECTORY_CLIENT_ID"),
+ *   clientSecret: Config.Redacted("DIRECTORY_CLIENT_SECRET"),
+ *   scopes: Config.Array(Schema.String, "DIRECTORY_SCOPES"),
+ *   accountUrl: Config.String("LUCCA_ACCOUNT_URL")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Wrap<Options> = LuccaConfig.client,
+  options?: Omit<Options, keyof LuccaConfig.Client>
+): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    LuccaClient,
+    Effect.flatMap(Config.unwrap(config), (fromConfig) => make({ ...options, ...fromConfig } as Options))
+  )
+
+/**
+ * A client over the `TokenProvider` in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithTokenProvider = (
+  options: ClientOptions
+): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient | TokenProvider.TokenProvider> =>
+  Layer.effect(
+    LuccaClient,
+    Effect.flatMap(TokenProvider.TokenProvider, (provider) => makeWithTokenProvider(provider, options))
+  )
+
+/**
+ * `get` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const LegalEntity = Schema.Struct({ id: Schema.Number, name: Schema.String })
+ * const entity = LuccaClient.get("/lucca-api/legal-entities/1", LegalEntity)
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const get = <S extends Schema.Top>(
+  path: string,
+  schema: S,
+  options?: RequestOptions
+): Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.get(path, schema, options))
+
+/**
+ * `post` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const NewEndpoint = Schema.Struct({
+ *   name: Schema.String,
+ *   webhookUrl: Schema.URL, // a URL in the program, a string on the wire
+ *   apiVersion: Schema.String,
+ *   topics: Schema.Array(Schema.String)
+ * })
+ * const created = LuccaClient.post("/lucca-api/webhook-endpoints", Schema.Struct({ id: Schema.String }), {
+ *   body: {
+ *     name: "HR sync",
+ *     webhookUrl: new URL("https://hooks.example.com/lucca"),
+ *     apiVersion: "2024-11-01",
+ *     topics: ["employee.created"]
+ *   },
+ *   bodySchema: NewEndpoint
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const post = <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+  path: string,
+  schema: S,
+  options: WriteOptions<B>
+): Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"] | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.post(path, schema, options))
+
+/**
+ * `put` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const updated = LuccaClient.put("/lucca-api/departments/4", Schema.Unknown, { body: { name: "R&D" } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const put = <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+  path: string,
+  schema: S,
+  options: WriteOptions<B>
+): Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"] | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.put(path, schema, options))
+
+/**
+ * `patch` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const patched = LuccaClient.patch("/lucca-api/employees/1", Schema.Unknown, { body: { jobTitle: "CTO" } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const patch = <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+  path: string,
+  schema: S,
+  options: WriteOptions<B>
+): Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"] | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.patch(path, schema, options))
+
+/**
+ * `del` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * const deleted = LuccaClient.del("/lucca-api/webhook-endpoints/12", Schema.Void)
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const del = <S extends Schema.Top>(
+  path: string,
+  schema: S,
+  options?: RequestOptions
+): Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.del(path, schema, options))
+
+/**
+ * `executeDecoded` on the `LuccaClient` in context (called `json` before 0.2.0).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const executeDecoded = <S extends Schema.Top>(
+  request: HttpClientRequest.HttpClientRequest,
+  schema: S
+): Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | LuccaClient> =>
+  Effect.flatMap(LuccaClient, (client) => client.executeDecoded(request, schema))
+
+/**
+ * `paginate` on the `LuccaClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.Number, name: Schema.String })
+ * const everyone = LuccaClient.paginate("/lucca-api/employees", Employee, { limit: 100 }).pipe(Stream.runCollect)
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const paginate = <S extends Schema.Top>(
+  path: string,
+  item: S,
+  options?: PaginateOptions
+): Stream.Stream<S["Type"], DecodedError, S["DecodingServices"] | LuccaClient> =>
+  Stream.unwrap(Effect.map(LuccaClient, (client) => client.paginate(path, item, options)))
+
+/**
+ * Decodes a response as `get` does: a 2xx JSON body (or an empty 204) with `schema`, and
+ * an error status as an `ApiError` with the fields of its `application/problem+json` body.
+ * The body is read once, at most 32 MiB within 30 s (a problem body: 1 MiB within 10 s).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9457
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeResponse = <S extends Schema.Top>(
+  response: HttpClientResponse.HttpClientResponse,
+  schema: S
+): Effect.Effect<S["Type"], LuccaError.ApiError | LuccaError.ResponseDecodeError, S["DecodingServices"]> =>
+  Decode.decode(response, schema)
+
+/**
+ * A page of a Lucca list as `paginate` reads it: `{ items, links?: { next?: { href } } }`.
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const Page: <S extends Schema.Top>(item: S) => ReturnType<typeof Paginate.pageSchema<S>> = Paginate.pageSchema
+
+/**
+ * The request for the first page of `paginate`: `include=links` (kept with whatever else
+ * `include` asks for) and `limit`.
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const firstPage: (path: string, options?: PaginateOptions) => HttpClientRequest.HttpClientRequest =
+  Paginate.firstPage
+
+/**
+ * The request for the page after `page`, if it has a `links.next.href`. A relative `href`
+ * is resolved against `currentUrl`, the URL of the page that holds it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc3986#section-5
+ * @since 0.1.0
+ * @category pagination
+ */
+export const nextPage: (
+  page: { readonly links?: { readonly next?: { readonly href: string } | null | undefined } | null | undefined },
+  currentUrl?: string | URL
+) => Option.Option<HttpClientRequest.HttpClientRequest> = Paginate.nextPage

@@ -1,0 +1,161 @@
+/**
+ * The settings of a Lucca client, read from options or through `Config`, and their
+ * validation. Bad settings fail early, with a `ConfigError` that names the setting.
+ *
+ * Environment variables (the default `ConfigProvider`):
+ * - `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET` (read as `Redacted`; never trimmed: a secret
+ *   with surrounding whitespace, such as a line break read from a file, is refused);
+ * - `LUCCA_SCOPES`: space- or comma-separated, such as `employees.readonly departments.readonly`;
+ * - `LUCCA_ACCOUNT_URL`: the account origin, such as `https://example.ilucca.net`;
+ * - optional `LUCCA_TOKEN_URL` (Lucca's token host or a loopback host; another host only
+ *   with `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there) and
+ *   `LUCCA_API_VERSION` (a calendar date such as `2024-11-01`).
+ *
+ * Several client applications in one program: nest the configs, for example
+ * `Config.nested(LuccaConfig.client, "PAYROLL")`.
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
+import type * as ClientCredentials from "./ClientCredentials.js"
+import * as Options from "./internal/options.js"
+import * as LuccaScope from "./LuccaScope.js"
+
+/**
+ * The API version sent in `Api-Version` by default.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultApiVersion: string = Options.defaultApiVersion
+
+/**
+ * What the `Config` readers produce: a client application's credentials.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credentials {
+  readonly clientId: string
+  readonly clientSecret: Redacted.Redacted<string>
+  readonly scopes: ReadonlyArray<string>
+  readonly tokenUrl?: string | undefined
+  readonly dangerouslyAllowTokenUrl?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CredentialsConfig = Config.Config<Credentials>
+
+/**
+ * Credentials and the account they are used with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Client extends Credentials {
+  readonly accountUrl: string
+  readonly apiVersion?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ClientConfig = Config.Config<Client>
+
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
+
+/** A failure naming the configuration key, as `LuccaClient`'s option errors name the option. */
+const invalid = (name: string, message: string): Config.ConfigError =>
+  new Config.ConfigError(
+    new Schema.SchemaError(new SchemaIssue.Pointer([name], new SchemaIssue.InvalidValue({ message })))
+  )
+
+/** A string variable, checked as the option it sets; the error names the variable. */
+const checked = <B>(name: string, check: (value: string) => Result.Result<B, string>): Config.Config<B> =>
+  Config.String(name).pipe(
+    Config.mapEffect((value) =>
+      Result.match(check(value), {
+        onFailure: (message) => Effect.fail(invalid(name, message)),
+        onSuccess: (decoded) => Effect.succeed(decoded)
+      })
+    )
+  )
+
+// the token URL and its opt-in are read together: the error names LUCCA_TOKEN_URL
+const tokenUrl = Config.all({
+  url: optional(Config.String("LUCCA_TOKEN_URL")),
+  dangerouslyAllowTokenUrl: Config.withDefault(Config.Boolean("LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL"), false)
+}).pipe(
+  Config.mapEffect(({ dangerouslyAllowTokenUrl, url }) => {
+    if (url === undefined) return Effect.succeed({})
+    return Result.match(Options.checkTokenUrl({ dangerouslyAllowTokenUrl })(url), {
+      onFailure: (message) => Effect.fail(invalid("LUCCA_TOKEN_URL", message)),
+      onSuccess: (parsed) =>
+        Effect.succeed({
+          tokenUrl: parsed.href,
+          ...(dangerouslyAllowTokenUrl ? { dangerouslyAllowTokenUrl } : {})
+        })
+    })
+  })
+)
+
+/**
+ * `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES` and optional `LUCCA_TOKEN_URL`
+ * (Lucca's token host or a loopback host; another `https` host only with
+ * `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const credentials: CredentialsConfig = Config.all({
+  clientId: checked("LUCCA_CLIENT_ID", Options.checkClientId),
+  // checks run on the raw string so that errors carry the variable's name
+  clientSecret: checked("LUCCA_CLIENT_SECRET", (secret) => Options.checkClientSecret(Redacted.make(secret))),
+  scopes: checked("LUCCA_SCOPES", (scopes) => Options.checkScopes(LuccaScope.split(scopes))),
+  tokenUrl
+}).pipe(Config.map(({ tokenUrl, ...rest }): Credentials => ({ ...rest, ...tokenUrl })))
+
+/**
+ * {@link credentials} plus `LUCCA_ACCOUNT_URL` and optional `LUCCA_API_VERSION`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const client: ClientConfig = Config.all({
+  credentials,
+  accountUrl: checked("LUCCA_ACCOUNT_URL", (url) => Result.map(Options.checkAccountUrl(url), (u) => u.origin)),
+  apiVersion: optional(checked("LUCCA_API_VERSION", Options.checkApiVersion))
+}).pipe(Config.map(({ credentials, ...rest }): Client => ({ ...credentials, ...rest })))
+
+/**
+ * Validates client credentials given as options; the error names the option.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateCredentials = (
+  options: ClientCredentials.Options
+): Effect.Effect<ClientCredentials.Options, Config.ConfigError> =>
+  Effect.map(
+    Options.decode(Options.ProviderOptions, options),
+    (decoded): ClientCredentials.Options => ({
+      clientId: decoded.clientId,
+      clientSecret: decoded.clientSecret,
+      scopes: decoded.scopes,
+      tokenUrl: decoded.tokenUrl,
+      dangerouslyAllowTokenUrl: decoded.dangerouslyAllowTokenUrl,
+      timeout: decoded.timeout,
+      maxResponseBytes: decoded.maxResponseBytes
+    })
+  )

@@ -1,0 +1,99 @@
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as SchemaIssue from "effect/SchemaIssue"
+
+/** @internal */
+export const parseJson = (text: string): { readonly value: unknown } | undefined => {
+  try {
+    return { value: JSON.parse(text) }
+  } catch {
+    return undefined
+  }
+}
+
+/** @internal */
+export const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in milliseconds from
+ * `now`.
+ *
+ * @internal
+ */
+export const retryAfterMillis = (response: HttpClientResponse.HttpClientResponse, now: number): number | undefined => {
+  const header = response.headers["retry-after"]
+  if (header === undefined) return undefined
+  const trimmed = header.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** @internal */
+export const contentType = (response: HttpClientResponse.HttpClientResponse): string =>
+  (response.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase()
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/**
+ * The issues of a schema failure, each with its path (as keys) and the schema's message;
+ * a missing key says "is missing".
+ *
+ * @internal
+ */
+export const issuesOf = (
+  issue: SchemaIssue.Issue
+): ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string; readonly missing: boolean }> =>
+  formatter(issue).issues.map((i) => {
+    const path = (i.path ?? []).map((segment) =>
+      typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment
+    )
+    return { path, message: i.message, missing: i.message === "Missing key" }
+  })
+
+/**
+ * The first issue of a schema failure as a path (`items[3].id`) and the schema's message.
+ *
+ * @internal
+ */
+export const describeIssue = (issue: SchemaIssue.Issue): { readonly path: string; readonly message: string } => {
+  const first = issuesOf(issue)[0]
+  if (first === undefined) return { path: "", message: "does not match the expected shape" }
+  return { path: formatPath(first.path), message: first.missing ? "is missing" : first.message }
+}
+
+/** @internal */
+export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (out, key) =>
+      typeof key === "number"
+        ? `${out}[${key}]`
+        : out === ""
+        ? String(key)
+        : `${out}.${String(key)}`,
+    ""
+  )
+
+/**
+ * A URL fit for error messages and spans: no credentials, no query, no fragment.
+ *
+ * @internal
+ */
+export const displayUrl = (url: string | URL): string => {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return String(url).split("?")[0]
+  }
+}
+
+/**
+ * A loopback host (for local emulation), a trailing dot ignored.
+ *
+ * @internal
+ */
+export const isLoopback = (hostname: string): boolean => {
+  const host = hostname.replace(/\.$/, "")
+  return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host)
+}

@@ -1,0 +1,208 @@
+import { LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
+import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import { accountUrl, credentials, makeFake, tokenFor } from "./fixtures.js"
+
+const options = { ...credentials, accountUrl }
+
+/** Builds a client from options and returns the configuration error it fails with. */
+const configError = (overrides: Partial<LuccaClient.Options>) =>
+  LuccaClient.make({ ...options, ...overrides }).pipe(
+    Effect.provide(makeFake().layer),
+    Effect.flip
+  )
+
+const env = (vars: Record<string, string>) => ConfigProvider.layer(ConfigProvider.fromEnv({ env: vars }))
+
+const validEnv = {
+  LUCCA_CLIENT_ID: "id",
+  LUCCA_CLIENT_SECRET: "secret",
+  LUCCA_SCOPES: "employees.readonly, departments.readonly",
+  LUCCA_ACCOUNT_URL: accountUrl
+}
+
+describe("configuration", () => {
+  describe("options are checked when the layer is built, and the error names the option", () => {
+    const cases: Array<[string, Partial<LuccaClient.Options>, string, string]> = [
+      ["an empty client id", { clientId: " " }, "clientId", "must not be empty"],
+      ["an empty secret", { clientSecret: Redacted.make("") }, "clientSecret", "must not be empty"],
+      ["no scope", { scopes: [] }, "scopes", "at least one scope"],
+      ["a malformed scope", { scopes: ["employees:read"] }, "scopes", "not a Lucca scope"],
+      ["a near miss", { scopes: ["employee.readonly"] }, "scopes", "Did you mean \"employees.readonly\"?"],
+      ["a wrong suffix", { scopes: ["leaves.read"] }, "scopes", "Did you mean \"leaves.readonly\"?"],
+      ["readwrite on a read-only resource", { scopes: ["events.readwrite"] }, "scopes", "only has \"events.readonly\""],
+      ["a plain http account", { accountUrl: "http://example.ilucca.net" }, "accountUrl", "must use https"],
+      [
+        "the token host as account",
+        { accountUrl: "https://accounts.world.luccasoftware.com" },
+        "accountUrl",
+        "global token host"
+      ],
+      ["an account URL with a path", { accountUrl: `${accountUrl}/lucca-api` }, "accountUrl", "without a path"],
+      ["a relative account URL", { accountUrl: "example.ilucca.net" }, "accountUrl", "not an absolute URL"],
+      ["a plain http token URL", { tokenUrl: "http://accounts.example.com/connect/token" }, "tokenUrl", "https"],
+      ["a malformed Api-Version", { apiVersion: "v2" }, "apiVersion", "must be a date"],
+      ["a hard margin above the window", { hardMargin: "10 minutes" }, "hardMargin", "must not exceed"],
+      ["a burst above the limit", { rateLimit: { requests: 10, burst: 20 } }, "rateLimit.burst", "must be below"],
+      ["zero retries", { requestRetry: { times: 0 } }, "requestRetry.times", "at least 1"],
+      [
+        "a retry budget that is not a duration",
+        { tokenRetry: { budget: "soon" as never } },
+        "tokenRetry.budget",
+        "duration"
+      ],
+      ["a body limit of 0 bytes", { responseBody: { maxBytes: 0 } }, "responseBody.maxBytes", "at least 1"]
+    ]
+    for (const [name, overrides, setting, message] of cases) {
+      it.effect(name, () =>
+        Effect.gen(function*() {
+          const error = yield* configError(overrides)
+          assert.instanceOf(error, Config.ConfigError)
+          assert.include(String(error), setting)
+          assert.include(String(error), message)
+        }))
+    }
+  })
+
+  it.effect("loopback hosts may use plain http, for local emulation", () =>
+    Effect.gen(function*() {
+      const client = yield* LuccaClient.make({
+        ...options,
+        accountUrl: "http://127.0.0.1:8080",
+        tokenUrl: "http://localhost:8080/connect/token"
+      }).pipe(Effect.provide(makeFake().layer))
+      assert.strictEqual(client.accountUrl.origin, "http://127.0.0.1:8080")
+    }))
+
+  it("well-shaped unknown scopes are allowed, other shapes are not", () => {
+    assert.isTrue(Result.isSuccess(LuccaScope.validate("time-entries.readwrite")))
+    assert.isTrue(Result.isSuccess(LuccaScope.validate("employees.readwrite")))
+    assert.isTrue(Result.isFailure(LuccaScope.validate("Employees.readonly")))
+    assert.isTrue(Result.isFailure(LuccaScope.validate("employees")))
+  })
+
+  describe("layerConfig reads LUCCA_* variables", () => {
+    it.effect("a complete environment", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        // the client lives as long as its layer: build it in the test's scope
+        const client = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            yield* Layer.build(LuccaClient.layerConfig().pipe(Layer.provide(fake.layer), Layer.provide(env(validEnv))))
+          )
+        )
+        yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+        assert.strictEqual(fake.state.apiRequests[0].headers["authorization"], `Bearer ${tokenFor(1)}`)
+        assert.strictEqual(client.accountUrl.origin, accountUrl)
+        assert.strictEqual(client.apiVersion, "2024-11-01")
+        const form = new URLSearchParams(fake.state.tokenRequests[0].body)
+        assert.strictEqual(form.get("scope"), "employees.readonly departments.readonly")
+        assert.strictEqual(form.get("client_secret"), "secret")
+      }))
+
+    const broken: Array<[string, Record<string, string>]> = [
+      ["LUCCA_CLIENT_SECRET", { LUCCA_CLIENT_SECRET: "" }],
+      ["LUCCA_SCOPES", { LUCCA_SCOPES: "employees.readonyl" }],
+      ["LUCCA_ACCOUNT_URL", { LUCCA_ACCOUNT_URL: "https://accounts.world.luccasoftware.com" }],
+      ["LUCCA_TOKEN_URL", { LUCCA_TOKEN_URL: "ftp://x" }],
+      ["LUCCA_API_VERSION", { LUCCA_API_VERSION: "latest" }]
+    ]
+    for (const [setting, vars] of broken) {
+      it.effect(`a bad ${setting} is named`, () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(
+            LuccaClient.LuccaClient.pipe(
+              Effect.provide(
+                LuccaClient.layerConfig().pipe(
+                  Layer.provide(makeFake().layer),
+                  Layer.provide(env({ ...validEnv, ...vars }))
+                )
+              )
+            )
+          )
+          assert.instanceOf(error, Config.ConfigError)
+          assert.include(String(error), setting)
+        }))
+    }
+
+    it.effect("a missing variable is named", () =>
+      Effect.gen(function*() {
+        const { LUCCA_CLIENT_ID: _, ...rest } = validEnv
+        const error = yield* Effect.flip(
+          TokenProvider.TokenProvider.pipe(
+            Effect.provide(TokenProvider.layerConfig().pipe(Layer.provide(makeFake().layer), Layer.provide(env(rest))))
+          )
+        )
+        assert.include(String(error), "LUCCA_CLIENT_ID")
+      }))
+
+    it.effect("a record of one Config per option, as Effect's clients take them", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const client = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            LuccaClient.layerConfig({
+              clientId: Config.String("DIRECTORY_ID"),
+              clientSecret: Config.Redacted("DIRECTORY_SECRET"),
+              scopes: Config.Array(Schema.String, "DIRECTORY_SCOPES"),
+              accountUrl: Config.String("DIRECTORY_ACCOUNT")
+            }).pipe(
+              Layer.provide(fake.layer),
+              Layer.provide(env({
+                DIRECTORY_ID: "directory",
+                DIRECTORY_SECRET: "secret",
+                DIRECTORY_SCOPES: "employees.readonly,departments.readonly",
+                DIRECTORY_ACCOUNT: accountUrl
+              }))
+            )
+          )
+        )
+        assert.strictEqual(client.accountUrl.origin, accountUrl)
+        // the values are checked by the same schema as options: a bad one is named
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig({
+                clientId: Config.String("DIRECTORY_ID"),
+                clientSecret: Config.Redacted("DIRECTORY_SECRET"),
+                scopes: Config.Array(Schema.String, "DIRECTORY_SCOPES"),
+                accountUrl: Config.String("DIRECTORY_ACCOUNT")
+              }).pipe(
+                Layer.provide(fake.layer),
+                Layer.provide(env({
+                  DIRECTORY_ID: "directory",
+                  DIRECTORY_SECRET: "secret",
+                  DIRECTORY_SCOPES: "employee.readonly",
+                  DIRECTORY_ACCOUNT: accountUrl
+                }))
+              )
+            )
+          )
+        )
+        assert.include(String(error), "scopes")
+        assert.include(String(error), "Did you mean \"employees.readonly\"?")
+      }))
+
+    it.effect("several client applications through nested configs", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const vars = Object.fromEntries(Object.entries(validEnv).map(([k, v]) => [`PAYROLL_${k}`, v]))
+        const client = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            LuccaClient.layerConfig(Config.nested(LuccaConfig.client, "PAYROLL")).pipe(
+              Layer.provide(fake.layer),
+              Layer.provide(env(vars))
+            )
+          )
+        )
+        assert.strictEqual(client.accountUrl.origin, accountUrl)
+      }))
+  })
+})
