@@ -17,6 +17,7 @@ import * as TokenPerFlow from "./token-per-flow.js"
 import * as Tracing from "./tracing.js"
 import * as TwoApplications from "./two-applications.js"
 import * as WebhookEndpoints from "./webhook-endpoints.js"
+import * as Webhooks from "./webhooks.js"
 
 const examples: ReadonlyArray<{
   readonly name: string
@@ -28,6 +29,7 @@ const examples: ReadonlyArray<{
   { name: "employments", scopes: Employments.scopes.join(" "), program: Employments.program },
   { name: "events", scopes: Events.scopes.join(" "), program: Events.program },
   { name: "webhook-endpoints", scopes: WebhookEndpoints.scopes.join(" "), program: WebhookEndpoints.program },
+  { name: "webhooks", scopes: Webhooks.scopes.join(" "), program: Webhooks.program },
   { name: "missing-scope", scopes: "employees.readonly (reads events)", program: MissingScope.program },
   { name: "two-applications", scopes: "employees.readonly | events.readonly", program: TwoApplications.program },
   { name: "token-per-flow", scopes: "departments.readonly", program: TokenPerFlow.program },

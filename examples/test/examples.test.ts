@@ -18,6 +18,7 @@ import * as Target from "../src/Target.js"
 import * as TokenPerFlow from "../src/token-per-flow.js"
 import * as TwoApplications from "../src/two-applications.js"
 import * as WebhookEndpoints from "../src/webhook-endpoints.js"
+import * as Webhooks from "../src/webhooks.js"
 
 const emulator = Layer.provideMerge(
   Target.layerFromEmulator,
@@ -81,6 +82,16 @@ describe("examples", () => {
       assert.strictEqual(result.endpoints, data.resources["webhook-endpoints"].length)
     }))
 
+  it.live("webhooks receives the employee change the emulator delivers, verified, once", () =>
+    Effect.gen(function*() {
+      const { data, result } = yield* run(Webhooks.program)
+      assert.deepStrictEqual(result, { topic: "employee.updated", employee: "1001" })
+      const deliveries = data.resources["webhook-deliveries"].filter((d) =>
+        (d.event as { type: string }).type === "employee.updated" && d.attemptsCount === 1
+      )
+      assert.isTrue(deliveries.some((d) => d.status === "delivered"))
+    }))
+
   it.live("missing-scope explains the Forbidden answer", () =>
     Effect.gen(function*() {
       const { result, stats } = yield* run(MissingScope.program)
@@ -127,6 +138,7 @@ describe("examples", () => {
         Employments.program,
         Events.program,
         WebhookEndpoints.program,
+        Webhooks.program,
         MissingScope.program,
         TwoApplications.program,
         TokenPerFlow.program
@@ -152,7 +164,7 @@ describe("examples", () => {
       assert.isAtLeast(tokens, 9, "every example got its tokens")
       assert.isAbove(printed.length, 20, "the examples did print")
       assert.deepStrictEqual(harness.leaks(secrets), [])
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped), 30_000)
 
   it("pnpm demo runs every example and prints the summary", async () => {
     const root = fileURLToPath(new URL("../..", import.meta.url))
@@ -169,7 +181,7 @@ describe("examples", () => {
       child.stdin?.end()
     })
     assert.strictEqual(code, 0, stdout)
-    assert.include(stdout, "9 passed, 0 failed")
+    assert.include(stdout, "10 passed, 0 failed")
     assert.include(stdout, "against the local Lucca emulator")
   }, 120_000)
 })

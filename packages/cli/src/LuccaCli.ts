@@ -23,6 +23,7 @@ import * as Doctor from "./internal/doctor.js"
 import * as Otlp from "./internal/otlp.js"
 import * as Render from "./internal/render.js"
 import * as Settings from "./internal/settings.js"
+import * as Webhooks from "./internal/webhooks.js"
 
 /**
  * The version `lucca --version` prints.
@@ -194,13 +195,26 @@ const emulator = Command.make("emulator", {
     "Run Lucca's emulator on loopback and print the settings to use it with the other commands, until Ctrl-C."
   ))
 
+const webhooks = Command.make("webhooks").pipe(
+  Command.withDescription("Try webhooks against the emulator."),
+  Command.withSubcommands([
+    Command.make(
+      "listen",
+      { ...Webhooks.listenOptions, verbose },
+      (flags) => execute("webhooks listen", flags, Webhooks.listen(flags))
+    ).pipe(Command.withDescription(
+      "Run the emulator with one webhook endpoint that delivers to --forward (activation, signed deliveries, retries), print its secret and a line per delivery attempt, until Ctrl-C."
+    ))
+  ])
+)
+
 /**
  * The `lucca` command and its subcommands.
  *
  * @since 0.1.0
  * @category commands
  */
-export const command = root.pipe(Command.withSubcommands([doctor, token, get, list, emulator]))
+export const command = root.pipe(Command.withSubcommands([doctor, token, get, list, emulator, webhooks]))
 
 const cli = Command.run(command, { name: "lucca", version })
 

@@ -22,6 +22,7 @@ import * as Schema from "effect/Schema"
 import * as AccessToken from "./AccessToken.js"
 import * as Body from "./internal/body.js"
 import * as Http from "./internal/http.js"
+import * as InternalOptions from "./internal/options.js"
 import * as Redact from "./internal/redact.js"
 import * as LuccaError from "./LuccaError.js"
 import * as LuccaMetrics from "./LuccaMetrics.js"
@@ -33,7 +34,7 @@ import * as LuccaMetrics from "./LuccaMetrics.js"
  * @since 0.1.0
  * @category constants
  */
-export const defaultTokenUrl = "https://accounts.world.luccasoftware.com/connect/token"
+export const defaultTokenUrl = Http.defaultTokenUrl
 
 /**
  * How long one token request may take before it fails as a transient `Timeout`.
@@ -80,13 +81,11 @@ export interface Options {
   readonly maxResponseBytes?: number | undefined
 }
 
-const tokenHost = new URL(defaultTokenUrl).hostname
-
 /**
  * Where the client secret may be sent: `https` to Lucca's token host, or a loopback host
  * (`http` allowed there, for local emulation); any other `https` host only with
  * `dangerouslyAllowTokenUrl`. A trailing dot names the same host and is treated as such.
- * Returns what is wrong, or `undefined`.
+ * Returns what is wrong, or `undefined`. The rule is `LuccaConfig.TokenUrl`'s.
  *
  * @since 0.1.0
  * @category validation
@@ -94,18 +93,7 @@ const tokenHost = new URL(defaultTokenUrl).hostname
 export const checkTokenUrl = (
   url: string | URL,
   options?: { readonly dangerouslyAllowTokenUrl?: boolean | undefined }
-): string | undefined => {
-  if (!URL.canParse(url)) return `"${String(url)}" is not an absolute URL`
-  const parsed = new URL(url)
-  if (parsed.username !== "" || parsed.password !== "") return "must not contain credentials"
-  const host = parsed.hostname.replace(/\.$/, "")
-  if (Http.isLoopback(host) && (parsed.protocol === "http:" || parsed.protocol === "https:")) return undefined
-  if (parsed.protocol !== "https:") {
-    return `must use https (plain http is only accepted for loopback hosts), got ${parsed.protocol}//`
-  }
-  if (host === tokenHost || options?.dangerouslyAllowTokenUrl === true) return undefined
-  return `must be Lucca's token host ${tokenHost} or a loopback host; set dangerouslyAllowTokenUrl to send the client secret to ${host}`
-}
+): string | undefined => Either.getLeft(InternalOptions.checkTokenUrl(url, options)).pipe(Option.getOrUndefined)
 
 /**
  * Builds the token request: a form-urlencoded POST with `grant_type=client_credentials`,

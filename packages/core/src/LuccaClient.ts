@@ -272,17 +272,14 @@ export interface RetryOptions {
 
 /** The settings of the steps, from the decoded account options. */
 const clientSettings = (options: ClientOptions): Effect.Effect<internal.Settings, ConfigError.ConfigError> =>
-  Effect.map(InternalOptions.decode(InternalOptions.AccountOptions, options), (decoded) => ({
+  Effect.map(InternalOptions.decodeClient(options), (decoded) => ({
     accountUrl: decoded.accountUrl,
     apiVersion: decoded.apiVersion,
     bodyLimits: decoded.responseBody,
-    transformClient: options.transformClient?.bind(options),
+    transformClient: decoded.transformClient,
     pace: decoded.rateLimit === false ? undefined : decoded.rateLimit,
     retry: decoded.requestRetry === false ? undefined : {
-      backoff: (decoded.requestRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
-        unknown,
-        LuccaRetry.RequestOutcome
-      >,
+      backoff: decoded.requestRetry.backoff ?? LuccaRetry.defaultBackoff,
       times: decoded.requestRetry.times,
       nonIdempotent: decoded.requestRetry.nonIdempotent,
       maxRetryAfter: decoded.requestRetry.maxRetryAfter
@@ -363,7 +360,7 @@ export const make = (
 
 const providerOf = (options: Options, accountUrl: URL) =>
   Effect.flatMap(
-    InternalOptions.decode(InternalOptions.ProviderOptions, options),
+    InternalOptions.decodeProvider(options),
     (decoded) =>
       Effect.zipRight(
         InternalOptions.tokenUrlHint(accountUrl, decoded.tokenUrl),

@@ -21,14 +21,13 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
-import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import type * as ClientCredentials from "./ClientCredentials.js"
@@ -129,16 +128,6 @@ export interface CacheOptions {
  */
 export interface Options extends ClientCredentials.Options, CacheOptions {}
 
-// the cache options alone, checked by the same schema as the full options
-const CacheSchema = InternalOptions.ProviderOptions.from.pipe(
-  Schema.pick("refreshWindow", "hardMargin", "tokenRetry"),
-  Schema.filter((options) =>
-    Duration.greaterThan(options.hardMargin, options.refreshWindow)
-      ? { path: ["hardMargin"], message: "must not exceed refreshWindow" }
-      : true
-  )
-)
-
 /**
  * Wraps any token source in the single-flight, refresh-ahead cache. The source is run for
  * each refresh; its requests live in the given scope.
@@ -151,7 +140,7 @@ export const cached = (
   options?: CacheOptions
 ): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
   Effect.flatMap(
-    InternalOptions.decode(CacheSchema, options ?? {}),
+    InternalOptions.decodeCache(options),
     (decoded) => internal.make(source, internal.settingsOf(decoded))
   )
 
@@ -181,7 +170,7 @@ export const cached = (
 export const make = (
   options: Options
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), internal.makeClientCredentials)
+  Effect.flatMap(InternalOptions.decodeProvider(options), internal.makeClientCredentials)
 
 /**
  * @example

@@ -139,7 +139,7 @@ export const keyOf = (client: Client): string =>
 /**
  * The in-process store, with what it holds.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface MemoryService extends Service {

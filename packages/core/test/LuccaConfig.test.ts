@@ -1,4 +1,4 @@
-import { LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
+import { ClientCredentials, LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Config from "effect/Config"
@@ -6,10 +6,14 @@ import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
-import { accountUrl, credentials, makeFake, tokenFor } from "./fixtures.js"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
+import { accountUrl, credentials, makeFake, okToken, problem, tokenFor } from "./fixtures.js"
 
 const options = { ...credentials, accountUrl }
 
@@ -253,6 +257,222 @@ describe("configuration", () => {
           )
         )
         assert.strictEqual(client.accountUrl.origin, accountUrl)
+      }))
+  })
+
+  describe("each setting is one schema, for options and configuration alike", () => {
+    /** The message a schema refuses `input` with (one line, as ConfigErrors carry it). */
+    const refusal = <A, I>(schema: Schema.Schema<A, I>, input: unknown): string =>
+      Either.match(Schema.decodeUnknownEither(schema)(input), {
+        onLeft: (error) => error.message.split("\n").at(-1)!.replace(/^[\s└─]+/, ""),
+        onRight: () => "accepted"
+      })
+
+    it("the public schemas decode what the options take, and say what is wrong", () => {
+      assert.strictEqual(Schema.decodeUnknownSync(LuccaConfig.ClientId)("  my-client ")!, "my-client")
+      assert.strictEqual(refusal(LuccaConfig.ClientId, " "), "must not be empty")
+      assert.strictEqual(refusal(LuccaConfig.ClientId, 42), "must be a string, got number")
+
+      assert.strictEqual(Redacted.value(Schema.decodeUnknownSync(LuccaConfig.ClientSecret)(Redacted.make("s"))), "s")
+      assert.strictEqual(
+        refusal(LuccaConfig.ClientSecret, Redacted.make("sec\n")),
+        "must not start or end with whitespace (a line break read from a file?)"
+      )
+      assert.notInclude(
+        Either.getLeft(Schema.decodeUnknownEither(LuccaConfig.ClientSecret)(Redacted.make(" sec"))).pipe(
+          (left) => left._tag === "Some" ? left.value.message : ""
+        ),
+        "sec"
+      )
+
+      assert.deepStrictEqual(
+        Schema.decodeUnknownSync(LuccaConfig.Scopes)(["employees.readonly", "employees.readonly"]),
+        ["employees.readonly"]
+      )
+      assert.strictEqual(
+        refusal(LuccaConfig.Scopes, "a b"),
+        "must be an array of scopes, such as [\"a\",\"b\"], not a string"
+      )
+
+      assert.strictEqual(Schema.decodeUnknownSync(LuccaConfig.AccountUrl)(`${accountUrl}/`).href, `${accountUrl}/`)
+      assert.strictEqual(
+        refusal(LuccaConfig.AccountUrl, `${accountUrl}/lucca-api?x=1`),
+        `must be an origin without a path, such as ${accountUrl}`
+      )
+      assert.strictEqual(
+        refusal(LuccaConfig.AccountUrl, "https://me:pw@example.ilucca.net"),
+        "must not contain credentials"
+      )
+
+      assert.strictEqual(refusal(LuccaConfig.TokenUrl, "http://127.0.0.1:8080/connect/token"), "accepted")
+      assert.strictEqual(
+        refusal(LuccaConfig.TokenUrl, "https://accounts.world.luccasoftware.com./connect/token"),
+        "accepted"
+      )
+      assert.include(refusal(LuccaConfig.TokenUrl, "https://tokens.example.com/t"), "set dangerouslyAllowTokenUrl")
+
+      assert.strictEqual(refusal(LuccaConfig.ApiVersion, "2024-11-01"), "accepted")
+      assert.strictEqual(
+        refusal(LuccaConfig.ApiVersion, "2024-02-31"),
+        "must be a date such as 2024-11-01, and a real calendar day"
+      )
+    })
+
+    it("ClientCredentials.checkTokenUrl is TokenUrl's rule, lifted to any https host by the opt-in", () => {
+      const urls = [
+        "https://accounts.world.luccasoftware.com/connect/token",
+        "http://localhost:1/t",
+        "https://[::1]/t",
+        "http://accounts.world.luccasoftware.com/connect/token",
+        "https://tokens.example.com/t",
+        "https://me:pw@accounts.world.luccasoftware.com/connect/token",
+        "ftp://127.0.0.1/t",
+        "not a url"
+      ]
+      for (const url of urls) {
+        const checked = ClientCredentials.checkTokenUrl(url)
+        assert.strictEqual(checked ?? "accepted", refusal(LuccaConfig.TokenUrl, url), url)
+      }
+      assert.isUndefined(
+        ClientCredentials.checkTokenUrl("https://tokens.example.com/t", { dangerouslyAllowTokenUrl: true })
+      )
+      assert.include(
+        ClientCredentials.checkTokenUrl("http://tokens.example.com/t", { dangerouslyAllowTokenUrl: true })!,
+        "must use https"
+      )
+    })
+
+    // the same value, given as an option and as a variable: the same complaint
+    const same: Array<[string, Partial<LuccaClient.Options>, Record<string, string>]> = [
+      ["clientId", { clientId: " " }, { LUCCA_CLIENT_ID: " " }],
+      ["clientSecret", { clientSecret: Redacted.make("sec\n") }, { LUCCA_CLIENT_SECRET: "sec\n" }],
+      ["scopes", { scopes: ["employee.readonly", "leaves.read"] }, { LUCCA_SCOPES: "employee.readonly leaves.read" }],
+      ["scopes", { scopes: [] }, { LUCCA_SCOPES: " , " }],
+      ["accountUrl", { accountUrl: "http://example.ilucca.net" }, { LUCCA_ACCOUNT_URL: "http://example.ilucca.net" }],
+      ["accountUrl", { accountUrl: `${accountUrl}/x` }, { LUCCA_ACCOUNT_URL: `${accountUrl}/x` }],
+      ["tokenUrl", { tokenUrl: "https://tokens.example.com/t" }, { LUCCA_TOKEN_URL: "https://tokens.example.com/t" }],
+      ["apiVersion", { apiVersion: "latest" }, { LUCCA_API_VERSION: "latest" }]
+    ]
+    for (const [option, overrides, vars] of same) {
+      const variable = Object.keys(vars)[0]
+      it.effect(`${option} and ${variable}: the same one-line message (${Object.values(vars)[0].trim() || "blank"})`, () =>
+        Effect.gen(function*() {
+          const fromOptions = yield* configError(overrides)
+          const fromConfig = yield* Effect.flip(
+            Effect.withConfigProvider(
+              LuccaConfig.client,
+              ConfigProvider.fromMap(new Map(Object.entries({ ...validEnv, ...vars })))
+            )
+          )
+          assert.isTrue(ConfigError.isInvalidData(fromOptions) && ConfigError.isInvalidData(fromConfig))
+          if (!ConfigError.isInvalidData(fromOptions) || !ConfigError.isInvalidData(fromConfig)) return
+          assert.deepStrictEqual(fromOptions.path, [option])
+          assert.deepStrictEqual(fromConfig.path, [variable])
+          assert.strictEqual(fromConfig.message, fromOptions.message)
+          assert.notInclude(fromConfig.message, "\n")
+        }))
+    }
+
+    it.effect("URLs may be given as URL objects", () =>
+      Effect.gen(function*() {
+        const client = yield* LuccaClient.make({
+          ...options,
+          accountUrl: new URL("http://127.0.0.1:8080"),
+          tokenUrl: new URL("http://localhost:8080/connect/token")
+        }).pipe(Effect.provide(makeFake().layer), Effect.scoped)
+        assert.strictEqual(client.accountUrl.origin, "http://127.0.0.1:8080")
+        const error = yield* configError({ accountUrl: new URL(`${accountUrl}/lucca-api`) })
+        assert.include(String(error), "accountUrl")
+        assert.include(String(error), "without a path")
+      }))
+  })
+
+  describe("functions and schedules are taken out before decoding, checked, and put back", () => {
+    const cases: Array<[string, Partial<LuccaClient.Options>, string, string]> = [
+      [
+        "a request backoff that is not a Schedule",
+        { requestRetry: { backoff: 5 as never } },
+        "requestRetry.backoff",
+        "must be a Schedule"
+      ],
+      [
+        "a token backoff that is not a Schedule",
+        { tokenRetry: { backoff: "1 second" as never } },
+        "tokenRetry.backoff",
+        "must be a Schedule"
+      ],
+      [
+        "a transformClient that is not a function",
+        { transformClient: {} as never },
+        "transformClient",
+        "must be a function"
+      ]
+    ]
+    for (const [name, overrides, option, message] of cases) {
+      it.effect(`${name}: a ConfigError naming ${option}`, () =>
+        Effect.gen(function*() {
+          const error = yield* configError(overrides)
+          assert.isTrue(ConfigError.isInvalidData(error))
+          if (!ConfigError.isInvalidData(error)) return
+          assert.deepStrictEqual(error.path, [option])
+          assert.include(error.message, message)
+        }))
+    }
+
+    it.effect("TokenProvider.cached checks its backoff too", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(
+          TokenProvider.cached(Effect.never, { tokenRetry: { backoff: 1 as never } }).pipe(Effect.scoped)
+        )
+        assert.include(String(error), "tokenRetry.backoff")
+      }))
+
+    it.scoped("the request backoff given is the one used", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onApi = () =>
+          Effect.succeed(fake.state.apiRequests.length === 1 ? problem(503, "Busy") : new Response("{}"))
+        const client = yield* LuccaClient.make({
+          ...options,
+          requestRetry: { backoff: Schedule.spaced("20 seconds"), times: 1 }
+        }).pipe(Effect.provide(fake.layer))
+        const request = yield* Effect.fork(client.get("/lucca-api/employees", Schema.Unknown))
+        yield* TestClock.adjust("19 seconds")
+        assert.strictEqual(fake.state.apiRequests.length, 1, "the default backoff would have retried by now")
+        yield* TestClock.adjust("1 second")
+        yield* Fiber.join(request)
+        assert.strictEqual(fake.state.apiRequests.length, 2)
+      }))
+
+    it.scoped("the token backoff given is the one used", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        fake.state.onToken = (n) => Effect.succeed(n === 1 ? new Response("busy", { status: 502 }) : okToken(n))
+        const provider = yield* TokenProvider.make({
+          ...credentials,
+          tokenRetry: { backoff: Schedule.spaced("20 seconds") }
+        }).pipe(Effect.provide(fake.layer))
+        const token = yield* Effect.fork(provider.get)
+        yield* TestClock.adjust("19 seconds")
+        assert.strictEqual(fake.state.tokenRequests.length, 1, "the default backoff would have retried by now")
+        yield* TestClock.adjust("1 second")
+        yield* Fiber.join(token)
+        assert.strictEqual(fake.state.tokenRequests.length, 2)
+      }))
+
+    it.scoped("transformClient is called on the options, as a method", () =>
+      Effect.gen(function*() {
+        const fake = makeFake()
+        const seen: Array<unknown> = []
+        const given = {
+          ...options,
+          transformClient<C>(this: unknown, client: C): C {
+            seen.push(this)
+            return client
+          }
+        }
+        yield* LuccaClient.make(given).pipe(Effect.provide(fake.layer))
+        assert.deepStrictEqual(seen, [given])
       }))
   })
 })

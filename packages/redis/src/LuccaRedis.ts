@@ -16,6 +16,9 @@
  *   Redis, keyed by account origin. A token bucket with burst `b` that refills at
  *   `(50 - b)` a minute never lets more than 50 requests through in any 60 s window,
  *   which is how Lucca counts; a fixed window would allow 100 across a window boundary.
+ * - **webhooks handled once across the fleet:** a `LuccaWebhooks.WebhookDeduplication`
+ *   whose claims are `SET NX PX` keys, so that of the processes behind one webhook URL
+ *   exactly one handles each event (`layerWebhookDeduplication`).
  * - **Redis down or slow never fails a request:** every command has a short timeout; a
  *   failed one is answered in process (the provider's own cache, this process's pacing),
  *   warned about once per outage and counted in {@link fallbacks}; the fleet shares again
@@ -27,6 +30,7 @@
  *
  * @since 0.1.0
  */
+import * as LuccaWebhooks from "@effect-lucca/core/LuccaWebhooks"
 import * as TokenStore from "@effect-lucca/core/TokenStore"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as Config from "effect/Config"
@@ -41,6 +45,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type { RedisOptions } from "ioredis"
 import * as internal from "./internal/redis.js"
+import * as internalWebhooks from "./internal/webhooks.js"
 
 /**
  * @since 0.1.0
@@ -191,3 +196,54 @@ export const layerConfig = (
   config: Config.Config.Wrap<Options> = { url: Config.redacted("REDIS_URL") }
 ): Layer.Layer<TokenStore.TokenStore | RateLimiter.RateLimiter, ConfigError.ConfigError> =>
   Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))
+
+/**
+ * A webhook deduplication store shared by every process that uses the same Redis: each
+ * event (`source` + `id`) is claimed with `SET NX PX` for the receiver's window, so that
+ * exactly one process of the fleet handles it, however many receive it. A handler that
+ * fails releases its claim (compare-and-delete), so a later delivery is handled. When
+ * Redis cannot answer, a claim is `Unavailable` and the receiver answers 503: Lucca
+ * delivers again later, and no event is handled twice.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWebhookDeduplication = (
+  options: Options
+): Effect.Effect<LuccaWebhooks.Deduplication, ConfigError.ConfigError, Scope.Scope> =>
+  Effect.map(
+    Effect.flatMap(settings(options), internal.connect),
+    internalWebhooks.makeDeduplication
+  )
+
+/**
+ * {@link makeWebhookDeduplication} as the `WebhookDeduplication` of every
+ * `LuccaWebhooks.receiver` below it.
+ *
+ * @example
+ * ```ts
+ * import { LuccaWebhooks } from "@effect-lucca/core"
+ * import { LuccaRedis } from "@effect-lucca/redis"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // in every process behind the webhook URL: each event is handled by one of them
+ * const program = Effect.gen(function*() {
+ *   const app = yield* LuccaWebhooks.receiver({
+ *     secret: Redacted.make("the endpoint's secret"),
+ *     handler: (event) => Effect.log(`${event.topic} ${event.id}`)
+ *   })
+ *   // serve `app` (HttpRouter, HttpApp.toWebHandler...) for as long as the program runs
+ *   return yield* Effect.never
+ * }).pipe(
+ *   Effect.scoped,
+ *   Effect.provide(LuccaRedis.layerWebhookDeduplication({ url: "redis://127.0.0.1:6379" }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWebhookDeduplication = (
+  options: Options
+): Layer.Layer<LuccaWebhooks.WebhookDeduplication, ConfigError.ConfigError> =>
+  Layer.scoped(LuccaWebhooks.WebhookDeduplication, makeWebhookDeduplication(options))

@@ -73,6 +73,23 @@ export const displayUrl = (url: string | URL): string => {
 }
 
 /**
+ * Lucca's token endpoint, the one for every account.
+ *
+ * @internal
+ */
+export const defaultTokenUrl = "https://accounts.world.luccasoftware.com/connect/token"
+
+/** @internal */
+export const tokenHost = "accounts.world.luccasoftware.com"
+
+/**
+ * A URL's host as DNS names it: a trailing dot names the same host.
+ *
+ * @internal
+ */
+export const hostOf = (url: URL): string => url.hostname.replace(/\.$/, "")
+
+/**
  * A loopback host (for local emulation), a trailing dot ignored.
  *
  * @internal

@@ -98,7 +98,9 @@ export const connect = (settings: Settings): Effect.Effect<Connection, never, Sc
                 Effect.zipRight(
                   first
                     ? Effect.logWarning(
-                      "Redis is unavailable: Lucca tokens and pacing fall back to this process until it is back"
+                      operation.startsWith("webhook")
+                        ? "Redis is unavailable: webhook deliveries are answered 503 (Lucca delivers them again) until it is back"
+                        : "Redis is unavailable: Lucca tokens and pacing fall back to this process until it is back"
                     ).pipe(Effect.annotateLogs({ operation, error: errorName(error) }))
                     : Effect.void
                 ),
