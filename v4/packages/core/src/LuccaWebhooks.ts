@@ -15,19 +15,21 @@
  * @example
  * ```ts
  * import { LuccaWebhooks } from "@effect-lucca/core"
- * import { Config, Effect, Layer } from "effect"
+ * import { Config, Effect } from "effect"
  * import { HttpRouter } from "effect/http"
  *
- * // the receiver on POST and GET /webhooks/lucca of an HttpRouter
- * const Routes = Layer.effectDiscard(Effect.gen(function*() {
- *   const router = yield* HttpRouter.HttpRouter
- *   const secret = yield* Config.Redacted("LUCCA_WEBHOOK_SECRET")
- *   const receiver = yield* LuccaWebhooks.receiver({
- *     secret,
- *     handler: (event) => Effect.log(`${event.topic} ${event.id}`)
+ * // the receiver on POST and GET /webhooks/lucca of an HttpRouter; its workers live as
+ * // long as the layer (serve it with HttpRouter.serve, or HttpRouter.toWebHandler)
+ * const Routes = HttpRouter.use((router) =>
+ *   Effect.gen(function*() {
+ *     const secret = yield* Config.Redacted("LUCCA_WEBHOOK_SECRET")
+ *     const receiver = yield* LuccaWebhooks.receiver({
+ *       secret,
+ *       handler: (event) => Effect.log(`${event.topic} ${event.id}`)
+ *     })
+ *     yield* router.add("*", "/webhooks/lucca", receiver)
  *   })
- *   yield* router.add("*", "/webhooks/lucca", receiver)
- * }))
+ * )
  * ```
  *
  * @see https://developers.lucca.fr/docs/lucca-api/documentation/webhooks

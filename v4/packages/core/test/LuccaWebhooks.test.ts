@@ -3,6 +3,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as HttpEffect from "effect/http/HttpEffect"
+import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Queue from "effect/Queue"
@@ -323,6 +325,56 @@ describe("LuccaWebhooks.receiver", () => {
       assert.strictEqual(yield* store.claim("a", Duration.hours(1)), "Claimed")
       yield* store.release("a")
       assert.strictEqual(yield* store.claim("a", Duration.hours(1)), "Claimed")
+    }))
+})
+
+describe("LuccaWebhooks.receiver in effect/http", () => {
+  /** A delivery signed now, by the real clock: a web handler runs on its own runtime. */
+  const signedNow = (id: string) => {
+    const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, "Z")
+    const b = JSON.stringify({ ...event, id })
+    return new Request("http://receiver.test/webhooks/lucca", {
+      method: "POST",
+      headers: { "Lucca-Timestamp": timestamp, "Lucca-Signature": signature(timestamp, b) },
+      body: b
+    })
+  }
+
+  it.live("serves any web-standard server through HttpEffect.toWebHandler", () =>
+    Effect.gen(function*() {
+      const handled = yield* Queue.unbounded<string>()
+      const app = yield* LuccaWebhooks.receiver({ secret: redacted, handler: (e) => Queue.offer(handled, e.id) })
+      const handler = HttpEffect.toWebHandler(app)
+      const echo = yield* Effect.promise(() => handler(new Request("http://receiver.test/webhooks/lucca?echo=ok")))
+      assert.strictEqual(yield* Effect.promise(() => echo.text()), "ok")
+      assert.strictEqual((yield* Effect.promise(() => handler(signedNow("web")))).status, 202)
+      assert.strictEqual((yield* Effect.promise(() => handler(signedNow("web")))).status, 202)
+      assert.strictEqual(yield* Queue.take(handled), "web")
+      const forged = new Request("http://receiver.test/webhooks/lucca", { method: "POST", body })
+      assert.strictEqual((yield* Effect.promise(() => handler(forged))).status, 401)
+      assert.strictEqual(yield* Queue.size(handled), 0)
+    }))
+
+  it.live("mounts on an HttpRouter, its workers living as long as the router's layer", () =>
+    Effect.gen(function*() {
+      const handled = yield* Queue.unbounded<string>()
+      const Routes = HttpRouter.use((router) =>
+        Effect.gen(function*() {
+          const receiver = yield* LuccaWebhooks.receiver({
+            secret: redacted,
+            handler: (e) => Queue.offer(handled, e.id)
+          })
+          yield* router.add("*", "/webhooks/lucca", receiver)
+        })
+      )
+      const { dispose, handler } = HttpRouter.toWebHandler(Routes, { disableLogger: true })
+      yield* Effect.addFinalizer(() => Effect.promise(dispose))
+      const echo = yield* Effect.promise(() => handler(new Request("http://receiver.test/webhooks/lucca?echo=r")))
+      assert.strictEqual(yield* Effect.promise(() => echo.text()), "r")
+      assert.strictEqual((yield* Effect.promise(() => handler(signedNow("routed")))).status, 202)
+      assert.strictEqual(yield* Queue.take(handled), "routed")
+      const elsewhere = yield* Effect.promise(() => handler(new Request("http://receiver.test/other")))
+      assert.strictEqual(elsewhere.status, 404)
     }))
 })
 
