@@ -193,7 +193,7 @@ export const run = async (options: Options): Promise<Report> => {
     }
   }
   if (options.only === undefined || options.only.includes(BrowserBundle.id)) {
-    const bundle = await BrowserBundle.measure(options.log)
+    const bundle = await BrowserBundle.measure(options.log, { breakdown: options.mode !== "quick" })
     rows.push(...bundle.rows)
     notes.push(...bundle.notes)
   }

@@ -1,7 +1,9 @@
 /**
  * Scenario 6, browser bundle: the figures of the browser package's own measurement
- * (`pnpm --filter @effect-lucca/platform-browser bundle-size`), when that package has
- * one. The bench does not measure bundles itself: it would only duplicate that script.
+ * (`pnpm --filter @effect-lucca/platform-browser bundle-size`), when that package has one:
+ * its sizes and target in the table and, with `breakdown` (the full bench), what each
+ * package and module of the worker costs in the notes. The bench does not measure bundles itself: it
+ * would only duplicate that script.
  *
  * @since 0.0.0
  */
@@ -37,9 +39,17 @@ const available = (): boolean => {
   }
 }
 
-const runScript = (): Promise<{ readonly code: number | null; readonly output: string }> =>
+const runScript = (
+  breakdown: boolean
+): Promise<{ readonly code: number | null; readonly output: string }> =>
   new Promise((resolve) => {
-    const child = spawn("pnpm", ["--silent", "--filter", "@effect-lucca/platform-browser", "bundle-size"], {
+    const child = spawn("pnpm", [
+      "--silent",
+      "--filter",
+      "@effect-lucca/platform-browser",
+      "bundle-size",
+      ...(breakdown ? ["--breakdown"] : [])
+    ], {
       cwd: repositoryRoot,
       stdio: ["ignore", "pipe", "pipe"]
     })
@@ -74,17 +84,20 @@ const notAvailable = (why: string): Scenario.Row => ({
  * @category scenarios
  */
 export const measure = async (
-  log: (line: string) => void
+  log: (line: string) => void,
+  options?: { readonly breakdown?: boolean | undefined }
 ): Promise<{ readonly rows: ReadonlyArray<Scenario.Row>; readonly notes: ReadonlyArray<string> }> => {
   if (!available()) {
     log(`${title} · not available: the browser package has no bundle-size script yet`)
     return { rows: [notAvailable("no bundle-size script in @effect-lucca/platform-browser")], notes: [] }
   }
-  const { code, output } = await runScript()
-  const lines = output.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== "")
+  const { code, output } = await runScript(options?.breakdown === true)
+  const nonEmpty = (text: string) => text.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== "")
+  // the sizes and the target come first; the breakdown, if any, after a blank line
+  const lines = nonEmpty(output.trimStart().split(/\n\s*\n/)[0] ?? "")
   log(`${title} · bundle-size exited with ${code}`)
   if (code !== 0) {
-    return { rows: [notAvailable(`bundle-size failed with exit code ${code}`)], notes: lines }
+    return { rows: [notAvailable(`bundle-size failed with exit code ${code}`)], notes: nonEmpty(output) }
   }
   // the script's own format is kept: its size lines become the figures, its target line
   // (if any) the target and the verdict
@@ -112,6 +125,6 @@ export const measure = async (
       target: target === undefined ? "(figures only)" : compact(target),
       verdict
     }],
-    notes: ["bundle-size output:", ...lines.map((line) => `    ${line}`)]
+    notes: ["bundle-size output:", ...nonEmpty(output).map((line) => `    ${line}`)]
   }
 }

@@ -167,8 +167,8 @@ export const processResponse = (
         })
     )
     const json = Http.parseJson(text)
-    const body = json?.value
-    if (Http.isRecord(body) && typeof body.error === "string") {
+    const body = Option.getOrUndefined(json)
+    if (Predicate.isRecord(body) && typeof body.error === "string") {
       const now = yield* Clock.currentTimeMillis
       return yield* oauthError(body, status, tokenUrl, Http.retryAfterMillis(response, now))
     }
@@ -196,7 +196,7 @@ export const processResponse = (
         })`
       })
     }
-    if (json === undefined) {
+    if (Option.isNone(json)) {
       return yield* new LuccaError.TokenRequestError({
         reason: "Decode",
         tokenUrl,
@@ -205,7 +205,7 @@ export const processResponse = (
         description: `the body is not JSON (Content-Type: ${Http.contentType(response) || "none"})`
       })
     }
-    if (!Http.isRecord(body)) {
+    if (!Predicate.isRecord(body)) {
       return yield* new LuccaError.InvalidTokenResponse({
         field: "body",
         description: "must be a JSON object",
@@ -414,15 +414,9 @@ const checkCredentials = (options: Options): string | undefined => {
  * (the form body holds the secret), only a system error code such as `ECONNREFUSED`.
  */
 const transportDescription = (error: { readonly cause?: unknown }): string => {
-  const code = errorCode(error.cause) ??
-    errorCode(Predicate.hasProperty(error.cause, "cause") ? error.cause.cause : undefined)
+  const code = Http.systemErrorCode(error.cause)
   return code === undefined ? "the request could not be sent" : `the request could not be sent (${code})`
 }
-
-const errorCode = (u: unknown): string | undefined =>
-  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
-    ? u.code
-    : undefined
 
 // A server might echo the request; what it says must not reveal the secret, in any encoding.
 const scrubSecret = (error: LuccaError.TokenError, secrets: ReadonlyArray<string>): LuccaError.TokenError => {

@@ -106,10 +106,62 @@ export interface PaginateOptions extends RequestOptions {
 }
 
 /**
+ * The request helpers of a client, whatever it fails with (`E`): `Service` has them with
+ * {@link DecodedError}, and a client of your own can offer the same shape (as
+ * `@effect-lucca/platform-browser`'s `LuccaWorkerClient` does, with the failures that
+ * cross a worker boundary).
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Service {
+export interface Requests<E> {
+  /** `GET path`, the answer decoded with `schema`. */
+  readonly get: <A, I, R>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options?: RequestOptions
+  ) => Effect.Effect<A, E, R>
+  /** `POST path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly post: <A, I, R, B = unknown, BI = unknown, BR = never>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options: WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, E, R | BR>
+  /** `PUT path` with a JSON body, the answer decoded with `schema`. */
+  readonly put: <A, I, R, B = unknown, BI = unknown, BR = never>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options: WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, E, R | BR>
+  /** `PATCH path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly patch: <A, I, R, B = unknown, BI = unknown, BR = never>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options: WriteOptions<B, BI, BR>
+  ) => Effect.Effect<A, E, R | BR>
+  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
+  readonly del: <A, I, R>(
+    path: string,
+    schema: Schema.Schema<A, I, R>,
+    options?: RequestOptions
+  ) => Effect.Effect<A, E, R>
+  /**
+   * Every item of a cursor-paginated list, following `links.next.href` to the end. Pages
+   * are fetched as the stream is pulled; a `next` link back to a page already read fails
+   * with `ResponseDecodeError` on `links.next.href`.
+   */
+  readonly paginate: <A, I, R>(
+    path: string,
+    item: Schema.Schema<A, I, R>,
+    options?: PaginateOptions
+  ) => Stream.Stream<A, E, R>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service extends Requests<DecodedError> {
   /** The account origin, such as `https://example.ilucca.net`. */
   readonly accountUrl: URL
   /** The `Api-Version` sent with every request (unless the request sets its own). */
@@ -140,46 +192,6 @@ export interface Service {
     request: HttpClientRequest.HttpClientRequest,
     schema: Schema.Schema<A, I, R>
   ) => Effect.Effect<A, DecodedError, R>
-  /** `GET path`, the answer decoded with `schema`. */
-  readonly get: <A, I, R>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options?: RequestOptions
-  ) => Effect.Effect<A, DecodedError, R>
-  /** `POST path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
-  readonly post: <A, I, R, B = unknown, BI = unknown, BR = never>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options: WriteOptions<B, BI, BR>
-  ) => Effect.Effect<A, DecodedError, R | BR>
-  /** `PUT path` with a JSON body, the answer decoded with `schema`. */
-  readonly put: <A, I, R, B = unknown, BI = unknown, BR = never>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options: WriteOptions<B, BI, BR>
-  ) => Effect.Effect<A, DecodedError, R | BR>
-  /** `PATCH path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
-  readonly patch: <A, I, R, B = unknown, BI = unknown, BR = never>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options: WriteOptions<B, BI, BR>
-  ) => Effect.Effect<A, DecodedError, R | BR>
-  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
-  readonly del: <A, I, R>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options?: RequestOptions
-  ) => Effect.Effect<A, DecodedError, R>
-  /**
-   * Every item of a cursor-paginated list, following `links.next.href` to the end. Pages
-   * are fetched as the stream is pulled; a `next` link back to a page already read fails
-   * with `ResponseDecodeError` on `links.next.href`.
-   */
-  readonly paginate: <A, I, R>(
-    path: string,
-    item: Schema.Schema<A, I, R>,
-    options?: PaginateOptions
-  ) => Stream.Stream<A, DecodedError, R>
 }
 
 /**
@@ -680,3 +692,45 @@ export const nextPage: (
   page: { readonly links?: { readonly next?: { readonly href: string } | null | undefined } | null | undefined },
   currentUrl?: string | URL
 ) => Option.Option<HttpClientRequest.HttpClientRequest> = Paginate.nextPage
+
+/**
+ * The pages of a cursor-paginated list, one element per page (its items and the response
+ * that held them), fetched as the stream is pulled, from `first` (see {@link firstPage})
+ * through `links.next.href`: what `paginate` reads, for a client that sends its requests
+ * its own way. `fetch` sends a request and decodes its body with the schema it is given
+ * (as {@link decodeResponse} does). A `next` link to a page already read fails with
+ * `ResponseDecodeError` on `links.next.href` rather than looping forever.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.Number })
+ *
+ * // the size of each page, with the client in context
+ * const sizes = Stream.unwrap(Effect.map(LuccaClient.LuccaClient, (client) =>
+ *   LuccaClient.pages(
+ *     LuccaClient.firstPage("/lucca-api/employees", { limit: 100 }),
+ *     Employee,
+ *     (request, schema) =>
+ *       Effect.flatMap(client.execute(request), (response) =>
+ *         Effect.map(LuccaClient.decodeResponse(response, schema), (value) => ({ value, response })))
+ *   ))).pipe(Stream.map((page) => page.items.length))
+ * ```
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const pages: <A, I, R, E, R2 = never>(
+  first: HttpClientRequest.HttpClientRequest,
+  item: Schema.Schema<A, I, R>,
+  fetch: <P, PI, PR>(
+    request: HttpClientRequest.HttpClientRequest,
+    schema: Schema.Schema<P, PI, PR>
+  ) => Effect.Effect<{ readonly value: P; readonly response: HttpClientResponse.HttpClientResponse }, E, PR | R2>
+) => Stream.Stream<
+  { readonly items: ReadonlyArray<A>; readonly response: HttpClientResponse.HttpClientResponse },
+  E | LuccaError.ResponseDecodeError,
+  R | R2
+> = Paginate.pages

@@ -23,8 +23,10 @@
  *
  * @since 0.1.0
  */
+import type * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as Http from "./internal/http.js"
 
 /**
  * @since 0.1.0
@@ -444,3 +446,59 @@ export type LuccaError =
   | ApiError
   | ResponseDecodeError
   | ForeignOriginError
+
+/**
+ * A URL as the errors of this package show it: origin and path, never credentials, query
+ * or fragment (where a signed link or an API key may hide). For clients of your own that
+ * report failures the way `LuccaClient` does (`@effect-lucca/platform-browser`'s worker
+ * does).
+ *
+ * @example
+ * ```ts
+ * import { LuccaError } from "@effect-lucca/core"
+ *
+ * LuccaError.displayUrl("https://example.ilucca.net/lucca-api/employees?cursor=abc")
+ * // "https://example.ilucca.net/lucca-api/employees"
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const displayUrl: (url: string | URL) => string = Http.displayUrl
+
+/**
+ * The first issue of a `ParseError` as the errors of this package report it: `path` such
+ * as `items[3].id` (`""` at the root) and the schema's message (`"is missing"` for a missing
+ * field), the fields of a {@link ResponseDecodeError}.
+ *
+ * @example
+ * ```ts
+ * import { LuccaError } from "@effect-lucca/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * const decoded = Schema.decodeUnknown(Employee)({}).pipe(
+ *   Effect.mapError((error) => {
+ *     const { message, path } = LuccaError.describeParseError(error) // "id", "is missing"
+ *     return new LuccaError.ResponseDecodeError({ method: "GET", url: "", status: 200, path, description: message })
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const describeParseError: (
+  error: ParseResult.ParseError
+) => { readonly path: string; readonly message: string } = Http.describeParseError
+
+/**
+ * The system error code (`ECONNREFUSED`, `UND_ERR_CONNECT_TIMEOUT`, ...) of a transport
+ * failure's cause, or of the cause's cause: the only part of a cause the errors of this
+ * package quote, since its message may quote the request (and the request its token).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const systemErrorCode: (cause: unknown) => string | undefined = Http.systemErrorCode

@@ -14,7 +14,9 @@
  *
  * @since 0.1.0
  */
-import { LuccaClient, type LuccaConfig, TokenProvider } from "@effect-lucca/core"
+import * as LuccaClient from "@effect-lucca/core/LuccaClient"
+import type * as LuccaConfig from "@effect-lucca/core/LuccaConfig"
+import * as TokenProvider from "@effect-lucca/core/TokenProvider"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Config from "effect/Config"

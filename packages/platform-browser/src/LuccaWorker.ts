@@ -26,7 +26,8 @@
  * @see https://html.spec.whatwg.org/multipage/structured-data.html (what can cross)
  * @since 0.1.0
  */
-import { type LuccaClient, LuccaError } from "@effect-lucca/core"
+import type * as LuccaClient from "@effect-lucca/core/LuccaClient"
+import * as LuccaError from "@effect-lucca/core/LuccaError"
 import * as BrowserWorkerRunner from "@effect/platform-browser/BrowserWorkerRunner"
 import type * as WorkerError from "@effect/platform/WorkerError"
 import * as WorkerRunner from "@effect/platform/WorkerRunner"

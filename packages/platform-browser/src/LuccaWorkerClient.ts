@@ -14,7 +14,8 @@
  *
  * @since 0.1.0
  */
-import { type LuccaClient, LuccaError } from "@effect-lucca/core"
+import * as LuccaClient from "@effect-lucca/core/LuccaClient"
+import * as LuccaError from "@effect-lucca/core/LuccaError"
 import * as BrowserWorker from "@effect/platform-browser/BrowserWorker"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Worker from "@effect/platform/Worker"
@@ -46,59 +47,19 @@ export type ClientError = LuccaWorker.Failure | LuccaWorker.SetupError | WorkerE
  * @since 0.1.0
  * @category models
  */
-export interface RequestOptions {
-  readonly urlParams?: UrlParams.Input | undefined
-}
+export type RequestOptions = LuccaClient.RequestOptions
 
 /**
+ * The request helpers of `LuccaClient.Service`, each run in the worker: `GET`, the writes
+ * (the body encoded on the page with its `bodySchema`, when given) and `paginate` (the
+ * worker fetches the pages one after the other and sends each as one message; ending the
+ * stream early, `Stream.take`, interrupts the worker's pagination). Answers are decoded on
+ * the page, with the page's schemas.
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Service {
-  /** `GET path` in the worker, its JSON body decoded with `schema` on the page. */
-  readonly get: <A, I, R>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options?: RequestOptions
-  ) => Effect.Effect<A, ClientError, R>
-  /**
-   * `POST path` in the worker with a JSON body (encoded on the page with `bodySchema` when
-   * given), the answer decoded with `schema` on the page. As `LuccaClient.Service.post`.
-   */
-  readonly post: <A, I, R, B = unknown, BI = unknown, BR = never>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options: LuccaClient.WriteOptions<B, BI, BR>
-  ) => Effect.Effect<A, ClientError, R | BR>
-  /** `PUT path`, as {@link Service.post}. */
-  readonly put: <A, I, R, B = unknown, BI = unknown, BR = never>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options: LuccaClient.WriteOptions<B, BI, BR>
-  ) => Effect.Effect<A, ClientError, R | BR>
-  /** `PATCH path`, as {@link Service.post}. */
-  readonly patch: <A, I, R, B = unknown, BI = unknown, BR = never>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options: LuccaClient.WriteOptions<B, BI, BR>
-  ) => Effect.Effect<A, ClientError, R | BR>
-  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
-  readonly del: <A, I, R>(
-    path: string,
-    schema: Schema.Schema<A, I, R>,
-    options?: RequestOptions
-  ) => Effect.Effect<A, ClientError, R>
-  /**
-   * Every item of a cursor-paginated list. The worker fetches the pages one after the
-   * other and sends each as one message; ending the stream early (`Stream.take`)
-   * interrupts the worker's pagination.
-   */
-  readonly paginate: <A, I, R>(
-    path: string,
-    item: Schema.Schema<A, I, R>,
-    options?: LuccaClient.PaginateOptions
-  ) => Stream.Stream<A, ClientError, R>
-}
+export interface Service extends LuccaClient.Requests<ClientError> {}
 
 /**
  * @since 0.1.0
@@ -108,36 +69,15 @@ export class LuccaWorkerClient
   extends Context.Tag("@effect-lucca/platform-browser/LuccaWorkerClient")<LuccaWorkerClient, Service>()
 {}
 
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>(
-    (out, key) => typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`,
-    ""
-  )
-
 /** A page-side decoding failure, reported as the core reports one in the worker. */
 const decode = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   value: unknown,
-  context: { readonly method: string; readonly url: string; readonly status: number; readonly at: string }
+  context: { readonly method: string; readonly url: string; readonly status: number }
 ): Effect.Effect<A, LuccaError.ResponseDecodeError, R> =>
   Effect.mapError(Schema.decodeUnknown(schema)(value), (error) => {
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-    const inner = issue === undefined ? "" : formatPath(issue.path)
-    return new LuccaError.ResponseDecodeError({
-      method: context.method,
-      url: context.url,
-      status: context.status,
-      path: context.at === ""
-        ? inner
-        : inner === ""
-        ? context.at
-        : `${context.at}${inner.startsWith("[") ? "" : "."}${inner}`,
-      description: issue === undefined
-        ? "does not match the expected shape"
-        : issue._tag === "Missing"
-        ? "is missing"
-        : issue.message
-    })
+    const { message, path } = LuccaError.describeParseError(error)
+    return new LuccaError.ResponseDecodeError({ ...context, path, description: message })
   })
 
 // A reply that does not match the protocol means the page and the worker were built from
@@ -163,13 +103,15 @@ const encodeBody = <B, BI, BR>(
   options?.body === undefined || options.bodySchema === undefined
     ? Effect.succeed(options?.body)
     : Effect.mapError(Schema.encode(options.bodySchema)(options.body), (error) => {
-      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      const at = issue === undefined || issue.path.length === 0 ? "the root" : formatPath(issue.path)
+      const issue = LuccaError.describeParseError(error)
       return new LuccaWorker.TransportError({
         method,
         url: path,
         reason: "Encode",
-        description: `the body does not match its schema at ${at}: ${issue?.message ?? "invalid"}`
+        // as the core's `LuccaClient` words it
+        description: `the body does not match its schema at ${
+          issue.path === "" ? "the root" : issue.path
+        }: ${issue.message}`
       })
     })
 
@@ -208,7 +150,7 @@ export const make: Effect.Effect<Service, WorkerError, Worker.WorkerManager | Wo
       worker.executeEffect(new LuccaWorker.Get({ path, urlParams: wireParams(options?.urlParams) })).pipe(
         Effect.mapError(protocolError),
         Effect.flatMap((response) =>
-          decode(schema, response.body, { method: "GET", url: response.url, status: response.status, at: "" })
+          decode(schema, response.body, { method: "GET", url: response.url, status: response.status })
         )
       )
     const write = (method: "POST" | "PUT" | "PATCH" | "DELETE") =>
@@ -230,11 +172,13 @@ export const make: Effect.Effect<Service, WorkerError, Worker.WorkerManager | Wo
         ),
         Effect.mapError(protocolError),
         Effect.flatMap((response) =>
-          decode(schema, response.body, { method, url: response.url, status: response.status, at: "" })
+          decode(schema, response.body, { method, url: response.url, status: response.status })
         )
       )
-    const paginate = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options?: LuccaClient.PaginateOptions) =>
-      worker.execute(
+    const paginate = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options?: LuccaClient.PaginateOptions) => {
+      // the page's items decoded as the core decodes a page: a failure names `items[3].id`
+      const page = LuccaClient.Page(item)
+      return worker.execute(
         new LuccaWorker.Paginate({
           path,
           urlParams: wireParams(options?.urlParams),
@@ -242,13 +186,14 @@ export const make: Effect.Effect<Service, WorkerError, Worker.WorkerManager | Wo
         })
       ).pipe(
         Stream.mapError(protocolError),
-        Stream.mapConcatEffect((page) =>
-          Effect.forEach(
-            page.items,
-            (value, i) => decode(item, value, { method: "GET", url: page.url, status: page.status, at: `items[${i}]` })
+        Stream.mapConcatEffect((answer) =>
+          Effect.map(
+            decode(page, { items: answer.items }, { method: "GET", url: answer.url, status: answer.status }),
+            ({ items }) => items
           )
         )
       )
+    }
     const del = <A, I, R>(path: string, schema: Schema.Schema<A, I, R>, options?: RequestOptions) =>
       write("DELETE")<A, I, R, never, never, never>(path, schema, options)
     return { get, post: write("POST"), put: write("PUT"), patch: write("PATCH"), del, paginate }

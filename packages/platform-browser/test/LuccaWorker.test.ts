@@ -132,6 +132,59 @@ describe("LuccaWorker over a MessageChannel", () => {
       assert.match(error.url, /\/lucca-api\/employees$/)
     }))
 
+  it.scoped("a links.next.href back to a page already read fails with a typed error instead of looping", () =>
+    Effect.gen(function*() {
+      let requests = 0
+      const looping = HttpClient.make((request) =>
+        Effect.sync(() => {
+          requests++
+          return HttpClientResponse.fromWeb(
+            request,
+            new Response(
+              JSON.stringify({
+                items: [{ id: "1" }],
+                links: { next: { href: "https://example.ilucca.net/lucca-api/employees?cursor=same" } }
+              }),
+              { status: 200, headers: { "content-type": "application/json" } }
+            )
+          )
+        })
+      )
+      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+        accountUrl: "https://example.ilucca.net",
+        requestRetry: false,
+        rateLimit: false
+      }).pipe(Effect.provideService(HttpClient.HttpClient, looping))
+      const { client } = yield* connect(Layer.succeed(LuccaClient.LuccaClient, lucca))
+      const error = yield* Effect.flip(
+        Stream.runCollect(Stream.take(client.paginate("/lucca-api/employees", Schema.Unknown), 1_000))
+      )
+      assert.instanceOf(error, LuccaError.ResponseDecodeError)
+      if (error._tag !== "ResponseDecodeError") return
+      assert.strictEqual(error.path, "links.next.href")
+      assert.strictEqual(error.url, "https://example.ilucca.net/lucca-api/employees")
+      assert.isAtMost(requests, 3)
+    }))
+
+  it.scoped("a body that does not match its bodySchema is a TransportError naming the field, and is not sent", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      const before = (yield* fake.data()).resources["webhook-endpoints"].length
+      const NewEndpoint = Schema.Struct({ name: Schema.String, webhookUrl: Schema.URL })
+      const error = yield* Effect.flip(
+        client.post("/lucca-api/webhook-endpoints", Schema.Unknown, {
+          // a caller that bypassed the types: the schema's encoding refuses the field
+          body: { name: "Worker", webhookUrl: "not a URL" } as unknown as typeof NewEndpoint.Type,
+          bodySchema: NewEndpoint
+        })
+      )
+      assert.instanceOf(error, LuccaWorker.TransportError)
+      if (error._tag !== "TransportError") return
+      assert.strictEqual(error.reason, "Encode")
+      assert.include(error.description, "at webhookUrl:")
+      assert.strictEqual((yield* fake.data()).resources["webhook-endpoints"].length, before)
+    }))
+
   it.scoped("an absolute URL on another origin is refused in the worker, typed", () =>
     Effect.gen(function*() {
       const { client } = yield* setup()

@@ -95,6 +95,36 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         assert.isTrue(Option.isNone(yield* store.get))
       }))
 
+    it.scoped("the scripts go to Redis once per connection, then by their SHA1, and again after a SCRIPT FLUSH", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const calls = Effect.promise(async () => {
+          const info = await server.client.info("commandstats")
+          const count = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0)
+          return { eval: count("eval"), evalsha: count("evalsha") }
+        })
+        const store = yield* Effect.flatMap(storeOf(server.url), (store) => store.forClient(client))
+        yield* Effect.promise(() => server.client.config("RESETSTAT"))
+        // three scripts: compare-and-delete of a token, lease acquisition and release
+        for (let i = 0; i < 10; i++) {
+          yield* store.invalidate(tokenOf(`token-${i}`))
+          const lease = yield* store.acquire
+          if (lease._tag === "Acquired") yield* lease.release
+        }
+        const sent = yield* calls
+        assert.isAtMost(sent.eval, 3, JSON.stringify(sent))
+        assert.isAtLeast(sent.evalsha, 27, JSON.stringify(sent))
+        // Redis forgets the scripts (a restart, a failover): the next call sends its script again
+        yield* Effect.promise(() => server.client.script("FLUSH"))
+        const token = tokenOf("token-after-flush")
+        yield* store.set(token)
+        yield* store.invalidate(token)
+        assert.isTrue(Option.isNone(yield* store.get))
+        const lease = yield* store.acquire
+        assert.strictEqual(lease._tag, "Acquired")
+        if (lease._tag === "Acquired") yield* lease.release
+      }))
+
     it.scoped("one lease at a time; only its owner releases it", () =>
       Effect.gen(function*() {
         const server = yield* Server

@@ -1,6 +1,7 @@
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as LuccaError from "../LuccaError.js"
 import * as Body from "./body.js"
@@ -60,8 +61,8 @@ export const decode = <A, I, R>(
       })
     ),
     Effect.flatMap((text) => {
-      const json = text === "" && response.status === 204 ? { value: undefined } : Http.parseJson(text)
-      if (json === undefined) {
+      const json = text === "" && response.status === 204 ? Option.some(undefined) : Http.parseJson(text)
+      if (Option.isNone(json)) {
         return new LuccaError.ResponseDecodeError({ ...context, path: "", description: "the body is not valid JSON" })
       }
       return Schema.decodeUnknown(schema)(json.value).pipe(

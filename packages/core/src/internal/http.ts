@@ -1,18 +1,16 @@
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 
-/** @internal */
-export const parseJson = (text: string): { readonly value: unknown } | undefined => {
-  try {
-    return { value: JSON.parse(text) }
-  } catch {
-    return undefined
-  }
-}
-
-/** @internal */
-export const isRecord = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
+/**
+ * A text as JSON, or `None` when it is not JSON. The client's descriptions of a bad body
+ * are fixed texts: `JSON.parse`'s message would quote the body.
+ *
+ * @internal
+ */
+export const parseJson: (text: string) => Option.Option<unknown> = Schema.decodeUnknownOption(Schema.parseJson())
 
 /**
  * `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in milliseconds from
@@ -57,6 +55,21 @@ export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
         : `${out}.${String(key)}`,
     ""
   )
+
+/**
+ * The system error code of a transport failure's cause (or of the cause's cause, where
+ * `fetch` and undici put it), such as `ECONNREFUSED`: what the client's errors quote of a
+ * cause, never its message, which may quote the request.
+ *
+ * @internal
+ */
+export const systemErrorCode = (cause: unknown): string | undefined =>
+  codeOf(cause) ?? (Predicate.hasProperty(cause, "cause") ? codeOf(cause.cause) : undefined)
+
+const codeOf = (u: unknown): string | undefined =>
+  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
+    ? u.code
+    : undefined
 
 /**
  * A URL fit for error messages and spans: no credentials, no query, no fragment.

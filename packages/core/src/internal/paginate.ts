@@ -64,28 +64,36 @@ const pageKey = (request: HttpClientRequest.HttpClientRequest): string =>
     onRight: (url) => url.href
   })
 
+/** @internal */
+export type Fetch<E, R2> = <P, PI, PR>(
+  request: HttpClientRequest.HttpClientRequest,
+  schema: Schema.Schema<P, PI, PR>
+) => Effect.Effect<{ readonly value: P; readonly response: HttpClientResponse.HttpClientResponse }, E, PR | R2>
+
+/** @internal */
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  readonly response: HttpClientResponse.HttpClientResponse
+}
+
 /**
- * Every item of a cursor-paginated list: pages are fetched as the stream is pulled. A
- * `next` link to a page already read ends the stream with a `ResponseDecodeError` on
- * `links.next.href` rather than looping forever.
+ * Every page of a cursor-paginated list, fetched as the stream is pulled. A `next` link to
+ * a page already read ends the stream with a `ResponseDecodeError` on `links.next.href`
+ * rather than looping forever.
  *
  * @internal
  */
-export const paginate = <A, I, R, E, R2>(
+export const pages = <A, I, R, E, R2 = never>(
   first: HttpClientRequest.HttpClientRequest,
   item: Schema.Schema<A, I, R>,
-  fetch: <P, PI, PR>(
-    request: HttpClientRequest.HttpClientRequest,
-    schema: Schema.Schema<P, PI, PR>
-  ) => Effect.Effect<{ readonly value: P; readonly response: HttpClientResponse.HttpClientResponse }, E, PR | R2>
-): Stream.Stream<A, E | LuccaError.ResponseDecodeError, R | R2> => {
+  fetch: Fetch<E, R2>
+): Stream.Stream<Page<A>, E | LuccaError.ResponseDecodeError, R | R2> => {
   const page = pageSchema(item)
   return Stream.suspend(() => {
     const seen = new Set<string>()
-    return Stream.paginateChunkEffect(first, (request) => {
-      return Effect.flatMap(fetch(request, page), ({ response, value }) => {
+    return Stream.paginateEffect(first, (request) =>
+      Effect.flatMap(fetch(request, page), ({ response, value }) => {
         seen.add(pageKey(response.request))
-        const items = Chunk.unsafeFromArray(value.items as Array<A>)
         const next = nextPage(value, response.request.url)
         if (Option.isSome(next) && seen.has(pageKey(next.value))) {
           return new LuccaError.ResponseDecodeError({
@@ -96,8 +104,19 @@ export const paginate = <A, I, R, E, R2>(
             description: "points to a page already read; the pagination would never end"
           })
         }
-        return Effect.succeed([items, next] as const)
-      })
-    })
+        return Effect.succeed([{ items: value.items, response }, next] as const)
+      }))
   })
 }
+
+/**
+ * Every item of a cursor-paginated list (see {@link pages}).
+ *
+ * @internal
+ */
+export const paginate = <A, I, R, E, R2>(
+  first: HttpClientRequest.HttpClientRequest,
+  item: Schema.Schema<A, I, R>,
+  fetch: Fetch<E, R2>
+): Stream.Stream<A, E | LuccaError.ResponseDecodeError, R | R2> =>
+  Stream.mapConcatChunk(pages(first, item, fetch), (page) => Chunk.unsafeFromArray(page.items as Array<A>))

@@ -1,5 +1,7 @@
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Body from "./body.js"
 import * as Http from "./http.js"
 
@@ -22,9 +24,9 @@ const stringField = <K extends string>(body: Record<string, unknown>, key: K): {
 
 /** @internal */
 export const parse = (text: string): Problem => {
-  const body = Http.parseJson(text)?.value
-  if (!Http.isRecord(body)) return {}
-  const errors = Http.isRecord(body.errors)
+  const body = Option.getOrUndefined(Http.parseJson(text))
+  if (!Predicate.isRecord(body)) return {}
+  const errors = Predicate.isRecord(body.errors)
     ? Object.fromEntries(
       Object.entries(body.errors).map(([field, messages]) => [
         field,
@@ -32,7 +34,7 @@ export const parse = (text: string): Problem => {
       ])
     )
     : undefined
-  const extensions = Http.isRecord(body.extensions) ? body.extensions : {}
+  const extensions = Predicate.isRecord(body.extensions) ? body.extensions : {}
   const traceId = stringField(extensions, "traceId").traceId ?? stringField(body, "traceId").traceId
   return {
     ...stringField(body, "type"),

@@ -3,12 +3,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as LuccaResources from "../LuccaResources.js"
 import type * as LuccaWebhooks from "../LuccaWebhooks.js"
 import { WebhookError } from "../LuccaWebhooks.js"
+import * as Http from "./http.js"
 
 /** @internal */
 export const timestampHeader = "Lucca-Timestamp"
@@ -92,17 +94,18 @@ const decodeEvent = Schema.decodeUnknownEither(LuccaResources.Event)
 
 const textDecoder = new TextDecoder("utf-8", { fatal: true })
 
+// `fatal`: a body that is not UTF-8 is refused, not read with replacement characters
+const decodeUtf8 = Option.liftThrowable((bytes: Uint8Array) => textDecoder.decode(bytes))
+
 /** @internal */
 export const parseEvent = (body: Uint8Array | string): Either.Either<LuccaResources.Event, WebhookError> => {
-  let json: unknown
-  try {
-    json = JSON.parse(typeof body === "string" ? body : textDecoder.decode(body))
-  } catch {
+  const json = Option.flatMap(typeof body === "string" ? Option.some(body) : decodeUtf8(body), Http.parseJson)
+  if (Option.isNone(json)) {
     return Either.left(
       new WebhookError({ reason: "InvalidPayload", description: "The body is not UTF-8 JSON." })
     )
   }
-  return Either.mapLeft(decodeEvent(json), (error) =>
+  return Either.mapLeft(decodeEvent(json.value), (error) =>
     new WebhookError({
       reason: "InvalidPayload",
       description: `The body is not a Lucca event: ${ParseResult.TreeFormatter.formatErrorSync(error)}`

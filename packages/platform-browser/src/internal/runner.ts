@@ -1,8 +1,9 @@
-import { LuccaClient, LuccaError } from "@effect-lucca/core"
+import * as LuccaClient from "@effect-lucca/core/LuccaClient"
+import * as LuccaError from "@effect-lucca/core/LuccaError"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
-import * as Chunk from "effect/Chunk"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -14,16 +15,6 @@ import { SetupError, TransportError } from "../LuccaWorker.js"
 
 type Failure = LuccaWorker.Failure
 
-/** The URL as errors show it: origin and path, never the query. */
-const displayUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url)
-    return `${parsed.origin}${parsed.pathname}`
-  } catch {
-    return url.split("?")[0]
-  }
-}
-
 /**
  * `HttpClientError` holds the request and response objects, which cannot be cloned to
  * another thread (and whose request carried the bearer token): only what a reader needs
@@ -33,11 +24,10 @@ const displayUrl = (url: string): string => {
 const toFailure = (error: LuccaClient.DecodedError | LuccaClient.RequestError): Failure => {
   if (!HttpClientError.isHttpClientError(error)) return error
   const request = error.request
-  const code = errorCode(error.cause) ??
-    errorCode(Predicate.hasProperty(error.cause, "cause") ? error.cause.cause : undefined)
+  const code = LuccaError.systemErrorCode(error.cause)
   return new TransportError({
     method: request.method,
-    url: displayUrl(request.url),
+    url: LuccaError.displayUrl(request.url),
     reason: error.reason,
     description: descriptions[error.reason] + (code === undefined ? "" : ` (${code})`)
   })
@@ -52,29 +42,22 @@ const descriptions: Record<HttpClientError.HttpClientError["reason"], string> = 
   EmptyBody: "the answer has no body"
 }
 
-const errorCode = (u: unknown): string | undefined =>
-  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
-    ? u.code
-    : undefined
-
-/** Sends `request` through the worker's client and reads a JSON answer, as `executeDecoded` would. */
-const exchange = <A, I>(
+/**
+ * Sends `request` through the worker's client and reads a JSON answer, as `executeDecoded`
+ * would; the `fetch` of `LuccaClient.pages`.
+ */
+const exchange = <A, I, R>(
   request: HttpClientRequest.HttpClientRequest,
-  schema: Schema.Schema<A, I>
+  schema: Schema.Schema<A, I, R>
 ): Effect.Effect<
-  { readonly status: number; readonly url: string; readonly fullUrl: string; readonly body: A },
+  { readonly value: A; readonly response: HttpClientResponse.HttpClientResponse },
   Failure,
-  LuccaClient.LuccaClient
+  R | LuccaClient.LuccaClient
 > =>
   Effect.flatMap(LuccaClient.LuccaClient, (client) =>
     client.execute(request).pipe(
       Effect.flatMap((response) =>
-        Effect.map(LuccaClient.decodeResponse(response, schema), (body) => ({
-          status: response.status,
-          url: displayUrl(response.request.url),
-          fullUrl: response.request.url,
-          body
-        }))
+        Effect.map(LuccaClient.decodeResponse(response, schema), (value) => ({ value, response }))
       ),
       Effect.mapError(toFailure)
     ))
@@ -83,7 +66,11 @@ const exchange = <A, I>(
 const json = (
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<typeof LuccaWorker.JsonResponse.Type, Failure, LuccaClient.LuccaClient> =>
-  Effect.map(exchange(request, Schema.Unknown), ({ body, status, url }) => ({ status, url, body: body ?? null }))
+  Effect.map(exchange(request, Schema.Unknown), ({ response, value }) => ({
+    status: response.status,
+    url: LuccaError.displayUrl(response.request.url),
+    body: value ?? null
+  }))
 
 /**
  * The one way out of the worker: everything a handler answers (values, failures, defects)
@@ -99,21 +86,19 @@ const redactJson = (value: unknown, redact: (text: string) => string): unknown =
   if (text === undefined) return value
   const redacted = redact(text)
   if (redacted === text) return value // the usual case: nothing to redact
-  try {
-    // `<redacted>` needs no JSON escape: replaced inside strings, the text stays JSON
-    return JSON.parse(redacted)
-  } catch {
-    // a secret holding a quote matched across two strings: redact string by string
-    return redactEach(value, redact)
-  }
+  // `<redacted>` needs no JSON escape: replaced inside strings, the text stays JSON, unless
+  // a secret holding a quote matched across two strings: then redact string by string
+  return Option.getOrElse(parseJson(redacted), () => redactEach(value, redact))
 }
+
+const parseJson = Schema.decodeUnknownOption(Schema.parseJson())
 
 const redactEach = (value: unknown, redact: (text: string) => string): unknown =>
   typeof value === "string"
     ? redact(value)
     : Array.isArray(value)
     ? value.map((item) => redactEach(item, redact))
-    : typeof value === "object" && value !== null
+    : Predicate.isRecord(value)
     ? Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactEach(item, redact)]))
     : value
 
@@ -201,7 +186,7 @@ export const write = (request: LuccaWorker.Write) =>
         : Effect.mapError(HttpClientRequest.bodyJson(unsent, request.body), (error) =>
           new TransportError({
             method: request.method,
-            url: displayUrl(request.path),
+            url: LuccaError.displayUrl(request.path),
             reason: "Encode",
             description: `the body cannot be sent as JSON: ${
               error.reason._tag === "JsonError" ? "it is not JSON-serializable" : error.reason._tag
@@ -211,39 +196,24 @@ export const write = (request: LuccaWorker.Write) =>
   )
 
 /**
- * Follows `links.next.href` as the core's `paginate` does (asking for `include=links`),
- * one message per page so that the page side can name the page of an item it cannot
- * decode.
+ * Follows `links.next.href` as the core's `paginate` does (`LuccaClient.pages`: asking for
+ * `include=links`, refusing a link back to a page already read), one message per page so
+ * that the page side can name the page of an item it cannot decode.
  *
  * @internal
  */
 export const paginate = (
   request: LuccaWorker.Paginate
-): Stream.Stream<typeof LuccaWorker.Page.Type, Failure, LuccaClient.LuccaClient> => {
-  const page = LuccaClient.Page(Schema.Unknown)
-  return Stream.suspend(() => {
-    // a `next` link back to a page already read would never end
-    const seen = new Set<string>()
-    return Stream.paginateChunkEffect(
-      LuccaClient.firstPage(request.path, { limit: request.limit, urlParams: request.urlParams }),
-      (next) =>
-        Effect.flatMap(exchange(next, page), ({ body, fullUrl, status, url }) => {
-          seen.add(fullUrl)
-          const following = LuccaClient.nextPage(body, fullUrl)
-          if (Option.isSome(following) && seen.has(following.value.url)) {
-            return new LuccaError.ResponseDecodeError({
-              method: "GET",
-              url,
-              status,
-              path: "links.next.href",
-              description: "points to a page already read; the pagination would never end"
-            })
-          }
-          return Effect.succeed([Chunk.of({ status, url, items: body.items }), following] as const)
-        })
-    )
-  })
-}
+): Stream.Stream<typeof LuccaWorker.Page.Type, Failure, LuccaClient.LuccaClient> =>
+  LuccaClient.pages<unknown, unknown, never, Failure, LuccaClient.LuccaClient>(
+    LuccaClient.firstPage(request.path, { limit: request.limit, urlParams: request.urlParams }),
+    Schema.Unknown,
+    exchange
+  ).pipe(Stream.map(({ items, response }) => ({
+    status: response.status,
+    url: LuccaError.displayUrl(response.request.url),
+    items
+  })))
 
 /** @internal */
 export const setupError = (error: unknown): SetupError =>

@@ -4,6 +4,8 @@
  * can neither use a token nor recognise one.
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Encoding from "effect/Encoding"
 import * as Redacted from "effect/Redacted"
 
 const encoder = new TextEncoder()
@@ -42,16 +44,6 @@ export const deriveKeys = (secret: Redacted.Redacted<string>, context: string): 
     return { encryption, id }
   })
 
-const toBase64Url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")
-
-const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"))
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return bytes
-}
-
 /**
  * A keyed id of a token (HMAC-SHA-256, 128 bits): what a compare-and-delete compares.
  *
@@ -59,7 +51,7 @@ const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => {
  */
 export const tokenId = (keys: Keys, token: Redacted.Redacted<string>): Effect.Effect<string> =>
   Effect.promise(async () =>
-    toBase64Url(
+    Encoding.encodeBase64Url(
       new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", keys.id, encoder.encode(Redacted.value(token))))
         .subarray(0, 16)
     )
@@ -79,7 +71,7 @@ export const encrypt = (keys: Keys, plaintext: string, aad: string): Effect.Effe
       keys.encryption,
       encoder.encode(plaintext)
     )
-    return `${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`
+    return `${Encoding.encodeBase64Url(iv)}.${Encoding.encodeBase64Url(new Uint8Array(sealed))}`
   })
 
 /**
@@ -90,13 +82,13 @@ export const encrypt = (keys: Keys, plaintext: string, aad: string): Effect.Effe
  */
 export const decrypt = (keys: Keys, sealed: string, aad: string): Effect.Effect<string | undefined> =>
   Effect.promise(async () => {
-    const [iv, data] = sealed.split(".")
-    if (iv === undefined || data === undefined) return undefined
+    const [iv, data] = sealed.split(".").map((part) => Encoding.decodeBase64Url(part))
+    if (iv === undefined || data === undefined || Either.isLeft(iv) || Either.isLeft(data)) return undefined
     try {
       const plain = await globalThis.crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: fromBase64Url(iv), additionalData: encoder.encode(aad) },
+        { name: "AES-GCM", iv: new Uint8Array(iv.right), additionalData: encoder.encode(aad) },
         keys.encryption,
-        fromBase64Url(data)
+        new Uint8Array(data.right)
       )
       return decoder.decode(plain)
     } catch {
@@ -112,5 +104,5 @@ export const decrypt = (keys: Keys, sealed: string, aad: string): Effect.Effect<
  */
 export const digest = (text: string): Effect.Effect<string> =>
   Effect.promise(async () =>
-    toBase64Url(new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", encoder.encode(text))))
+    Encoding.encodeBase64Url(new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", encoder.encode(text))))
   )

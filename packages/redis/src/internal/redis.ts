@@ -26,9 +26,38 @@ export const fallbacks = Metric.counter("lucca_redis_fallbacks_total", {
   incremental: true
 })
 
+/**
+ * The Lua scripts of the store and the limiter, as ioredis commands: each is sent once per
+ * connection (`EVAL`), then by its SHA1 (`EVALSHA`); when Redis no longer knows a script
+ * (`NOSCRIPT`: a restart, a `SCRIPT FLUSH`, a failover), ioredis sends it again.
+ *
+ * @internal
+ */
+export interface Scripts {
+  readonly luccaDeleteIfId: (key: string, idPrefix: string) => Promise<number>
+  readonly luccaDeleteIfOwner: (key: string, owner: string) => Promise<number>
+  readonly luccaAcquireLease: (key: string, owner: string, ttlMillis: number) => Promise<number>
+  readonly luccaTokenBucket: (
+    key: string,
+    tokens: number,
+    refillMillis: number,
+    limit: number,
+    allowOverflow: "1" | "0"
+  ) => Promise<number>
+  readonly luccaFixedWindow: (
+    key: string,
+    tokens: number,
+    refillMillis: number,
+    limit: number | ""
+  ) => Promise<[number, number]>
+}
+
+/** @internal */
+export type Client = Redis & Scripts
+
 /** @internal */
 export interface Connection {
-  readonly redis: Redis
+  readonly redis: Client
   readonly prefix: string
   readonly leaseTtl: Duration.Duration
   /**
@@ -37,7 +66,7 @@ export interface Connection {
    */
   readonly guard: <A, B>(
     operation: string,
-    command: (redis: Redis) => Promise<A>,
+    command: (redis: Client) => Promise<A>,
     fallback: Effect.Effect<B>
   ) => Effect.Effect<A | B>
 }
@@ -68,7 +97,8 @@ export const connect = (settings: Settings): Effect.Effect<Connection, never, Sc
           : new Redis(Redacted.value(settings.url), options)
         // errors are reported by `guard`; without a listener ioredis prints each one
         redis.on("error", () => {})
-        return redis
+        for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { numberOfKeys: 1, lua })
+        return redis as Client
       }),
       (redis) =>
         Effect.promise(() => redis.quit()).pipe(
@@ -86,7 +116,7 @@ export const connect = (settings: Settings): Effect.Effect<Connection, never, Sc
     }).pipe(Effect.timeout(options.connectTimeout!), Effect.ignore)
 
     let down = false
-    const guard = <A, B>(operation: string, command: (redis: Redis) => Promise<A>, fallback: Effect.Effect<B>) =>
+    const guard = <A, B>(operation: string, command: (redis: Client) => Promise<A>, fallback: Effect.Effect<B>) =>
       Effect.tryPromise(() => command(redis)).pipe(
         Effect.timeout(timeout),
         Effect.matchEffect({
@@ -215,17 +245,17 @@ export const makeTokenStore = (connection: Connection): TokenStore.Service => ({
 
       const invalidate = (token: AccessToken.AccessToken) =>
         Effect.flatMap(idPrefix(token), (id) =>
-          guard("invalidate", (redis) => redis.eval(deleteIfId, 1, key, id), Effect.void))
+          guard("invalidate", (redis) => redis.luccaDeleteIfId(key, id), Effect.void))
 
       const release = guard("release", (redis) =>
-        redis.eval(deleteIfOwner, 1, leaseKey, owner), Effect.void).pipe(
+        redis.luccaDeleteIfOwner(leaseKey, owner), Effect.void).pipe(
           Effect.asVoid
         )
       const unavailable: TokenStore.Lease = { _tag: "Unavailable" }
       const acquire = guard(
         "acquire",
         async (redis): Promise<TokenStore.Lease> => {
-          const left = Number(await redis.eval(acquireLease, 1, leaseKey, owner, leaseMillis))
+          const left = Number(await redis.luccaAcquireLease(leaseKey, owner, leaseMillis))
           if (left === -2) return { _tag: "Acquired", release }
           // never wait longer than one lease time, whatever the key says
           return { _tag: "Held", expiresIn: Duration.millis(left > 0 ? Math.min(left, leaseMillis) : leaseMillis) }
@@ -288,6 +318,15 @@ end
 local nextpttl = math.ceil(currentpttl + (refillms * tokens))
 redis.call("SET", key, next, "PX", nextpttl)
 return { next, nextpttl }`
+
+// every script takes one key, KEYS[1]
+const scripts: { readonly [K in keyof Scripts]: string } = {
+  luccaDeleteIfId: deleteIfId,
+  luccaDeleteIfOwner: deleteIfOwner,
+  luccaAcquireLease: acquireLease,
+  luccaTokenBucket: tokenBucket,
+  luccaFixedWindow: fixedWindow
+}
 
 /** What this process last learnt of an account's bucket in Redis, on its own clock. */
 interface Seen {
@@ -404,9 +443,7 @@ export const makeRateLimiterStore = (
           "rate",
           async (redis) => ({
             remaining: Number(
-              await redis.eval(
-                tokenBucket,
-                1,
+              await redis.luccaTokenBucket(
                 keyOf(options.key),
                 options.tokens,
                 Duration.toMillis(options.refillRate),
@@ -426,14 +463,12 @@ export const makeRateLimiterStore = (
       connection.guard(
         "rate",
         async (redis) => {
-          const [count, ttl] = await redis.eval(
-            fixedWindow,
-            1,
+          const [count, ttl] = await redis.luccaFixedWindow(
             keyOf(options.key),
             options.tokens,
             Duration.toMillis(options.refillRate),
             options.limit ?? ""
-          ) as [number, number]
+          )
           return [Number(count), Number(ttl)] as const
         },
         Effect.orDie(memory.fixedWindow(options))

@@ -3,13 +3,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Redis from "./redis.js"
 
-// compare-and-delete: a process releases only the claim it made
-const deleteIfOwner = `
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  return redis.call("DEL", KEYS[1])
-end
-return 0`
-
 /**
  * Claims as `SET key owner NX PX ttl`: Redis runs commands one at a time, so of two
  * processes that receive the same event at once, exactly one gets `OK`. The owner (this
@@ -41,7 +34,8 @@ export const makeDeduplication = (connection: Redis.Connection): LuccaWebhooks.D
         const owner = owners.get(key)
         owners.delete(key)
         if (owner === undefined) return Effect.void
-        return guard("webhookRelease", (redis) => redis.eval(deleteIfOwner, 1, keyOf(key), owner), Effect.void).pipe(
+        // compare-and-delete (the lease's script): a process releases only the claim it made
+        return guard("webhookRelease", (redis) => redis.luccaDeleteIfOwner(keyOf(key), owner), Effect.void).pipe(
           Effect.asVoid
         )
       })
