@@ -2,6 +2,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Base64 from "effect/encoding/Base64"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -91,15 +92,17 @@ const decodeEvent = Schema.decodeUnknownResult(LuccaResources.Event)
 
 const textDecoder = new TextDecoder("utf-8", { fatal: true })
 
+// `fatal`: a body that is not UTF-8 is refused, not read with replacement characters
+const decodeUtf8 = Option.liftThrowable((bytes: Uint8Array) => textDecoder.decode(bytes))
+
 /** @internal */
 export const parseEvent = (body: Uint8Array | string): Result.Result<LuccaResources.Event, WebhookError> => {
-  let json: unknown
-  try {
-    json = JSON.parse(typeof body === "string" ? body : textDecoder.decode(body))
-  } catch {
+  const text = typeof body === "string" ? Option.some(body) : decodeUtf8(body)
+  const json = Option.isSome(text) ? Http.parseJson(text.value) : undefined
+  if (json === undefined) {
     return Result.fail(new WebhookError({ reason: "InvalidPayload", description: "The body is not UTF-8 JSON." }))
   }
-  return Result.mapError(decodeEvent(json), (error) => {
+  return Result.mapError(decodeEvent(json.value), (error) => {
     const { message, path } = Http.describeIssue(error.issue)
     return new WebhookError({
       reason: "InvalidPayload",
