@@ -25,8 +25,9 @@
  */
 import * as Effect from "effect/Effect"
 import type * as UrlParams from "effect/http/UrlParams"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as OperationScopes from "./internal/operationScopes.js"
 import { LuccaClient } from "./LuccaClient.js"
 import type * as Client from "./LuccaClient.js"
 import * as LuccaResources from "./LuccaResources.js"
@@ -259,15 +260,88 @@ export const events: Collection<LuccaResources.Event, LuccaResources.EventsFilte
 )
 
 /**
- * Webhook endpoints: `webhook-endpoints.readonly` (or `.readwrite`).
+ * What `POST /lucca-api/webhook-endpoints` takes.
  *
  * @since 0.1.0
  * @category webhooks
  */
-export const webhookEndpoints: Collection<
-  LuccaResources.WebhookEndpoint,
-  LuccaResources.WebhookEndpointsFilters
-> = collection("webhook-endpoints", LuccaResources.WebhookEndpoint)
+export interface NewWebhookEndpoint {
+  readonly name: string
+  /** Your receiver; Lucca requires `https://`. */
+  readonly webhookUrl: string
+  /** The topics to receive, such as `employee.created`; any topic Lucca knows. */
+  readonly topics: ReadonlyArray<string>
+  /** The API version of the events' `data`; default `2024-11-01`, the version this client knows. */
+  readonly apiVersion?: string | undefined
+  /** Only events of these business establishments; default (`null`): all of them. */
+  readonly businessEstablishments?: ReadonlyArray<{ readonly id: string }> | null | undefined
+}
+
+/**
+ * The 201 of `POST /lucca-api/webhook-endpoints`: the endpoint and its `secret`, which
+ * Lucca returns only then, `Redacted` at once (`Schema.RedactedFromValue`: Effect 4's
+ * `Schema.Redacted` does not decode a plain string).
+ *
+ * @since 0.1.0
+ * @category webhooks
+ */
+export const CreatedWebhookEndpoint = LuccaResources.WebhookEndpoint.mapFields((fields) => ({
+  ...fields,
+  secret: Schema.RedactedFromValue(Schema.NonEmptyString)
+})).annotate({ identifier: "CreatedWebhookEndpoint" })
+
+/**
+ * @since 0.1.0
+ * @category webhooks
+ */
+export interface CreatedWebhookEndpoint extends Schema.Schema.Type<typeof CreatedWebhookEndpoint> {}
+
+/**
+ * Webhook endpoints: `webhook-endpoints.readonly` (or `.readwrite`) to list and read;
+ * `create` registers one with `webhook-endpoints.readwrite` and returns its secret, to
+ * store for `LuccaWebhooks.verify`. Lucca's description (`2024-11-01`) has no operation
+ * to change or delete an endpoint, so this client offers none.
+ *
+ * @example
+ * ```ts
+ * import { LuccaApi } from "@effect-lucca/core/LuccaApi"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // needs a LuccaClient with webhook-endpoints.readwrite
+ * const subscribe = Effect.gen(function*() {
+ *   const endpoint = yield* LuccaApi.webhookEndpoints.create({
+ *     name: "HR sync",
+ *     webhookUrl: "https://hooks.example.com/lucca",
+ *     topics: ["employee.created", "employee.updated"]
+ *   })
+ *   // shown once: keep it in your secret store
+ *   return { id: endpoint.id, secret: endpoint.secret satisfies Redacted.Redacted<string> }
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category webhooks
+ */
+export const webhookEndpoints: Collection<LuccaResources.WebhookEndpoint, LuccaResources.WebhookEndpointsFilters> & {
+  readonly create: (
+    endpoint: NewWebhookEndpoint
+  ) => Effect.Effect<CreatedWebhookEndpoint, Client.DecodedError, LuccaClient>
+} = {
+  ...collection("webhook-endpoints", LuccaResources.WebhookEndpoint),
+  create: (endpoint) =>
+    Effect.flatMap(LuccaClient, (client) =>
+      client.post("/lucca-api/webhook-endpoints", CreatedWebhookEndpoint, {
+        body: {
+          name: endpoint.name,
+          webhookUrl: endpoint.webhookUrl,
+          apiVersion: endpoint.apiVersion ?? OperationScopes.apiVersion,
+          topics: endpoint.topics,
+          ...(endpoint.businessEstablishments === undefined
+            ? {}
+            : { businessEstablishments: endpoint.businessEstablishments })
+        }
+      }))
+}
 
 /**
  * Webhook deliveries: `webhook-deliveries.readonly` (or `.readwrite`).
