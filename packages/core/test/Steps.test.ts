@@ -123,6 +123,17 @@ describe("LuccaRetry", () => {
       assert.strictEqual((yield* Fiber.join(get)).status, 200)
       assert.strictEqual(fake.state.apiRequests.length, 2)
     }))
+  it.effect("retry: a POST retried after a 429 stops at the 502 that follows (it may have been processed)", () =>
+    Effect.gen(function*() {
+      const fake = makeFake()
+      const answers = [problem(429, "Slow down"), problem(502, "Bad gateway"), json(201, {})]
+      fake.state.onApi = () => Effect.succeed(answers[fake.state.apiRequests.length - 1] ?? json(201, {}))
+      const client = fake.client.pipe(LuccaRetry.retry({ times: 5 }))
+      const post = yield* Effect.fork(client.post(url("/lucca-api/webhook-endpoints")))
+      yield* TestClock.adjust("1 minute")
+      assert.strictEqual((yield* Fiber.join(post)).status, 502)
+      assert.strictEqual(fake.state.apiRequests.length, 2)
+    }))
 })
 
 describe("LuccaDeprecation", () => {
