@@ -20,7 +20,9 @@ import * as Description from "./description.js"
 export const outputs = {
   operationScopes: new URL("../../v4/packages/core/src/internal/operationScopes.ts", import.meta.url),
   resources: new URL("../../v4/packages/core/src/LuccaResources.ts", import.meta.url),
-  emulatorOperations: new URL("../../v4/packages/testing/src/internal/operations.ts", import.meta.url)
+  emulatorOperations: new URL("../../v4/packages/testing/src/internal/operations.ts", import.meta.url),
+  /** The typed API of the Effect 3 line (its scope table and resources are still written by core's script). */
+  apiEffect3: new URL("../../packages/core/src/LuccaApi.ts", import.meta.url)
 } as const
 
 /**
@@ -51,7 +53,8 @@ export const generate = async (
     outputs.operationScopes
   ),
   resources: await format(Description.renderResources(document, Description.effect4), outputs.resources),
-  emulatorOperations: await format(renderEmulatorOperations(document), outputs.emulatorOperations)
+  emulatorOperations: await format(renderEmulatorOperations(document), outputs.emulatorOperations),
+  apiEffect3: await format(Description.renderApi(document, Description.effect3Api), outputs.apiEffect3)
 })
 
 if (process.argv[1] !== undefined && Path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

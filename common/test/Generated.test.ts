@@ -17,6 +17,23 @@ describe("generated from Lucca's OpenAPI description", () => {
     assert.strictEqual(Fs.readFileSync(Generate.outputs.emulatorOperations, "utf8"), expected.emulatorOperations)
   }, 60_000)
 
+  it("the Effect 3 line's LuccaApi is current (run pnpm generate)", async () => {
+    const expected = await Generate.generate()
+    assert.strictEqual(Fs.readFileSync(Generate.outputs.apiEffect3, "utf8"), expected.apiEffect3)
+  }, 60_000)
+
+  it("LuccaApi has an accessor for every collection of the description, and create for every POST", () => {
+    const document = Description.readDescription()
+    const api = Description.renderApi(document, Description.effect3Api)
+    for (const operation of Description.operationsOf(document)) {
+      const collection = operation.path.split("/")[2]
+      const accessor = collection.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+      assert.include(api, `export const ${accessor}:`, operation.path)
+    }
+    const posts = Description.operationsOf(document).filter((o) => o.method === "POST")
+    assert.strictEqual(api.split("...Api.creates<").length - 1, posts.length)
+  })
+
   it("the Effect 3 dialect renders what the Effect 3 line's generator renders: both lines read the description alike", () => {
     const document = Description.readDescription()
     assert.strictEqual(Description.renderResources(document, Description.effect3), V3.renderResources(document))
