@@ -617,11 +617,11 @@ ${created}
  */
 export const ${accessor}: ${base} & Creates<${inputName}, ${createdName ?? `LuccaResources.${resource}`}> = {
   ...${runtime},
-  ...Api.creates<${inputName}, ${createdName ?? `LuccaResources.${resource}`}, ${`Schema.Schema.Encoded<typeof ${
-      createdName ?? `LuccaResources.${resource}`
-    }>`}>(${literal(collection)}, ${createdName ?? `LuccaResources.${resource}`}, [${
-      input.map((f) => literal(f.name)).join(", ")
-    }]${defaults.length > 0 ? `, { ${defaults.join(", ")} }` : ""})
+  ...Api.creates<${dialect.createsTypeArguments(inputName, createdName ?? `LuccaResources.${resource}`)}>(${
+      literal(collection)
+    }, ${createdName ?? `LuccaResources.${resource}`}, [${input.map((f) => literal(f.name)).join(", ")}]${
+      defaults.length > 0 ? `, { ${defaults.join(", ")} }` : ""
+    })
 }
 `
   })
@@ -701,6 +701,8 @@ export interface ApiDialect {
   /** A struct with the fields of `base` and more. */
   readonly extend: (base: string, fields: ReadonlyArray<string>) => string
   readonly redacted: (schema: string) => string
+  /** The type arguments of \`Api.creates\`: the input's type, and the schema's name. */
+  readonly createsTypeArguments: (input: string, schema: string) => string
 }
 
 /** Examples written beside a generated accessor (docgen type-checks them), by collection. */
@@ -723,7 +725,7 @@ const subscribe = Effect.gen(function*() {
 \`\`\``
 }
 
-const apiModuleDoc = (version: string, imports: string) =>
+const apiModuleDoc = (version: string, imports: string, anId: string) =>
   `/**
  * A typed client of Lucca's API version \`${version}\`: one accessor per collection of
  * Lucca's OpenAPI description, whose \`list\` pages through the collection with its query
@@ -739,8 +741,7 @@ ${imports}
  * // needs a LuccaClient (for example NodeLucca.layer) with employees.readonly
  * const program = Effect.gen(function*() {
  *   const active = yield* LuccaApi.employees.list({ status: ["active"] }).pipe(Stream.runCollect)
- *   // an id of your account (the emulator's employees are 1001 to 1100)
- *   const first = yield* LuccaApi.employees.get("1001")
+ *   ${anId}
  *   return { count: active.length, name: \`\${first.givenName} \${first.familyName}\` }
  * })
  *
@@ -756,7 +757,9 @@ export const effect3Api: Dialect & ApiDialect = {
       version,
       ` * import { LuccaApi } from "@effect-lucca/core/LuccaApi"
  * import * as Effect from "effect/Effect"
- * import * as Stream from "effect/Stream"`
+ * import * as Stream from "effect/Stream"`,
+      `// an id of your account (the emulator's employees are 1001 to 1100)
+ *   const first = yield* LuccaApi.employees.get("1001")`
     ),
   apiImports: `import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -766,5 +769,24 @@ import type { LuccaClient } from "./LuccaClient.js"
 import type * as Client from "./LuccaClient.js"
 import * as LuccaResources from "./LuccaResources.js"`,
   extend: (base, fields) => `Schema.extend(${base}, Schema.Struct({ ${fields.join(", ")} }))`,
-  redacted: (schema) => `Schema.Redacted(${schema})`
+  redacted: (schema) => `Schema.Redacted(${schema})`,
+  createsTypeArguments: (input, schema) => `${input}, ${schema}, Schema.Schema.Encoded<typeof ${schema}>`
+}
+
+/** The Effect 4 line's \`LuccaApi\`: the same module, in Effect 4's \`Schema\`. */
+export const effect4Api: Dialect & ApiDialect = {
+  ...effect4,
+  apiPrelude: (version) =>
+    apiModuleDoc(
+      version,
+      ` * import { LuccaApi } from "@effect-lucca/core/LuccaApi"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"`,
+      `const first = yield* LuccaApi.employees.get("416")`
+    ),
+  apiImports: effect3Api.apiImports,
+  extend: (base, fields) => `Schema.Struct({ ...${base}.fields, ${fields.join(", ")} })`,
+  // a raw string in the 201, decoded into `Redacted` (Effect 4's `Redacted` is the type side only)
+  redacted: (schema) => `Schema.RedactedFromValue(${schema})`,
+  createsTypeArguments: (input, schema) => `${input}, ${schema}`
 }
