@@ -447,6 +447,10 @@ const camel = (name: string) => {
   return p[0].toLowerCase() + p.slice(1)
 }
 
+/** The first sentence of a description (its paragraphs wrap across lines). */
+const firstSentence = (text: string | undefined) =>
+  firstLine((text ?? "").split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ").split(/(?<=[.:])\s+(?=[A-Z])/)[0])
+
 const firstLine = (text: string | undefined) =>
   (text ?? "").split("\n")[0].replace(/\*\//g, "*\\/").replace(/\[([^\]]+)\]\([^)]*\)/g, "$1").trim()
 
@@ -540,7 +544,9 @@ export const renderApi = (document: Json, dialect: Dialect & ApiDialect): string
     const runtime = list !== undefined
       ? `Api.collection(${literal(collection)}, LuccaResources.${resource})`
       : `Api.item(${literal(collection)}, LuccaResources.${resource})`
-    const summary = `\`${path}\`${list === undefined ? " (read by id only)" : ""}: ${firstLine(component.description)}`
+    const summary = `\`${path}\`${list === undefined ? " (read by id only)" : ""}: ${
+      firstSentence(component.description)
+    }`
     if (post === undefined) {
       return `/**
  * ${summary}

@@ -110,7 +110,7 @@ export const businessEstablishments: Collection<
 > = Api.collection("business-establishments", LuccaResources.BusinessEstablishment)
 
 /**
- * `/lucca-api/departments`: A department represents a subdivision of the employee workforce, most often erected around
+ * `/lucca-api/departments`: A department represents a subdivision of the employee workforce, most often erected around the type of activity they do.
  *
  * Scopes: `departments.readonly` or `departments.readwrite`.
  *
@@ -123,7 +123,7 @@ export const departments: Collection<LuccaResources.Department, LuccaResources.D
 )
 
 /**
- * `/lucca-api/professions`: A profession represent a type of job practiced in the company. Examples may be:
+ * `/lucca-api/professions`: A profession represent a type of job practiced in the company.
  *
  * Scopes: `job-qualifications.readonly` or `job-qualifications.readwrite`.
  *
@@ -160,7 +160,7 @@ export const jobQualifications: Collection<LuccaResources.JobQualification, Lucc
   Api.collection("job-qualifications", LuccaResources.JobQualification)
 
 /**
- * `/lucca-api/employees`: The employee represents the public face of an employee in the system. Note that an employee can also represent a trainee, an intern, a contractor, etc...
+ * `/lucca-api/employees`: The employee represents the public face of an employee in the system.
  *
  * Scopes: `employees.readonly` or `employees.readwrite`.
  *
@@ -196,7 +196,7 @@ export const employeePersonalRecords: Collection<
 > = Api.collection("employee-personal-records", LuccaResources.EmployeePersonalRecord)
 
 /**
- * `/lucca-api/employments`: The employment resource represents a relationship between an employee and a legal-entity over a continuous period. It may actually represent a work contract, an internship agreement, a contractor's contract, etc...
+ * `/lucca-api/employments`: The employment resource represents a relationship between an employee and a legal-entity over a continuous period.
  *
  * Scopes: `employments.readonly` or `employments.readwrite`.
  *
@@ -352,7 +352,7 @@ export interface NewWebhookDelivery {
 }
 
 /**
- * `/lucca-api/webhook-deliveries`: A webhook-delivery is the object that represents the job to send an event to a webhook-endpoint. It will lead to one or more webhook-delivery-attempt.
+ * `/lucca-api/webhook-deliveries`: A webhook-delivery is the object that represents the job to send an event to a webhook-endpoint.
  *
  * Scopes: `webhook-deliveries.readonly` or `webhook-deliveries.readwrite` to list and read; `create` (Ping a webhook-endpoint) with `webhook-deliveries.readwrite`.
  *
