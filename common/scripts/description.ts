@@ -788,10 +788,11 @@ export const effect4Api: Dialect & ApiDialect = {
       ` * import { LuccaApi } from "@effect-lucca/core/LuccaApi"
  * import * as Effect from "effect/Effect"
  * import * as Stream from "effect/Stream"`,
-      `const first = yield* LuccaApi.employees.get("416")`
+      `// an id of your account (the emulator's employees are 1001 to 1100)
+ *   const first = yield* LuccaApi.employees.get("1001")`
     ),
   apiImports: effect3Api.apiImports,
-  extend: (base, fields) => `Schema.Struct({ ...${base}.fields, ${fields.join(", ")} })`,
+  extend: (base, fields) => `${base}.mapFields((fields) => ({ ...fields, ${fields.join(", ")} }))`,
   // a raw string in the 201, decoded into `Redacted` (Effect 4's `Redacted` is the type side only)
   redacted: (schema) => `Schema.RedactedFromValue(${schema})`,
   createsTypeArguments: (input, schema) => `${input}, ${schema}`
