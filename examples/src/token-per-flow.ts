@@ -25,7 +25,7 @@ export const program = Effect.gen(function*() {
   for (const name of ["export", "reconcile", "report"]) {
     const count = yield* Effect.gen(function*() {
       const token = yield* ClientCredentials.requestToken({ ...app, scopes })
-      const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), app)
+      const client = yield* LuccaClient.make({ ...app, tokenProvider: TokenProvider.makeStatic(token) })
       return yield* flow(client)
     }).pipe(Effect.provide(NodeLucca.layerHttpClient))
     yield* Console.log(`  flow "${name}" with its own token: ${count} departments`)

@@ -4,7 +4,7 @@
  *
  * @since 0.0.0
  */
-import { LuccaClient } from "@effect-lucca/core"
+import { LuccaClient, LuccaPacing } from "@effect-lucca/core"
 import { NodeLucca } from "@effect-lucca/platform-node"
 import { LuccaRedis } from "@effect-lucca/redis"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
@@ -38,10 +38,10 @@ export interface Input {
 const input = JSON.parse(process.argv[2]!) as Input
 
 const shared = input.redisUrl === undefined
-  ? Layer.provide(RateLimiter.layer, RateLimiter.layerStoreMemory)
+  ? Layer.effect(LuccaPacing.RateBudget, RateLimiter.make).pipe(Layer.provide(RateLimiter.layerStoreMemory))
   : LuccaRedis.layer({ url: input.redisUrl })
 
-const LuccaLive = LuccaClient.layerWithRateLimiter({
+const LuccaLive = LuccaClient.layer({
   clientId: Emulator.credentials.clientId,
   clientSecret: Redacted.make(Emulator.credentials.clientSecret),
   scopes: Emulator.credentials.scopes,

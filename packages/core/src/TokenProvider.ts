@@ -37,7 +37,6 @@ import * as Redact from "./internal/redact.js"
 import * as internal from "./internal/tokenProvider.js"
 import * as LuccaConfig from "./LuccaConfig.js"
 import type * as LuccaError from "./LuccaError.js"
-import * as TokenStore from "./TokenStore.js"
 
 /**
  * @since 0.1.0
@@ -146,8 +145,9 @@ export const cached = (
 
 /**
  * A cached provider for one client application, whose token requests go through the
- * `HttpClient` in context. Fails with a `ConfigError` naming the option when the options
- * are invalid.
+ * `HttpClient` in context. It shares its tokens through the `TokenStore` in context (none
+ * by default; `TokenStore.layerMemory`, `LuccaRedis.layer`). Fails with a `ConfigError`
+ * naming the option when the options are invalid.
  *
  * @example
  * ```ts
@@ -173,16 +173,21 @@ export const make = (
   Effect.flatMap(InternalOptions.decodeProvider(options), internal.makeClientCredentials)
 
 /**
+ * {@link make} as a layer. Provide a `TokenStore` below it to share its tokens.
+ *
  * @example
  * ```ts
- * import { TokenProvider } from "@effect-lucca/core"
- * import { Redacted } from "effect"
+ * import { TokenProvider, TokenStore } from "@effect-lucca/core"
+ * import { Layer, Redacted } from "effect"
  *
  * const TokensLive = TokenProvider.layer({
  *   clientId: "my-client-id",
  *   clientSecret: Redacted.make("my-client-secret"),
  *   scopes: ["employees.readonly"]
  * }) // Layer<TokenProvider, ConfigError, HttpClient>
+ *
+ * // tokens shared with every provider of the same client application in the process
+ * const SharedTokensLive = TokensLive.pipe(Layer.provide(TokenStore.layerMemory))
  * ```
  *
  * @since 0.1.0
@@ -190,34 +195,6 @@ export const make = (
  */
 export const layer = (options: Options): Layer.Layer<TokenProvider, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.scoped(TokenProvider, make(options))
-
-/**
- * Like {@link layer}, with the shared `TokenStore` as an explicit requirement: tokens and
- * token requests are shared with every provider of the same client application that uses
- * the store (for example every process of a fleet, with `@effect-lucca/redis`).
- *
- * @example
- * ```ts
- * import { TokenProvider, TokenStore } from "@effect-lucca/core"
- * import { Layer, Redacted } from "effect"
- *
- * const TokensLive = TokenProvider.layerWithTokenStore({
- *   clientId: "my-client-id",
- *   clientSecret: Redacted.make("my-client-secret"),
- *   scopes: ["employees.readonly"]
- * }).pipe(Layer.provide(TokenStore.layerMemory)) // Layer<TokenProvider, ConfigError, HttpClient>
- * ```
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerWithTokenStore = (
-  options: Options
-): Layer.Layer<TokenProvider, ConfigError.ConfigError, HttpClient.HttpClient | TokenStore.TokenStore> =>
-  Layer.scoped(
-    TokenProvider,
-    Effect.flatMap(TokenStore.TokenStore, (store) => Effect.provideService(make(options), TokenStore.TokenStore, store))
-  )
 
 /**
  * A cached provider configured from `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`,
@@ -261,6 +238,17 @@ export const layerStatic = (
 ): Layer.Layer<TokenProvider> => Layer.succeed(TokenProvider, makeStatic(token, options))
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthenticateOptions {
+  /** The account origin: only requests whose final URL is on it get the token. */
+  readonly origin: string | URL
+  /** Run before the one retry after a 401 is sent; for example `LuccaPacing.turn`. */
+  readonly beforeRetry?: Effect.Effect<void> | undefined
+}
+
+/**
  * Authenticates any `HttpClient` with the tokens of `provider`, as golang/oauth2's
  * `Transport` does: each request gets `Authorization: Bearer <token>` as the last change
  * before it leaves, and only when its final URL is on `origin`. Apply it to the client that
@@ -281,6 +269,8 @@ export const layerStatic = (
  *   string, an `ArrayBuffer`, a `Blob`, a `FormData` or `URLSearchParams` are sent twice:
  *   a stream (`HttpBody.stream`, a raw Node `Readable` or web `ReadableStream`) or any
  *   other raw value is never re-sent, since its second copy would leave empty.
+ * - `beforeRetry` runs before that retry is sent: with `LuccaPacing.turn`, the retry takes
+ *   a turn of the account's budget, as every request does.
  * - A 403 fails with `Forbidden`, naming the scopes the token was granted.
  * - Responses and errors handed back carry the request as it was before the token was
  *   added; texts the server sent back go through `provider.redact`.
@@ -309,19 +299,19 @@ export const layerStatic = (
 export const authenticate: {
   (
     provider: Service,
-    options: { readonly origin: string | URL }
+    options: AuthenticateOptions
   ): <E, R>(
     self: HttpClient.HttpClient.With<E, R>
   ) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R>
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
     provider: Service,
-    options: { readonly origin: string | URL }
+    options: AuthenticateOptions
   ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R>
 } = dual(3, <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   provider: Service,
-  options: { readonly origin: string | URL }
+  options: AuthenticateOptions
 ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | ConfigError.ConfigError, R> =>
   Either.match(InternalOptions.checkAccountUrl(options.origin), {
     // a combinator cannot fail where it is applied: its requests carry the refusal
@@ -329,5 +319,5 @@ export const authenticate: {
       const refused = ConfigError.InvalidData(["origin"], message)
       return HttpClient.transform(self, () => Effect.fail(refused))
     },
-    onRight: (origin) => Authenticate.make(self, provider, { origin: origin.origin })
+    onRight: (origin) => Authenticate.make(self, provider, { origin: origin.origin, beforeRetry: options.beforeRetry })
   }))

@@ -1,4 +1,4 @@
-import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import { LuccaClient, LuccaError, LuccaPacing, TokenProvider } from "@effect-lucca/core"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -7,6 +7,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -407,7 +408,7 @@ describe("LuccaClient", () => {
             ? Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("reset") }))
             : Effect.succeed(HttpClientResponse.fromWeb(request, json(200, { ok: true })))
         })
-        const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("t"), { accountUrl }).pipe(
+        const client = yield* LuccaClient.make({ tokenProvider: TokenProvider.makeStatic("t"), accountUrl }).pipe(
           Effect.provideService(HttpClient.HttpClient, flaky)
         )
         const get = yield* Effect.fork(client.execute(HttpClientRequest.get("/lucca-api/employees")))
@@ -464,7 +465,7 @@ describe("LuccaClient", () => {
         assert.isBelow(sentAt[sentAt.length - 1] - sentAt[0], 3 * 60_000)
       }))
 
-    it.scoped("layerWithRateLimiter: clients of one account share the RateLimiter they are given", () =>
+    it.scoped("a RateBudget in context: clients of one account share the budget they are given", () =>
       Effect.gen(function*() {
         const fake = makeFake()
         const limiter = yield* Layer.build(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
@@ -472,9 +473,9 @@ describe("LuccaClient", () => {
         const client = () =>
           Effect.flatMap(
             Layer.build(
-              LuccaClient.layerWithRateLimiter(options).pipe(
+              LuccaClient.layer(options).pipe(
                 Layer.provide(fake.layer),
-                Layer.provide(Layer.succeedContext(limiter))
+                Layer.provide(Layer.succeed(LuccaPacing.RateBudget, Context.get(limiter, RateLimiter.RateLimiter)))
               )
             ),
             (context) => Effect.provide(LuccaClient.LuccaClient, context)
@@ -523,8 +524,7 @@ describe("LuccaClient", () => {
       const fake = makeFake()
       yield* LuccaClient.get("/lucca-api/employees/1", Schema.Unknown).pipe(
         Effect.provide(
-          LuccaClient.layerWithTokenProvider({ accountUrl }).pipe(
-            Layer.provide(TokenProvider.layerStatic("from-my-backend")),
+          LuccaClient.layer({ accountUrl, tokenProvider: TokenProvider.makeStatic("from-my-backend") }).pipe(
             Layer.provide(fake.layer)
           )
         )

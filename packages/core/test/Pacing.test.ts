@@ -1,4 +1,4 @@
-import { LuccaClient } from "@effect-lucca/core"
+import { LuccaClient, LuccaPacing } from "@effect-lucca/core"
 import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -126,7 +126,7 @@ describe("pacing: one budget per account in the process", () => {
       assert.strictEqual((yield* fake.stats).api.byStatus["401"], 1)
     }).pipe(Effect.provide(FakeLuccaClient.layerFake({ rateLimit: FakeLucca.luccaRateLimit }))))
 
-  it.scoped("a client given a RateLimiter of its own draws on it instead of the process budget", () =>
+  it.scoped("a client given a RateBudget of its own draws on it instead of the process budget", () =>
     Effect.gen(function*() {
       const { clients, onTheWire } = yield* twoApplications
       const five = (client: LuccaClient.Service) =>
@@ -141,13 +141,13 @@ describe("pacing: one budget per account in the process", () => {
       // ...but a client with a limiter of its own sends its burst at once
       const limiter = yield* Layer.build(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
       const own = yield* Layer.build(
-        LuccaClient.layerWithRateLimiter({
+        LuccaClient.layer({
           clientId: payroll.clientId,
           clientSecret: Redacted.make(payroll.clientSecret),
           scopes: ["employees.readonly"],
           accountUrl: FakeLucca.defaultAccountUrl
         }).pipe(
-          Layer.provide(Layer.succeedContext(limiter)),
+          Layer.provide(Layer.succeed(LuccaPacing.RateBudget, Context.get(limiter, RateLimiter.RateLimiter))),
           Layer.provide(Layer.succeed(HttpClient.HttpClient, yield* wireOf(onTheWire)))
         )
       )

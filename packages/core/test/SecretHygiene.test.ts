@@ -21,8 +21,7 @@ describe("secret hygiene", () => {
       const fake = makeFake()
       const built = yield* TokenProvider.make(options).pipe(
         Effect.flatMap((tokenProvider) =>
-          Effect.map(LuccaClient.makeWithTokenProvider(tokenProvider, options), (lucca) =>
-            [tokenProvider, lucca] as const)
+          Effect.map(LuccaClient.make({ ...options, tokenProvider }), (lucca) => [tokenProvider, lucca] as const)
         ),
         Effect.provide(fake.layer),
         run
@@ -35,8 +34,7 @@ describe("secret hygiene", () => {
 
       // success, then 401 twice, then a 403, then a decode error and a problem+json error
       yield* run(lucca.get("/lucca-api/employees/1", Schema.Unknown))
-      fake.state.onApi = () =>
-        Effect.succeed(problem(401, "Unauthorized"))
+      fake.state.onApi = () => Effect.succeed(problem(401, "Unauthorized"))
       const unauthorized = yield* run(lucca.execute(HttpClientRequest.get("/lucca-api/employees")))
       assert.isTrue(Exit.isFailure(unauthorized))
       fake.state.onApi = () => Effect.succeed(problem(403, "Forbidden"))
@@ -57,7 +55,8 @@ describe("secret hygiene", () => {
       assert.isTrue(Exit.isFailure(refused))
 
       // a transport failure of an API call carries the request, whose headers hold the token
-      const broken = yield* LuccaClient.makeWithTokenProvider(tokenProvider, {
+      const broken = yield* LuccaClient.make({
+        tokenProvider,
         accountUrl,
         requestRetry: false
       }).pipe(
@@ -87,14 +86,14 @@ describe("secret hygiene", () => {
     const token = "a-token-that-must-not-leak"
     const fake = makeFake()
     const client = await Effect.runPromise(
-      LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), { accountUrl, requestRetry: false }).pipe(
+      LuccaClient.make({ tokenProvider: TokenProvider.makeStatic(token), accountUrl, requestRetry: false }).pipe(
         Effect.provide(fake.layer)
       )
     )
     const response = await Effect.runPromise(client.execute(HttpClientRequest.get("/lucca-api/employees")))
     assert.strictEqual(bearer(fake.state.apiRequests[0]), token, "the token was sent")
     const broken = await Effect.runPromise(
-      LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), { accountUrl, requestRetry: false }).pipe(
+      LuccaClient.make({ tokenProvider: TokenProvider.makeStatic(token), accountUrl, requestRetry: false }).pipe(
         Effect.provideService(
           HttpClient.HttpClient,
           HttpClient.make((request) =>

@@ -222,7 +222,12 @@ export const layerTokenProvider = (
 export const layerWithTokenProvider = (
   options: LuccaClient.ClientOptions
 ): Layer.Layer<LuccaClient.LuccaClient, ConfigError.ConfigError, TokenProvider.TokenProvider> =>
-  Layer.provide(LuccaClient.layerWithTokenProvider(options), layerHttpClient)
+  Layer.provide(
+    Layer.unwrapEffect(
+      Effect.map(TokenProvider.TokenProvider, (tokenProvider) => LuccaClient.layer({ ...options, tokenProvider }))
+    ),
+    layerHttpClient
+  )
 
 const withoutOptIn = <A extends BrowserOptions>(options: A | undefined): Omit<A, keyof BrowserOptions> | undefined => {
   if (options === undefined) return undefined

@@ -150,7 +150,8 @@ describe("LuccaWorker over a MessageChannel", () => {
           )
         })
       )
-      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+      const lucca = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic("the-token"),
         accountUrl: "https://example.ilucca.net",
         requestRetry: false,
         rateLimit: false
@@ -219,7 +220,8 @@ describe("LuccaWorker over a MessageChannel", () => {
           })
         )
       )
-      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+      const lucca = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic("the-token"),
         accountUrl: "https://example.ilucca.net",
         requestRetry: false,
         rateLimit: false
@@ -264,7 +266,8 @@ describe("LuccaWorker over a MessageChannel", () => {
             )
         })
       )
-      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+      const lucca = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic("the-token"),
         accountUrl: "https://example.ilucca.net",
         requestRetry: false,
         rateLimit: false

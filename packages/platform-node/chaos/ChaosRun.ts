@@ -8,7 +8,7 @@
  *   prove the server did not act);
  * - neither the secret nor any token appears in a log line, a span or an error.
  */
-import { LuccaClient, LuccaMetrics, LuccaRetry } from "@effect-lucca/core"
+import { LuccaClient, LuccaError, LuccaMetrics } from "@effect-lucca/core"
 import { NodeLucca } from "@effect-lucca/platform-node"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
 import * as SecretHygiene from "@effect-lucca/testing/SecretHygiene"
@@ -224,7 +224,7 @@ export const run = (options: Options): Effect.Effect<Report> =>
     for (const { exit, index, kind } of exits) {
       if (Exit.isSuccess(exit)) continue
       const seen = attempts.get(String(index)) ?? []
-      const isRetryable = (a: Attempt) => a === "dropped" || LuccaRetry.retryableStatuses.has(a)
+      const isRetryable = (a: Attempt) => a === "dropped" || LuccaError.transientStatuses.has(a)
       const last = seen.at(-1)
       const failure = Cause.failureOption(exit.cause)
       const error = failure._tag === "Some" ? failure.value : undefined

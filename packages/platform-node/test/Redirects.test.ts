@@ -52,7 +52,8 @@ describe("redirects", () => {
           const account = yield* serve((_, response) => {
             response.writeHead(status, { location: `${elsewhere.url}/collect` }).end()
           })
-          const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+          const client = yield* LuccaClient.make({
+            tokenProvider: TokenProvider.makeStatic("the-token"),
             accountUrl: account.url,
             rateLimit: false
           }).pipe(Effect.provide(yield* Layer.build(httpLayer)))

@@ -30,6 +30,7 @@
  *
  * @since 0.1.0
  */
+import * as LuccaPacing from "@effect-lucca/core/LuccaPacing"
 import * as LuccaWebhooks from "@effect-lucca/core/LuccaWebhooks"
 import * as TokenStore from "@effect-lucca/core/TokenStore"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
@@ -112,8 +113,8 @@ const settings = (options: Options): Effect.Effect<internal.Settings, ConfigErro
   })
 
 /**
- * The shared token store and rate limiter on one Redis connection, for the life of the
- * scope.
+ * The shared token store and rate limiter (the budget of `LuccaPacing.RateBudget`) on one
+ * Redis connection, for the life of the scope.
  *
  * @since 0.1.0
  * @category constructors
@@ -135,10 +136,10 @@ export const make = (options: Options): Effect.Effect<
   })
 
 /**
- * The shared `TokenStore` and `RateLimiter` of a fleet. Provide it below
- * `LuccaClient.layerWithRateLimiter` (or `TokenProvider.layerWithTokenStore`): every
- * process that uses the same Redis shares the tokens of each client application and the
- * budget of each account.
+ * The shared `TokenStore` and rate budget (`LuccaPacing.RateBudget`) of a fleet. Provide
+ * it below `LuccaClient.layer` (or `TokenProvider.layer`): every process that uses the
+ * same Redis shares the tokens of each client application and the budget of each
+ * account.
  *
  * @example
  * ```ts
@@ -148,7 +149,7 @@ export const make = (options: Options): Effect.Effect<
  * import { Layer, Redacted } from "effect"
  *
  * // in every process of the fleet
- * export const LuccaLive = LuccaClient.layerWithRateLimiter({
+ * export const LuccaLive = LuccaClient.layer({
  *   clientId: "my-client-id",
  *   clientSecret: Redacted.make("my-client-secret"),
  *   scopes: ["employees.readonly"],
@@ -163,11 +164,11 @@ export const make = (options: Options): Effect.Effect<
  */
 export const layer = (
   options: Options
-): Layer.Layer<TokenStore.TokenStore | RateLimiter.RateLimiter, ConfigError.ConfigError> =>
+): Layer.Layer<TokenStore.TokenStore | LuccaPacing.RateBudget, ConfigError.ConfigError> =>
   Layer.scopedContext(
     Effect.map(make(options), ({ rateLimiter, tokenStore }) =>
       Context.make(TokenStore.TokenStore, tokenStore).pipe(
-        Context.add(RateLimiter.RateLimiter, rateLimiter)
+        Context.add(LuccaPacing.RateBudget, rateLimiter)
       ))
   )
 
@@ -194,7 +195,7 @@ export const layer = (
  */
 export const layerConfig = (
   config: Config.Config.Wrap<Options> = { url: Config.redacted("REDIS_URL") }
-): Layer.Layer<TokenStore.TokenStore | RateLimiter.RateLimiter, ConfigError.ConfigError> =>
+): Layer.Layer<TokenStore.TokenStore | LuccaPacing.RateBudget, ConfigError.ConfigError> =>
   Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))
 
 /**

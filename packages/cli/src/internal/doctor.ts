@@ -192,7 +192,8 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
 
     // 7. one request per granted scope, to an endpoint that needs it
     if (Either.isRight(token)) {
-      const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token.right), {
+      const client = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic(token.right),
         accountUrl: settings.accountUrl,
         apiVersion
       }).pipe(Effect.orDie)

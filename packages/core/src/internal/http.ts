@@ -1,3 +1,4 @@
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -111,3 +112,12 @@ export const isLoopback = (hostname: string): boolean => {
   const host = hostname.replace(/\.$/, "")
   return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
+
+/**
+ * Whether `u` is an `HttpClient`: how the `dual` steps whose options are optional tell
+ * `step(client, options)` from `step(options)`.
+ *
+ * @internal
+ */
+export const isHttpClient = (u: unknown): u is HttpClient.HttpClient.With<unknown, unknown> =>
+  Predicate.hasProperty(u, HttpClient.TypeId)

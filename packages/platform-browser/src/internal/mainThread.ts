@@ -13,7 +13,7 @@ export const refusal = "Refusing to load a Lucca client secret on a web page's m
   "and call the Lucca API with every scope of the client application until the secret is regenerated. " +
   "Keep the secret on a server instead: run the client in an edge or server worker that holds the secret, " +
   "or give the page a TokenProvider that asks your own backend for tokens " +
-  "(BrowserLucca.layerWithTokenProvider or LuccaClient.makeWithTokenProvider). " +
+  "(BrowserLucca.layerWithTokenProvider, or LuccaClient.make with a tokenProvider). " +
   "In a trusted internal tool, run the client in a dedicated Web Worker (LuccaWorker) so that the page never holds the token. " +
   "If everyone who can open this page may hold the secret itself, pass dangerouslyAllowBrowser: true."
 

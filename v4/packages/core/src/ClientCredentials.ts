@@ -328,25 +328,45 @@ export const requestToken = (
 const noRedirect = (init: Option.Option<RequestInit>): RequestInit =>
   Option.isSome(init) ? { ...init.value, redirect: "manual" } : { redirect: "manual" }
 
+/**
+ * The credentials a request cannot go without, checked before anything is sent: this
+ * function is public, and plain JavaScript callers bypass the types. Returns what is
+ * missing, or `undefined`. (The layers check more, with a `ConfigError`.)
+ */
+const checkCredentials = (options: Options): string | undefined => {
+  const { clientId, clientSecret, scopes } = options as Partial<Record<keyof Options, unknown>>
+  if (typeof clientId !== "string" || clientId.trim() === "") return "clientId must be a non-empty string"
+  if (!Redacted.isRedacted(clientSecret)) return "clientSecret must be a Redacted string (Redacted.make(secret))"
+  const secret: unknown = Redacted.value(clientSecret)
+  if (typeof secret !== "string" || secret === "") return "clientSecret must be a Redacted non-empty string"
+  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== "string")) {
+    return "scopes must be an array of strings, such as [\"employees.readonly\"]"
+  }
+  return undefined
+}
+
 const requestTokenWith = (
   client: HttpClient.HttpClient,
   options: Options
 ): Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError> => {
   const tokenUrl = options.tokenUrl ?? defaultTokenUrl
   const shownUrl = Http.displayUrl(tokenUrl)
-  const timeout = options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
-  const secrets = Redact.encodings(Redacted.value(options.clientSecret))
   const refused = checkTokenUrl(tokenUrl, options)
-  if (refused !== undefined) {
+  const missing = refused === undefined ? checkCredentials(options) : undefined
+  if (refused !== undefined || missing !== undefined) {
     return Effect.fail(
       new LuccaError.TokenRequestError({
         reason: "Configuration",
         tokenUrl: shownUrl,
         transient: false,
-        description: `the token URL ${refused}; the client secret was not sent`
+        description: refused !== undefined
+          ? `the token URL ${refused}; the client secret was not sent`
+          : `${missing}; nothing was sent`
       })
     )
   }
+  const timeout = options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
+  const secrets = Redact.encodings(Redacted.value(options.clientSecret))
   const send = Effect.flatMap(
     Effect.serviceOption(FetchHttpClient.RequestInit),
     (init) => Effect.provideService(client.execute(makeRequest(options)), FetchHttpClient.RequestInit, noRedirect(init))

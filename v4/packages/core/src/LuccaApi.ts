@@ -15,7 +15,8 @@
  * // needs a LuccaClient (for example NodeLucca.layer) with employees.readonly
  * const program = Effect.gen(function*() {
  *   const active = yield* LuccaApi.employees.list({ status: ["active"] }).pipe(Stream.runCollect)
- *   const first = yield* LuccaApi.employees.get("416")
+ *   // an id of your account (the emulator's employees are 1001 to 1100)
+ *   const first = yield* LuccaApi.employees.get("1001")
  *   return { count: active.length, name: `${first.givenName} ${first.familyName}` }
  * })
  *
@@ -283,10 +284,10 @@ export interface NewWebhookEndpoint {
  * @since 0.1.0
  * @category webhooks
  */
-export const CreatedWebhookEndpoint = Schema.Struct({
-  ...LuccaResources.WebhookEndpoint.fields,
+export const CreatedWebhookEndpoint = LuccaResources.WebhookEndpoint.mapFields((fields) => ({
+  ...fields,
   secret: Schema.RedactedFromValue(Schema.NonEmptyString)
-}).annotate({ identifier: "CreatedWebhookEndpoint" })
+})).annotate({ identifier: "CreatedWebhookEndpoint" })
 
 /**
  * @since 0.1.0

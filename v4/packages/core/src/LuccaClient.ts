@@ -4,12 +4,14 @@
  *
  * 1. `authenticate.ts`: `TokenProvider.authenticate` over the platform `HttpClient`: the
  *    bearer token is added last, only when the final URL is on the account origin; a 401
- *    invalidates the token it used and is retried once with a fresh one (a second 401 fails
- *    with `Unauthorized`); a 403 fails with `Forbidden`, explaining which scope is missing;
+ *    invalidates the token it used and is retried once with a fresh one (a second 401, or a
+ *    401 on a body that cannot be sent twice, fails with `Unauthorized`); a 403 fails with
+ *    `Forbidden`, explaining which scope is missing;
  * 2. your `transformClient`, if any;
  * 3. `pace.ts`: pacing to Lucca's limit of 50 requests a minute per account;
  * 4. `retry.ts`: 429 (after `Retry-After`) for every method; 408, 502, 503, 504 and dropped
- *    connections for idempotent methods;
+ *    connections for idempotent methods; never a request whose body cannot be sent twice
+ *    (a stream: its answer is returned as it came);
  * 5. `deprecation.ts`: one warning per endpoint that answers with `Deprecation` or `Sunset`;
  * 6. `resolve.ts`: `Api-Version` and `Accept: application/json`, and paths resolved on the
  *    account origin (`ForeignOriginError` for any other origin).
@@ -119,6 +121,14 @@ export interface Service {
    * @since 0.1.0
    */
   readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
+  /**
+   * Its token provider's `redact`: replaces every token the client held lately and every
+   * encoding of its secret with `<redacted>`, for texts a server sent back that leave the
+   * client by another way than its errors (a worker's messages, a trace file).
+   *
+   * @since 0.1.0
+   */
+  readonly redact: (text: string) => string
   /** The authenticated client: paths like `/lucca-api/employees` are resolved on the account. */
   readonly httpClient: HttpClient.HttpClient.With<RequestError>
   /** Shorthand for `httpClient.execute`. */
@@ -347,14 +357,18 @@ export const make = (
   // the account first: a wrong account URL is the likelier mistake to report
   Effect.flatMap(clientSettings(options), (settings) =>
     Effect.flatMap(
-      Effect.zip(providerOf(options), HttpClient.HttpClient),
+      Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
       ([tokenProvider, base]) => withPacing(internal.make(base, tokenProvider, settings))
     ))
 
-const providerOf = (options: Options) =>
+const providerOf = (options: Options, accountUrl: URL) =>
   Effect.flatMap(
     InternalOptions.decode(InternalOptions.ProviderOptions, options),
-    InternalTokenProvider.makeClientCredentials
+    (decoded) =>
+      Effect.andThen(
+        InternalOptions.tokenUrlHint(accountUrl, decoded.tokenUrl),
+        InternalTokenProvider.makeClientCredentials(decoded)
+      )
   )
 
 /**
@@ -407,7 +421,7 @@ export const layerWithRateLimiter = (
     LuccaClient,
     Effect.flatMap(clientSettings(options), (settings) =>
       Effect.flatMap(
-        Effect.zip(providerOf(options), HttpClient.HttpClient),
+        Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
         ([tokenProvider, base]) => internal.make(base, tokenProvider, settings)
       ))
   )

@@ -36,6 +36,102 @@ import * as LuccaScope from "./LuccaScope.js"
 export const defaultApiVersion: string = Options.defaultApiVersion
 
 /**
+ * A client id: a string, trimmed, not empty.
+ *
+ * @example
+ * ```ts
+ * import { LuccaConfig } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(LuccaConfig.ClientId)("  my-client-id ") // "my-client-id"
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ClientId: Schema.Codec<string, unknown> = Options.ClientId
+
+/**
+ * A client secret: a `Redacted` string, not blank, without leading or trailing whitespace.
+ *
+ * @example
+ * ```ts
+ * import { LuccaConfig } from "@effect-lucca/core"
+ * import { Redacted, Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(LuccaConfig.ClientSecret)(Redacted.make("s3cr3t"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ClientSecret: Schema.Codec<Redacted.Redacted<string>, unknown> = Options.ClientSecret
+
+/**
+ * The scopes to request: an array of Lucca scopes (not one string), at least one, duplicates dropped.
+ *
+ * @example
+ * ```ts
+ * import { LuccaConfig } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(LuccaConfig.Scopes)(["employees.readonly"])
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Scopes: Schema.Codec<ReadonlyArray<string>, unknown> = Options.Scopes
+
+/**
+ * An account URL: an origin without a path, `https` (plain `http` on loopback hosts only), not the global token host. `TokenProvider.authenticate`'s `origin` follows the same rule.
+ *
+ * @example
+ * ```ts
+ * import { LuccaConfig } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(LuccaConfig.AccountUrl)("https://example.ilucca.net") // URL
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AccountUrl: Schema.Codec<URL, string | URL> = Options.AccountUrl
+
+/**
+ * A token URL: Lucca's token host (`https`) or a loopback host; another host only through the `dangerouslyAllowTokenUrl` option, since the secret is sent there.
+ *
+ * @example
+ * ```ts
+ * import { LuccaConfig } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(LuccaConfig.TokenUrl)("http://127.0.0.1:8080/connect/token") // URL
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TokenUrl: Schema.Codec<URL, string | URL> = Options.TokenUrl
+
+/**
+ * An API version: a real calendar date such as `2024-11-01`.
+ *
+ * @example
+ * ```ts
+ * import { LuccaConfig } from "@effect-lucca/core"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(LuccaConfig.ApiVersion)("2024-11-01")
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ApiVersion: Schema.Codec<string, string> = Options.ApiVersion
+
+/**
  * What the `Config` readers produce: a client application's credentials.
  *
  * @since 0.1.0

@@ -10,7 +10,7 @@
  * const Employee = Schema.Struct({ id: Schema.String, givenName: Schema.String })
  *
  * // each failure is a class with a `_tag`: catch the ones the program can act on
- * const employee = LuccaClient.get("/lucca-api/employees/416", Employee).pipe(
+ * const employee = LuccaClient.get("/lucca-api/employees/1001", Employee).pipe(
  *   Effect.catchTags({
  *     // the operation's scopes, those the token holds, and where to grant one
  *     Forbidden: (error) => Effect.logError(error.message).pipe(Effect.as(undefined)),
@@ -119,7 +119,9 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@effect-lucca/co
    */
   override get message(): string {
     const description = this.errorDescription === undefined ? "" : `: ${this.errorDescription}`
-    return `The token endpoint ${this.tokenUrl} refused the request with ${this.error} (HTTP ${this.status})${description}.${
+    // the server's description may end its own sentence
+    const stop = /[.!?]$/.test(description) ? "" : "."
+    return `The token endpoint ${this.tokenUrl} refused the request with ${this.error} (HTTP ${this.status})${description}${stop}${
       oauthHints[this.error] ?? ""
     }`
   }
@@ -174,8 +176,9 @@ export class InvalidTokenResponse
 export type TokenError = TokenRequestError | OAuthError | InvalidTokenResponse
 
 /**
- * The account API refused the token with 401 even after one retry with a fresh token, or
- * the request could not be replayed (its body is a stream).
+ * The account API refused the token with 401 even after one retry with another token, or
+ * the request was not retried: its body cannot be sent twice (a stream), or the provider
+ * had no token but the refused one (`notRetried`).
  *
  * @since 0.1.0
  * @category errors
@@ -184,6 +187,14 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-lucc
   method: Schema.String,
   url: Schema.String,
   retried: Schema.Boolean,
+  /**
+   * Why a request was not retried: `OneShotBody` (its body cannot be sent twice) or
+   * `SameToken` (the provider gave the refused token again, as a static provider does).
+   * Absent when `retried` is true.
+   *
+   * @since 0.1.0
+   */
+  notRetried: Schema.optional(Schema.Literals(["OneShotBody", "SameToken"])),
   title: Schema.optional(Schema.String),
   detail: Schema.optional(Schema.String)
 }) {
@@ -197,8 +208,11 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-lucc
    */
   override get message(): string {
     const detail = this.detail === undefined ? "" : ` (${this.detail})`
-    return this.retried
-      ? `${this.method} ${this.url} was refused with 401 Unauthorized twice, the second time with a fresh token${detail}. The client application may be disabled or its secret regenerated.`
+    if (this.retried) {
+      return `${this.method} ${this.url} was refused with 401 Unauthorized twice, the second time with another token${detail}. The client application may be disabled or its secret regenerated.`
+    }
+    return this.notRetried === "SameToken"
+      ? `${this.method} ${this.url} was refused with 401 Unauthorized${detail} and was not retried because the token provider had no token but the refused one.`
       : `${this.method} ${this.url} was refused with 401 Unauthorized${detail} and was not retried because its body is a stream that cannot be sent twice.`
   }
 }
@@ -253,8 +267,8 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
     const refused = `${this.method} ${this.url} was refused with 403 Forbidden${
       server === undefined ? "" : ` (${server})`
     }`
-    const grant =
-      `Grant it to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
+    const grant = (scope: string) =>
+      `Grant ${scope} to the client application at ${origin}/identity/admin/integration-keys, then add it to the requested scopes.`
     if (this.acceptedScopes !== undefined && this.acceptedScopes.length > 0) {
       const held = this.grantedAcceptedScopes
       if (held.length > 0) {
@@ -263,14 +277,21 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
           held.join(" ")
         }, which this operation accepts: check the establishments and legal entities the client application may see, and the rights of its API user at ${origin}/identity/admin/integration-keys.`
       }
+      const scope = this.acceptedScopes.length === 1
+        ? this.acceptedScopes[0]
+        : `one of them, such as ${this.suggestedScope ?? this.acceptedScopes[0]},`
       return `${refused}: this operation accepts ${
         this.acceptedScopes.join(" or ")
-      }, and the token was granted ${granted}, which has none of them. ${grant}`
+      }, and the token was granted ${granted}, which has none of them. ${grant(scope)}`
     }
-    const needed = this.suggestedScope === undefined
-      ? "the scope this endpoint needs"
-      : `the scope this endpoint needs (probably ${this.suggestedScope})`
-    return `${refused}: the token was granted ${granted}, which lacks ${needed}. ${grant}`
+    if (this.suggestedScope === undefined) {
+      return `${refused}: the token was granted ${granted}, which lacks the scope this endpoint needs. ${
+        grant("the scope of this endpoint (see its page in Lucca's API reference)")
+      }`
+    }
+    return `${refused}: the token was granted ${granted}, which lacks the scope this endpoint needs (probably ${this.suggestedScope}). ${
+      grant(this.suggestedScope)
+    }`
   }
 }
 
@@ -307,7 +328,9 @@ export class ApiError extends Schema.TaggedError<ApiError>("@effect-lucca/core/A
     const fields = this.errors === undefined
       ? ""
       : ` ${Object.entries(this.errors).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join("; ")}`
+    // one line: the problem's texts are the server's, and a message is printed in logs and terminals
     return `${this.method} ${this.url} failed with HTTP ${this.status}${what === "" ? "" : ` (${what})`}${fields}`
+      .replace(/[\r\n\u0085\u2028\u2029]+/g, " ")
   }
 }
 

@@ -11,7 +11,9 @@
  *   the hard margin); failures are never cached, and a failed background refresh keeps the
  *   current token in service until the hard margin;
  * - `invalidate(token)` drops the cached token only if it is still that token, so many
- *   concurrent 401s on one token cause one new request;
+ *   concurrent 401s on one token cause one new request; the provider remembers the last
+ *   refused tokens (by value, `Redacted`) and never takes one back from a shared store that
+ *   still holds it (a read-only Redis, a store whose `invalidate` does nothing);
  * - time comes from `Clock`; there is no global state.
  *
  * @since 0.1.0
@@ -21,10 +23,12 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
-import type * as HttpClient from "effect/http/HttpClient"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import type * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import type * as ClientCredentials from "./ClientCredentials.js"
@@ -42,7 +46,10 @@ import type * as LuccaError from "./LuccaError.js"
 export interface Service {
   /** The current token, fetching a new one when needed. */
   readonly get: Effect.Effect<AccessToken.AccessToken, LuccaError.TokenError>
-  /** Drops `token` from the cache if it is still the cached one (after a 401). */
+  /**
+   * Drops `token` from the cache if it is still the cached one (after a 401); a cached
+   * provider never serves that token from its shared store again.
+   */
   readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<void>
   /**
    * Replaces, in a text a server sent back, every token this provider held lately and
@@ -259,12 +266,19 @@ export const layerStatic = (
  * `retryTransient`, tracing) around it: whatever they do to a request, the URL is checked
  * when the token is added, so the token never goes to another origin.
  *
+ * - `origin` follows `LuccaClient`'s rule for `accountUrl`: `https`, or plain `http` on a
+ *   loopback host only. Any other origin is refused: every request fails with the same
+ *   `ConfigError` (naming `origin`), and nothing is sent.
  * - A request whose URL is relative or on another origin fails with `ForeignOriginError`
  *   and is not sent: a redirect followed by a wrapper, or a URL rewritten by one, is
  *   refused rather than silently sent without the token.
- * - A 401 invalidates exactly the token that was refused and is retried once with a fresh
- *   token (the server did not act, so this is safe for every method); a second 401, or a
- *   401 on a stream body that cannot be sent twice, fails with `Unauthorized`.
+ * - A 401 invalidates exactly the token that was refused and is retried once with another
+ *   token (the server did not act, so this is safe for every method); a second 401, a 401
+ *   on a body that cannot be sent twice, or a provider that gives the refused token again
+ *   (a static one) fails with `Unauthorized`: a refused token is never sent twice. Only bytes, a
+ *   string, an `ArrayBuffer`, a `Blob`, a `FormData` or `URLSearchParams` are sent twice:
+ *   a stream (`HttpBody.stream`, a raw Node `Readable` or web `ReadableStream`) or any
+ *   other raw value is never re-sent, since its second copy would leave empty.
  * - A 403 fails with `Forbidden`, naming the scopes the token was granted.
  * - Responses and errors handed back carry the request as it was before the token was
  *   added; texts the server sent back go through `provider.redact`.
@@ -294,15 +308,29 @@ export const authenticate: {
   (
     provider: Service,
     options: { readonly origin: string | URL }
-  ): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  ): <E, R>(
+    self: HttpClient.HttpClient.With<E, R>
+  ) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R>
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
     provider: Service,
     options: { readonly origin: string | URL }
-  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R>
+  ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R>
 } = dual(3, <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   provider: Service,
   options: { readonly origin: string | URL }
-): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError, R> =>
-  Authenticate.make(self, provider, { origin: new URL(options.origin).origin }))
+): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R> =>
+  Result.match(Schema.decodeUnknownResult(OriginOption)(options), {
+    // a combinator cannot fail where it is applied: its requests carry the refusal
+    // (`HttpClient.With` is invariant in its error: each branch is widened to the union)
+    onFailure: (error) => {
+      const refused = InternalOptions.toConfigError(error)
+      return HttpClient.transform(self, () => Effect.fail(refused)) as HttpClient.HttpClient.With<any, R>
+    },
+    onSuccess: ({ origin }) =>
+      Authenticate.make(self, provider, { origin: origin.origin }) as HttpClient.HttpClient.With<any, R>
+  }))
+
+// the origin of `authenticate` follows `LuccaClient`'s rule for `accountUrl`
+const OriginOption = Schema.Struct({ origin: InternalOptions.AccountUrl })

@@ -10,16 +10,21 @@
  *   for the stored token until the lease expires, then try again;
  * - a store that cannot answer (down, slow) says `Unavailable` and the provider requests
  *   on its own: a store never fails a request;
- * - after a 401, the stored token is dropped only if it is still the one that failed.
+ * - after a 401, the stored token is dropped only if it is still the one that failed; the
+ *   provider also remembers the refused token and never takes it back from the store, so a
+ *   store whose `invalidate` fails (a read-only Redis replica) or does nothing cannot hand
+ *   it out again to that provider.
  *
  * The provider's in-process single-flight and refresh ahead are unchanged: the store only
  * decides whether one of its requests reaches the token endpoint.
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
@@ -130,8 +135,26 @@ export const keyOf = (client: Client): string =>
   JSON.stringify([client.tokenUrl, client.clientId, [...client.scopes].sort()])
 
 /**
+ * The in-process store, with what it holds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MemoryService extends Service {
+  /** How many tokens it holds now: expired ones are dropped as they expire. */
+  readonly size: Effect.Effect<number>
+}
+
+// the memory store's sweeper wakes at most once a second
+const sweepInterval = 1_000
+
+/**
  * A store shared by the providers of one process: two providers of the same client
- * application share their tokens and their requests. Tokens are held in memory only.
+ * application share their tokens and their requests. Tokens are held in memory only, and
+ * dropped when they expire, whether or not anyone reads them again (a program that
+ * releases tenant clients keeps none of their tokens past expiry): one fiber, in the
+ * store's scope, sleeps until the next expiry while the store holds a token, and there is
+ * none while it holds nothing.
  *
  * @example
  * ```ts
@@ -153,16 +176,75 @@ export const keyOf = (client: Client): string =>
  * @since 0.1.0
  * @category constructors
  */
-export const makeMemory: Effect.Effect<Service> = Effect.sync(() => {
+export const makeMemory: Effect.Effect<MemoryService, never, Scope.Scope> = Effect.gen(function*() {
+  const scope = yield* Effect.scope
   const tokens = new Map<string, AccessToken.AccessToken>()
   const leases = new Set<string>()
+  // The one sweeper, while the store holds a token that expires: when it wakes next, and
+  // its fiber. Read and written in synchronous steps only, as the maps.
+  interface Sweeper {
+    wakeAt: number
+    fiber?: Fiber.Fiber<void>
+  }
+  let sweeper: Sweeper | undefined
+  const nextExpiry = () => {
+    let next = Number.POSITIVE_INFINITY
+    for (const token of tokens.values()) next = Math.min(next, token.expiresAt)
+    return next
+  }
+  // Sleeps until the next expiry, drops what expired, and ends once nothing is left that
+  // expires (or another sweeper replaced it).
+  const sweep = (self: Sweeper): Effect.Effect<void> =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sleep(Duration.millis(Math.max(0, self.wakeAt - now))))
+      .pipe(
+        Effect.andThen(Effect.clockWith((clock) =>
+          Effect.sync(() => {
+            if (sweeper !== self) return false
+            const now = clock.currentTimeMillisUnsafe()
+            for (const [key, token] of tokens) if (token.expiresAt <= now) tokens.delete(key)
+            const next = nextExpiry()
+            if (!Number.isFinite(next)) {
+              sweeper = undefined
+              return false
+            }
+            // tokens that expire close together are dropped together
+            self.wakeAt = Math.max(next, now + sweepInterval)
+            return true
+          })
+        )),
+        Effect.flatMap((again) => again ? sweep(self) : Effect.void)
+      )
+  // (re)starts the sweeper when a token expires before its next wake-up; uninterruptible,
+  // so that no sweeper is registered without its fiber
+  const schedule = (expiresAt: number): Effect.Effect<void> =>
+    Effect.uninterruptible(Effect.suspend(() => {
+      if (!Number.isFinite(expiresAt) || (sweeper !== undefined && sweeper.wakeAt <= expiresAt)) return Effect.void
+      const previous = sweeper?.fiber
+      const next: Sweeper = { wakeAt: expiresAt }
+      sweeper = next
+      // the sweeper itself stays interruptible, so that closing the scope stops it at once
+      return Effect.flatMap(Effect.forkIn(Effect.interruptible(sweep(next)), scope), (fiber) => {
+        next.fiber = fiber
+        return previous === undefined ? Effect.void : Effect.asVoid(Effect.forkDetach(Fiber.interrupt(previous)))
+      })
+    }))
   return {
+    size: Effect.sync(() => tokens.size),
     forClient: (client) =>
       Effect.sync(() => {
         const key = keyOf(client)
         return {
-          get: Effect.sync(() => Option.fromNullishOr(tokens.get(key))),
-          set: (token) => Effect.sync(() => void tokens.set(key, token)),
+          get: Effect.clockWith((clock) =>
+            Effect.sync(() => {
+              const token = tokens.get(key)
+              if (token === undefined || token.expiresAt > clock.currentTimeMillisUnsafe()) {
+                return Option.fromNullishOr(token)
+              }
+              tokens.delete(key)
+              return Option.none()
+            })
+          ),
+          set: (token) => Effect.andThen(Effect.sync(() => void tokens.set(key, token)), schedule(token.expiresAt)),
           invalidate: (token) =>
             Effect.sync(() => {
               const stored = tokens.get(key)

@@ -46,6 +46,11 @@ export * as LuccaTenants from "./LuccaTenants.js"
 /**
  * @since 0.1.0
  */
+export * as LuccaWebhooks from "./LuccaWebhooks.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as TokenProvider from "./TokenProvider.js"
 
 /**

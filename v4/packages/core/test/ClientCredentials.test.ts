@@ -61,6 +61,33 @@ describe("ClientCredentials", () => {
       assert.deepStrictEqual(token.scopes, ["employees.readonly"])
     }))
 
+  describe("options a plain JavaScript caller got wrong fail typed, and nothing is sent", () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ["no client id", { clientId: undefined }, "clientId must be a non-empty string"],
+      ["a blank client id", { clientId: " " }, "clientId must be a non-empty string"],
+      ["a secret that is not Redacted", { clientSecret }, "clientSecret must be a Redacted string"],
+      ["Redacted.make(undefined)", { clientSecret: Redacted.make(undefined) }, "clientSecret must be a Redacted"],
+      ["scopes as a string", { scopes: "employees.readonly" }, "scopes must be an array of strings"]
+    ]
+    for (const [name, overrides, description] of cases) {
+      it.effect(name, () =>
+        Effect.gen(function*() {
+          const fake = makeFake()
+          const error = yield* ClientCredentials.requestToken({ ...credentials, ...overrides } as never).pipe(
+            Effect.provide(fake.layer),
+            Effect.flip
+          )
+          assert.strictEqual(fake.state.tokenRequests.length, 0)
+          assert.instanceOf(error, LuccaError.TokenRequestError)
+          if (error._tag !== "TokenRequestError") return
+          assert.strictEqual(error.reason, "Configuration")
+          assert.isFalse(error.transient)
+          assert.include(error.description, description)
+          assert.notInclude(error.message, clientSecret)
+        }))
+    }
+  })
+
   describe("OAuth errors (RFC 6749 §5.2)", () => {
     for (
       const code of [
@@ -88,6 +115,24 @@ describe("ClientCredentials", () => {
           assert.include(error.message, code)
         }))
     }
+
+    it("a description that ends its own sentence gets no second period", () => {
+      const error = new LuccaError.OAuthError({
+        error: "invalid_client",
+        errorDescription: "Client authentication failed.",
+        status: 401,
+        tokenUrl: "https://accounts.world.luccasoftware.com/connect/token"
+      })
+      assert.include(error.message, "(HTTP 401): Client authentication failed. Check the client id")
+      assert.notInclude(error.message, "..")
+      const bare = new LuccaError.OAuthError({
+        error: "invalid_client",
+        errorDescription: "bad client",
+        status: 401,
+        tokenUrl: "u"
+      })
+      assert.include(bare.message, "bad client. Check")
+    })
 
     it.effect("never repeats the secret a server echoes", () =>
       Effect.gen(function*() {

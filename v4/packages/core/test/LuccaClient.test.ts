@@ -10,6 +10,7 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as RateLimiter from "effect/persistence/RateLimiter"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/testing/TestClock"
@@ -109,6 +110,8 @@ describe("LuccaClient", () => {
       assert.strictEqual(error.detail, "Insufficient scope")
       assert.include(error.message, "https://example.ilucca.net/identity/admin/integration-keys")
       assert.include(error.message, "leaves.readonly")
+      // the sentence that says what to do names what to grant
+      assert.include(error.message, "Grant leaves.readonly to the client application at https://example.ilucca.net/")
       assert.strictEqual(fake.state.apiRequests.length, 1)
       assert.strictEqual(fake.state.tokenRequests.length, 1)
     }))
@@ -126,7 +129,22 @@ describe("LuccaClient", () => {
       assert.strictEqual(error.suggestedScope, "job-qualifications.readonly")
       assert.include(error.message, "accepts job-qualifications.readonly or job-qualifications.readwrite")
       assert.include(error.message, "has none of them")
+      assert.include(error.message, "Grant one of them, such as job-qualifications.readonly, to the client application")
     }))
+
+  it("Forbidden names the scope to grant, whatever it knows of the operation", () => {
+    const one = new LuccaError.Forbidden({
+      method: "GET",
+      url: "https://example.ilucca.net/lucca-api/events",
+      grantedScopes: ["employees.readonly"],
+      acceptedScopes: ["events.readonly"],
+      suggestedScope: "events.readonly"
+    })
+    assert.include(one.message, "Grant events.readonly to the client application")
+    const unknown = new LuccaError.Forbidden({ method: "GET", url: "/somewhere", grantedScopes: [] })
+    assert.notInclude(unknown.message, "Grant it")
+    assert.include(unknown.message, "Grant the scope of this endpoint")
+  })
 
   it.effect("a 403 although the token holds an accepted scope says the refusal is about something else", () =>
     Effect.gen(function*() {
@@ -502,5 +520,16 @@ describe("LuccaClient", () => {
         yield* a.execute(HttpClientRequest.get("/lucca-api/employees"))
       }).pipe(Effect.scoped, Effect.provide(fake.layer))
       assert.deepStrictEqual(fake.state.apiRequests.map(bearer), ["a-1", "b-2", "a-1"])
+    }))
+
+  it.effect("redact replaces the token it used and its secret in a text the server sent back", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup
+      yield* client.execute(HttpClientRequest.get("/lucca-api/employees"))
+      const echoed = `Authorization: Bearer ${tokenFor(1)}; secret ${Redacted.value(credentials.clientSecret)}`
+      const redacted = client.redact(echoed)
+      assert.notInclude(redacted, tokenFor(1))
+      assert.notInclude(redacted, Redacted.value(credentials.clientSecret))
+      assert.include(redacted, "<redacted>")
     }))
 })

@@ -5,6 +5,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -60,6 +61,28 @@ describe("configuration", () => {
       ],
       ["a body limit of 0 bytes", { responseBody: { maxBytes: 0 } }, "responseBody.maxBytes", "at least 1"]
     ]
+    // what plain JavaScript callers pass: ConfigErrors, never a TypeError
+    cases.push(
+      ["no client id", { clientId: undefined as never }, "clientId", "must be a string, got undefined"],
+      ["a number as client id", { clientId: 42 as never }, "clientId", "must be a string, got number"],
+      [
+        "Redacted.make(undefined) as secret",
+        { clientSecret: Redacted.make(undefined) as never },
+        "clientSecret",
+        "got Redacted.make(undefined)"
+      ],
+      ["a plain string as secret", { clientSecret: "s3cr3t" as never }, "clientSecret", "must be a Redacted string"],
+      ["no secret", { clientSecret: undefined as never }, "clientSecret", "must be a Redacted string"],
+      [
+        "scopes as one string",
+        { scopes: "departments.readonly" as never },
+        "scopes",
+        "must be an array of scopes, such as [\"departments.readonly\"], not a string"
+      ],
+      ["no scopes", { scopes: undefined as never }, "scopes", "must be an array of scopes"],
+      ["a scope that is not a string", { scopes: ["employees.readonly", 1] as never }, "scopes", "strings only"],
+      ["no account URL", { accountUrl: undefined as never }, "accountUrl", "not an absolute URL"]
+    )
     for (const [name, overrides, setting, message] of cases) {
       it.effect(name, () =>
         Effect.gen(function*() {
@@ -70,6 +93,28 @@ describe("configuration", () => {
         }))
     }
   })
+
+  it.effect("a loopback account with Lucca's token URL is told to set LUCCA_TOKEN_URL, at once", () =>
+    Effect.gen(function*() {
+      const warnings: Array<string> = []
+      const capture = Logger.layer([
+        Logger.make(({ logLevel, message }) => logLevel === "Warn" && warnings.push(String(message)))
+      ])
+      const build = (overrides: Partial<LuccaClient.Options>) =>
+        LuccaClient.make({ ...options, ...overrides }).pipe(
+          Effect.provide(makeFake().layer),
+          Effect.provide(capture),
+          Effect.scoped
+        )
+      yield* build({ accountUrl: "http://127.0.0.1:8080" })
+      assert.strictEqual(warnings.length, 1)
+      assert.include(warnings[0], "the account URL http://127.0.0.1:8080 is loopback but the token URL is Lucca's")
+      assert.include(warnings[0], "set LUCCA_TOKEN_URL")
+      // the emulator's own token URL, or a real account: nothing to say
+      yield* build({ accountUrl: "http://127.0.0.1:8080", tokenUrl: "http://127.0.0.1:8080/connect/token" })
+      yield* build({})
+      assert.strictEqual(warnings.length, 1)
+    }))
 
   it.effect("loopback hosts may use plain http, for local emulation", () =>
     Effect.gen(function*() {
@@ -203,6 +248,74 @@ describe("configuration", () => {
           )
         )
         assert.strictEqual(client.accountUrl.origin, accountUrl)
+      }))
+  })
+
+  describe("each option is one Schema (issue 20 point 4)", () => {
+    /** The message of a schema's refusal, or "accepted". */
+    const refusal = (schema: Schema.Codec<any, any>, input: unknown): string =>
+      Result.match(Schema.decodeUnknownResult(schema)(input), {
+        onFailure: (error) => error.message,
+        onSuccess: () => "accepted"
+      })
+
+    it("the public schemas decode what the options take, and say what is wrong", () => {
+      assert.strictEqual(Schema.decodeUnknownSync(LuccaConfig.ClientId)("  my-client "), "my-client")
+      assert.include(refusal(LuccaConfig.ClientId, " "), "must not be empty")
+      assert.include(refusal(LuccaConfig.ClientId, 42), "must be a string, got number")
+      assert.strictEqual(Redacted.value(Schema.decodeUnknownSync(LuccaConfig.ClientSecret)(Redacted.make("s"))), "s")
+      assert.include(refusal(LuccaConfig.ClientSecret, Redacted.make("sec\n")), "whitespace")
+      assert.deepStrictEqual(
+        Schema.decodeUnknownSync(LuccaConfig.Scopes)(["employees.readonly", "employees.readonly"]),
+        ["employees.readonly"]
+      )
+      assert.include(refusal(LuccaConfig.Scopes, "a b"), "not a string")
+      assert.strictEqual(
+        Schema.decodeUnknownSync(LuccaConfig.AccountUrl)(`${accountUrl}/`).href,
+        `${accountUrl}/`
+      )
+      assert.include(refusal(LuccaConfig.AccountUrl, `${accountUrl}/lucca-api?x=1`), "without a path")
+      assert.include(refusal(LuccaConfig.AccountUrl, "https://me:pw@example.ilucca.net"), "credentials")
+      assert.strictEqual(refusal(LuccaConfig.TokenUrl, "http://127.0.0.1:8080/connect/token"), "accepted")
+      assert.include(refusal(LuccaConfig.TokenUrl, "https://tokens.example.com/t"), "dangerouslyAllowTokenUrl")
+      assert.strictEqual(refusal(LuccaConfig.ApiVersion, "2024-11-01"), "accepted")
+      assert.include(refusal(LuccaConfig.ApiVersion, "2024-02-31"), "real calendar day")
+    })
+
+    const cases: Array<[string, Partial<LuccaClient.Options>, string, string]> = [
+      [
+        "a request backoff that is not a Schedule",
+        { requestRetry: { backoff: 5 as never } },
+        "requestRetry.backoff",
+        "must be a Schedule"
+      ],
+      [
+        "a token backoff that is not a Schedule",
+        { tokenRetry: { backoff: "1 second" as never } },
+        "tokenRetry.backoff",
+        "must be a Schedule"
+      ],
+      [
+        "a transformClient that is not a function",
+        { transformClient: {} as never },
+        "transformClient",
+        "must be a function"
+      ]
+    ]
+    for (const [name, overrides, option, message] of cases) {
+      it.effect(`${name}: a ConfigError naming ${option}`, () =>
+        Effect.gen(function*() {
+          const error = yield* configError(overrides)
+          assert.instanceOf(error, Config.ConfigError)
+          assert.include(String(error), option)
+          assert.include(String(error), message)
+        }))
+    }
+
+    it.effect("TokenProvider.cached checks its backoff too", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(TokenProvider.cached(Effect.never, { tokenRetry: { backoff: 1 as never } }))
+        assert.include(String(error), "tokenRetry.backoff")
       }))
   })
 })

@@ -8,6 +8,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
+import * as References from "effect/References"
 import * as TestClock from "effect/testing/TestClock"
 import { clientSecret, credentials, eventually, json, makeFake, okToken, pollUntil, tokenFor } from "./fixtures.js"
 
@@ -175,6 +176,42 @@ describe("TokenProvider", () => {
         assert.strictEqual(fake.state.tokenRequests.length, sent, "no request after the caller was answered")
       }))
 
+    it.effect("every retry is logged with its reason and its delay, never a secret", () =>
+      Effect.gen(function*() {
+        const { fake, provider } = yield* setup
+        // a server that echoes the form body it was sent, secret included
+        fake.state.onToken = (n, request) =>
+          Effect.succeed(
+            n < 3 ? new Response(`bad gateway: ${request.body}`, { status: 502 }) : okToken(n)
+          )
+        const lines: Array<{ level: string; message: string; annotations: Record<string, unknown> }> = []
+        const logger = Logger.make(({ fiber, logLevel, message }) =>
+          lines.push({
+            level: logLevel,
+            message: String(message),
+            annotations: { ...fiber.getRef(References.CurrentLogAnnotations) }
+          })
+        )
+        const caller = yield* Effect.forkChild(provider.get.pipe(Effect.provide(Logger.layer([logger]))))
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual(value(yield* Fiber.join(caller)), tokenFor(3))
+        const retries = lines.filter((line) => line.message.startsWith("Lucca token request failed"))
+        assert.strictEqual(retries.length, 2, JSON.stringify(lines))
+        for (const [i, line] of retries.entries()) {
+          assert.strictEqual(line.level, "Info")
+          assert.include(line.message, "Status 502")
+          assert.match(line.message, new RegExp(`retry ${i + 1} in (\\d+s )?\\d+ms$`))
+          assert.strictEqual(line.annotations["lucca.token_retry"], i + 1)
+          assert.isNumber(line.annotations["lucca.token_retry_delay_ms"])
+          assert.isAbove(line.annotations["lucca.token_retry_delay_ms"] as number, 0)
+          assert.strictEqual(
+            line.annotations["lucca.token_url"],
+            "https://accounts.world.luccasoftware.com/connect/token"
+          )
+        }
+        assert.notInclude(JSON.stringify(lines), clientSecret)
+      }))
+
     it.effect("tokenRetry: false reports the first failure", () =>
       Effect.gen(function*() {
         const fake = makeFake()
@@ -253,7 +290,11 @@ describe("TokenProvider", () => {
         fake.state.onToken = (n) => Effect.succeed(n < 5 ? new Response("down", { status: 503 }) : okToken(n))
         yield* TestClock.adjust("26 minutes")
         yield* provider.get.pipe(
-          Effect.provide(Logger.layer([Logger.make(({ message }) => warnings.push(String(message)))]))
+          Effect.provide(
+            Logger.layer([
+              Logger.make(({ logLevel, message }) => logLevel === "Warn" && warnings.push(String(message)))
+            ])
+          )
         )
         yield* eventually(() => fake.state.tokenRequests.length === 2)
         for (let i = 0; i < 6; i++) {

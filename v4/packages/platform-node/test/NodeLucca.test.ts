@@ -6,10 +6,14 @@ import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
 import { NodeLucca } from "@effect-lucca/platform-node"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -172,4 +176,36 @@ describe("NodeLucca against the emulator on loopback", () => {
       assert.strictEqual(employees.length, expected.size)
       assert.isTrue(Array.from(employees).every((e) => expected.has(e.applicableJobPosition.id)))
     }))
+})
+
+describe("NodeLucca.layer given what a plain JavaScript caller passes", () => {
+  const base = {
+    clientId: FakeLucca.defaultClientId,
+    clientSecret: Redacted.make(FakeLucca.defaultClientSecret),
+    scopes: ["employees.readonly"],
+    accountUrl: "https://example.ilucca.net"
+  }
+  const cases: Array<[string, Record<string, unknown>, string, string]> = [
+    ["no client id", { clientId: undefined }, "clientId", "must be a string, got undefined"],
+    ["Redacted.make(undefined) as secret", { clientSecret: Redacted.make(undefined) }, "clientSecret", "Redacted"],
+    ["one string of scopes", { scopes: "departments.readonly" }, "scopes", "must be an array of scopes"]
+  ]
+  for (const [name, overrides, option, message] of cases) {
+    it.effect(`${name}: a ConfigError naming ${option}, not a crash`, () =>
+      Effect.gen(function*() {
+        const exit = yield* Effect.exit(
+          Layer.build(NodeLucca.layer({ ...base, ...overrides } as never)).pipe(Effect.scoped)
+        )
+        assert.isTrue(Exit.isFailure(exit) && !Exit.hasInterrupts(exit))
+        if (Exit.isSuccess(exit)) return
+        const failure = Cause.findErrorOption(exit.cause)
+        assert.isTrue(Option.isSome(failure), `a defect instead of a typed error: ${Cause.pretty(exit.cause)}`)
+        if (Option.isNone(failure)) return
+        assert.instanceOf(failure.value, Config.ConfigError)
+        assert.include(String(failure.value), option)
+        assert.include(String(failure.value), message)
+        // one complaint, not one per character of the string
+        assert.notInclude(String(failure.value), "is not a Lucca scope")
+      }))
+  }
 })

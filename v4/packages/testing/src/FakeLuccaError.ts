@@ -8,7 +8,7 @@ import * as Schema from "effect/Schema"
 
 /**
  * A control was used wrongly: an unknown client id or account, a client id declared
- * twice, an establishment that does not exist.
+ * twice, an establishment, a resource or a webhook endpoint that does not exist.
  *
  * @since 0.1.0
  * @category errors
@@ -16,7 +16,14 @@ import * as Schema from "effect/Schema"
 export class FakeLuccaError extends Schema.TaggedError<FakeLuccaError>("@effect-lucca/testing/FakeLuccaError")(
   "FakeLuccaError",
   {
-    reason: Schema.Literals(["UnknownApplication", "DuplicateClientId", "UnknownAccount", "UnknownEstablishment"]),
+    reason: Schema.Literals([
+      "UnknownApplication",
+      "DuplicateClientId",
+      "UnknownAccount",
+      "UnknownEstablishment",
+      "UnknownResource",
+      "UnknownWebhookEndpoint"
+    ]),
     description: Schema.String
   }
 ) {

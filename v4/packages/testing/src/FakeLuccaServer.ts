@@ -1,14 +1,19 @@
 /**
  * The emulator on real loopback sockets, for code that cannot take an `HttpClient`
  * layer (another process, a browser, curl). One port per account: each serves that
- * account's API under `/lucca-api/...` and the token endpoint at `/connect/token`.
+ * account's API under `/lucca-api/...`, the token endpoint at `/connect/token` and the
+ * webhook controls under `/fake-lucca/` (see `FakeLuccaWebhooks`), and delivers webhooks
+ * over real sockets to loopback hosts (never beyond the machine).
  *
  * @since 0.1.0
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
 import type { ServeError } from "effect/http/HttpServerError"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
@@ -17,6 +22,7 @@ import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as FakeLucca from "./FakeLucca.js"
 import * as FakeLuccaApp from "./FakeLuccaApp.js"
+import * as FakeLuccaWebhooks from "./FakeLuccaWebhooks.js"
 
 /**
  * @since 0.1.0
@@ -64,6 +70,11 @@ export interface Options {
   readonly port?: number | undefined
   /** Default `127.0.0.1`. */
   readonly host?: string | undefined
+  /**
+   * Deliver webhooks over real sockets (`FakeLuccaWebhooks`), to loopback hosts only;
+   * default `true`. Turn it off to run your own dispatcher.
+   */
+  readonly webhooks?: boolean | undefined
 }
 
 /**
@@ -75,6 +86,26 @@ const dropConnection = Effect.flatMap(HttpServerRequest.HttpServerRequest, (requ
   // nothing can be written any more; this response only ends the request fiber
   return Effect.succeed(HttpServerResponse.empty({ status: 500 }))
 })
+
+const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]"])
+
+/**
+ * The emulator sends nothing beyond the machine: an endpoint on another host is
+ * unreachable (its activation fails, so it stays `inactive`).
+ */
+const loopbackOnly = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    loopbackHosts.has(url.hostname)
+      ? client.execute(request)
+      : Effect.fail(
+        new HttpClientError.HttpClientError({
+          reason: new HttpClientError.TransportError({
+            request,
+            description: `The emulator delivers only to loopback hosts, not ${url.host}`
+          })
+        })
+      )
+  )
 
 const formatHost = (host: string) => host.includes(":") ? `[${host}]` : host
 
@@ -105,6 +136,10 @@ export const make = (
       if (!("port" in address)) return yield* Effect.die(new Error("Fake Lucca listens on TCP only"))
       const url = `http://${formatHost(host)}:${address.port}`
       accounts.push({ name: account.name, url, tokenUrl: `${url}/connect/token`, port: address.port })
+    }
+    if (options?.webhooks !== false) {
+      const client = Context.get(yield* Layer.build(NodeHttpClient.layerNodeHttp), HttpClient.HttpClient)
+      yield* FakeLuccaWebhooks.make.pipe(Effect.provideService(HttpClient.HttpClient, loopbackOnly(client)))
     }
     return { tokenUrl: accounts[0].tokenUrl, url: accounts[0].url, accounts }
   })

@@ -64,6 +64,9 @@ const parseOptions = (args: ReadonlyArray<string>) => {
   }
 }
 
+/** A value as one shell word, quoted only when it needs to be. */
+const shellQuote = (value: string) => /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`
+
 const integer = (name: string, value: string | undefined, fallback: number): number =>
   value === undefined
     ? fallback
@@ -102,6 +105,21 @@ const program = Effect.gen(function*() {
       }`
     )
     lines.push(`token life:    ${tokenLifetime} s`, "")
+    // the settings of the first account's application, ready to paste (as `lucca emulator`)
+    const [account] = server.accounts
+    const application = applications.find((a) => a.account === account?.name)
+    if (account !== undefined && application !== undefined) {
+      lines.push(
+        `Use it from another terminal${server.accounts.length > 1 ? ` (account "${account.name}")` : ""}:`,
+        "",
+        `export LUCCA_TOKEN_URL=${shellQuote(server.tokenUrl)}`,
+        `export LUCCA_ACCOUNT_URL=${shellQuote(account.url)}`,
+        `export LUCCA_CLIENT_ID=${shellQuote(application.clientId)}`,
+        `export LUCCA_CLIENT_SECRET=${shellQuote(Redacted.value(application.clientSecret))}`,
+        `export LUCCA_SCOPES=${shellQuote(FakeLucca.allScopes.join(" "))}`,
+        ""
+      )
+    }
     yield* Console.log(lines.join("\n"))
     return yield* Effect.never
   })

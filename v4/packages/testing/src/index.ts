@@ -45,6 +45,13 @@ export * as FakeLuccaError from "./FakeLuccaError.js"
 export * as FakeLuccaServer from "./FakeLuccaServer.js"
 
 /**
+ * The emulator delivers webhooks: activation, signed deliveries, retries.
+ *
+ * @since 0.1.0
+ */
+export * as FakeLuccaWebhooks from "./FakeLuccaWebhooks.js"
+
+/**
  * A harness that checks no secret appears in logs, spans or errors.
  *
  * @since 0.1.0

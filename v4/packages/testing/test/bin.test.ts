@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as ChildProcess from "node:child_process"
 import { spawn } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -23,7 +24,8 @@ const start = (args: ReadonlyArray<string>) =>
         child.stderr!.on("data", (chunk) => errors += chunk)
         child.stdout!.on("data", (chunk) => {
           output += chunk
-          if (output.includes("token life:")) resume(Effect.succeed({ child, banner: output, exit }))
+          // the banner ends with the export lines
+          if (/^export LUCCA_SCOPES=.*\n/m.test(output)) resume(Effect.succeed({ child, banner: output, exit }))
         })
         child.on("exit", (code) => resume(Effect.fail(new Error(`fake-lucca exited with ${code}: ${errors}`))))
       }
@@ -120,4 +122,25 @@ describe("fake-lucca", () => {
       child.kill("SIGINT")
       assert.strictEqual(yield* Effect.promise(() => exit), 0)
     }), { timeout: 30_000 })
+
+  it.live("prints export lines that a shell turns into the same settings", () =>
+    Effect.gen(function*() {
+      const { banner } = yield* start(["--port", "0"])
+      const exports = banner.split("\n").filter((line) => line.startsWith("export LUCCA_"))
+      assert.deepStrictEqual(
+        exports.map((line) => /^export (\w+)=/.exec(line)?.[1]),
+        ["LUCCA_TOKEN_URL", "LUCCA_ACCOUNT_URL", "LUCCA_CLIENT_ID", "LUCCA_CLIENT_SECRET", "LUCCA_SCOPES"]
+      )
+      // what the shell makes of them, as a user pasting them gets
+      const env = ChildProcess.execFileSync("sh", ["-c", `${exports.join("\n")}\nenv`], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH }
+      })
+      const variable = (name: string) => new RegExp(`^${name}=(.*)$`, "m").exec(env)?.[1]
+      assert.strictEqual(variable("LUCCA_TOKEN_URL"), field(banner, "token URL"))
+      assert.strictEqual(variable("LUCCA_ACCOUNT_URL"), field(banner, "account URL"))
+      assert.strictEqual(variable("LUCCA_CLIENT_ID"), field(banner, "client id"))
+      assert.strictEqual(variable("LUCCA_CLIENT_SECRET"), field(banner, "client secret"))
+      assert.strictEqual(variable("LUCCA_SCOPES"), /^scopes:\s+(.+)$/m.exec(banner)?.[1])
+    }).pipe(Effect.scoped), { timeout: 30_000 })
 })

@@ -5,11 +5,12 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Metric from "effect/Metric"
 import * as Stream from "effect/Stream"
-import type * as AccessToken from "../AccessToken.js"
+import * as AccessToken from "../AccessToken.js"
 import * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
 import * as LuccaScope from "../LuccaScope.js"
 import type * as TokenProvider from "../TokenProvider.js"
+import * as Body from "./body.js"
 import * as Http from "./http.js"
 import * as Problem from "./problem.js"
 
@@ -194,21 +195,33 @@ const forbidden = (
       ))
   )
 
+/** Why a 401 ends the request: after the retry, or without one. */
+type Refusal =
+  | { readonly retried: true }
+  | { readonly retried: false; readonly notRetried: "OneShotBody" | "SameToken" }
+
+const unauthorizedWith = (
+  request: HttpClientRequest.HttpClientRequest,
+  problem: Effect.Success<ReturnType<typeof problemFields>>,
+  refusal: Refusal
+) =>
+  new LuccaError.Unauthorized({
+    method: request.method,
+    url: Http.displayUrl(request.url),
+    ...refusal,
+    ...problem
+  })
+
 const unauthorized = (
   step: Step<any, any>,
   request: HttpClientRequest.HttpClientRequest,
   response: HttpClientResponse.HttpClientResponse,
-  retried: boolean
+  refusal: Refusal
 ) =>
-  Effect.flatMap(problemFields(response, step.provider.redact), (problem) =>
-    Effect.fail(
-      new LuccaError.Unauthorized({
-        method: request.method,
-        url: Http.displayUrl(request.url),
-        retried,
-        ...problem
-      })
-    ))
+  Effect.flatMap(
+    problemFields(response, step.provider.redact),
+    (problem) => Effect.fail(unauthorizedWith(request, problem, refusal))
+  )
 
 /** A 403 is `Forbidden`, with the scopes that would do; any status but 401 is passed on. */
 const forbiddenOr = <E, R>(
@@ -219,26 +232,36 @@ const forbiddenOr = <E, R>(
 ): Sent<E, R> => response.status === 403 ? forbidden(step, request, response, token) : Effect.succeed(response)
 
 // After a 401 the server did not act, so one retry is safe for every method; the token
-// that was refused, and only that one, is dropped from the cache.
+// that was refused, and only that one, is dropped from the cache (before anything else, so
+// that no later request goes out with it, even when this one is not retried). A token equal
+// to the refused one is never sent again: the provider may have no other (a static one).
 const retryWithFreshToken = <E, R>(
   step: Step<E, R>,
   request: HttpClientRequest.HttpClientRequest,
   response: HttpClientResponse.HttpClientResponse,
   refused: AccessToken.AccessToken
 ): Sent<E, R> =>
-  // a stream body has been consumed by the first attempt and cannot be sent again
-  request.body._tag === "Stream"
-    ? unauthorized(step, request, response, false)
-    : Problem.read(response).pipe(
-      Effect.andThen(step.provider.invalidate(refused)),
-      Effect.andThen(Metric.update(LuccaMetrics.unauthorizedRetries, 1)),
-      Effect.andThen(step.provider.get),
-      Effect.tap(step.beforeRetry),
-      Effect.flatMap((token) =>
-        attempt(step, request, token, (second) =>
-          second.status === 401
-            ? unauthorized(step, request, second, true)
-            : forbiddenOr(step, request, token, second))
+  // a one-shot body (a stream) has been consumed by the first attempt: a second copy would
+  // leave empty, and the server would act on it
+  !Body.isReplayable(request.body)
+    ? Effect.andThen(
+      step.provider.invalidate(refused),
+      unauthorized(step, request, response, { retried: false, notRetried: "OneShotBody" })
+    )
+    : step.provider.invalidate(refused).pipe(
+      // reading the body also frees the connection for the retry
+      Effect.andThen(problemFields(response, step.provider.redact)),
+      Effect.flatMap((problem) =>
+        Effect.flatMap(step.provider.get, (token) =>
+          AccessToken.isSame(token, refused)
+            ? Effect.fail(unauthorizedWith(request, problem, { retried: false, notRetried: "SameToken" }))
+            : Metric.update(LuccaMetrics.unauthorizedRetries, 1).pipe(
+              Effect.andThen(step.beforeRetry),
+              Effect.andThen(attempt(step, request, token, (second) =>
+                second.status === 401
+                  ? unauthorized(step, request, second, { retried: true })
+                  : forbiddenOr(step, request, token, second)))
+            ))
       )
     )
 

@@ -1,5 +1,6 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as HttpBody from "effect/http/HttpBody"
 import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Stream from "effect/Stream"
@@ -71,3 +72,33 @@ export const readText = (
     })
   )
 }
+
+/**
+ * Whether a request body can be sent a second time, whole: only values that are read
+ * afresh on each send (bytes, a string, an `ArrayBuffer`, a `Blob`, a `FormData`,
+ * `URLSearchParams`, or no body). A stream of any kind (`HttpBody.stream`, or a raw Node
+ * `Readable` or web `ReadableStream`) is consumed by the first send, and anything else is
+ * not known to be re-readable: a retry would send it empty, and the server could act on
+ * the empty copy. The one rule for every retry of the client (after a 401, after a
+ * transient answer).
+ *
+ * @internal
+ */
+export const isReplayable = (body: HttpBody.HttpBody): boolean => {
+  switch (body._tag) {
+    case "Empty":
+    case "Uint8Array":
+    case "FormData":
+      return true
+    case "Raw":
+      return isReplayableValue(body.body)
+    default:
+      return false
+  }
+}
+
+const isReplayableValue = (value: unknown): boolean =>
+  value === undefined || value === null || typeof value === "string" || value instanceof ArrayBuffer ||
+  ArrayBuffer.isView(value) || (typeof Blob !== "undefined" && value instanceof Blob) ||
+  (typeof FormData !== "undefined" && value instanceof FormData) ||
+  (typeof URLSearchParams !== "undefined" && value instanceof URLSearchParams)

@@ -128,6 +128,7 @@ export const fromHttpClient = (
     accountUrl: options.accountUrl,
     apiVersion: options.apiVersion,
     grantedScopes: options.grantedScopes,
+    redact: options.redact,
     httpClient,
     execute: httpClient.execute,
     executeDecoded,

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
@@ -19,31 +20,52 @@ export const defaultApiVersion = "2024-11-01"
 
 type Check<A, B = A> = (value: A) => Result.Result<B, string>
 
+// The checks take `unknown`: plain JavaScript callers pass anything, and get a ConfigError
+// naming the option rather than a TypeError from deep inside.
+
+/** What a value is, for an error message (never the value: it may be a secret). */
+const kind = (value: unknown): string => value === null ? "null" : Array.isArray(value) ? "an array" : typeof value
+
 /** @internal */
-export const checkClientId: Check<string> = (clientId) =>
+export const checkClientId: Check<unknown, string> = (clientId) =>
   typeof clientId !== "string"
-    ? Result.fail("must be a string")
+    ? Result.fail(`must be a string, got ${kind(clientId)}`)
     : clientId.trim() === ""
     ? Result.fail("must not be empty")
     : Result.succeed(clientId.trim())
 
 /** @internal */
-export const checkClientSecret: Check<Redacted.Redacted<string>> = (secret) => {
-  if (!Redacted.isRedacted(secret)) return Result.fail("must be a Redacted string (Redacted.make)")
-  const value = Redacted.value(secret)
-  if (typeof value !== "string") return Result.fail("must be a Redacted string (Redacted.make)")
+export const checkClientSecret: Check<unknown, Redacted.Redacted<string>> = (secret) => {
+  if (!Redacted.isRedacted(secret)) {
+    return Result.fail(`must be a Redacted string (Redacted.make(secret)), got ${kind(secret)}`)
+  }
+  const value: unknown = Redacted.value(secret)
+  if (typeof value !== "string") {
+    return Result.fail(`must be a Redacted string, got Redacted.make(${kind(value)}) (an unset variable?)`)
+  }
   if (value.trim() === "") return Result.fail("must not be empty or blank")
   // not trimmed: a secret is opaque, and a newline read from a file is a mistake to report
   if (value.trim() !== value) {
     return Result.fail("must not start or end with whitespace (a line break read from a file?)")
   }
-  return Result.succeed(secret)
+  return Result.succeed(secret as Redacted.Redacted<string>)
 }
 
 /** @internal */
-export const checkScopes: Check<ReadonlyArray<string>> = (scopes) => {
-  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== "string")) {
-    return Result.fail("must be a list of scopes, such as [\"employees.readonly\"]")
+export const checkScopes: Check<unknown, ReadonlyArray<string>> = (scopes) => {
+  // one form only: a string is refused rather than split, so that the type, the docs and
+  // every caller agree (LUCCA_SCOPES, a variable, is split by the Config reader)
+  if (typeof scopes === "string") {
+    return Result.fail(
+      `must be an array of scopes, such as ${JSON.stringify(LuccaScope.split(scopes))}, not a string`
+    )
+  }
+  if (!Array.isArray(scopes)) {
+    return Result.fail(`must be an array of scopes, such as ["employees.readonly"], got ${kind(scopes)}`)
+  }
+  const notStrings = scopes.filter((scope) => typeof scope !== "string")
+  if (notStrings.length > 0) {
+    return Result.fail(`must hold strings only, got ${notStrings.map(kind).join(", ")}`)
   }
   if (scopes.length === 0) {
     return Result.fail("must name at least one scope, such as \"employees.readonly\"")
@@ -162,13 +184,22 @@ export const HttpsUrl = checked(checkHttpsUrl)
 export const AccountUrl = checked(checkAccountUrl)
 /** @internal */
 export const ApiVersion = checked(checkApiVersion)
+/** @internal */
+export const TokenUrl = checked(checkTokenUrl())
 
 const Count = checked(checkCount)
 const DurationField = checked(checkDuration)
 const Bool = checked<boolean, boolean>((b) =>
   typeof b === "boolean" ? Result.succeed(b) : Result.fail("must be true or false")
 )
-const Anything = Schema.Any
+// values the schemas do not look into, checked for what they must be (a plain JavaScript
+// caller otherwise got a defect at the first retry, or when the client was built)
+const ScheduleField = checked<unknown, unknown>((s) =>
+  Schedule.isSchedule(s) ? Result.succeed(s) : Result.fail("must be a Schedule")
+)
+const FunctionField = checked<unknown, unknown>((f) =>
+  typeof f === "function" ? Result.succeed(f) : Result.fail("must be a function")
+)
 
 /** `false`, or the options of a feature. */
 const orFalse = <S extends Schema.Top>(schema: S) => Schema.Union([Schema.Literal(false), schema])
@@ -203,7 +234,7 @@ export const ProviderOptions = Schema.Struct({
   hardMargin: withDefault(DurationField, () => defaults.hardMargin),
   tokenRetry: withDefault(
     orFalse(Schema.Struct({
-      backoff: Schema.optional(Anything),
+      backoff: Schema.optional(ScheduleField),
       budget: withDefault(DurationField, () => defaults.tokenRetryBudget)
     })),
     () => ({ budget: defaults.tokenRetryBudget })
@@ -250,7 +281,7 @@ export const CacheOptions = Schema.Struct({
 export const AccountOptions = Schema.Struct({
   accountUrl: AccountUrl,
   apiVersion: withDefault(ApiVersion, () => defaultApiVersion),
-  transformClient: Schema.optional(Anything),
+  transformClient: Schema.optional(FunctionField),
   rateLimit: withDefault(
     orFalse(
       Schema.Struct({
@@ -267,7 +298,7 @@ export const AccountOptions = Schema.Struct({
   ),
   requestRetry: withDefault(
     orFalse(Schema.Struct({
-      backoff: Schema.optional(Anything),
+      backoff: Schema.optional(ScheduleField),
       times: withDefault(Count, () => defaults.requestRetry.times),
       maxRetryAfter: withDefault(DurationField, () => defaults.requestRetry.maxRetryAfter),
       nonIdempotent: withDefault(Bool, () => false)
@@ -324,3 +355,20 @@ export const decode = <S extends Schema.Codec<any, any>>(
     onFailure: (error) => Effect.fail(toConfigError(error as Schema.SchemaError)),
     onSuccess: (value) => Effect.succeed(value as S["Type"])
   })
+
+/**
+ * An emulator's account URL with Lucca's own token URL: the client secret would go to the
+ * real token host, which answers nothing useful (or cannot be reached) after the whole retry
+ * budget. Logged when the client is built, before any wait.
+ *
+ * @internal
+ */
+export const tokenUrlHint = (accountUrl: URL, tokenUrl: URL | undefined): Effect.Effect<void> => {
+  if (!Http.isLoopback(accountUrl.hostname)) return Effect.void
+  const token = tokenUrl ?? new URL(ClientCredentials.defaultTokenUrl)
+  if (token.hostname.replace(/\.$/, "") !== tokenHost) return Effect.void
+  return Effect.logWarning(
+    `the account URL ${accountUrl.origin} is loopback but the token URL is Lucca's (${token.href}): ` +
+      "to use a local emulator, set LUCCA_TOKEN_URL (the tokenUrl option) to its token URL"
+  ).pipe(Effect.annotateLogs({ "lucca.account_url": accountUrl.origin, "lucca.token_url": token.href }))
+}

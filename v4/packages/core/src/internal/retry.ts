@@ -136,8 +136,9 @@ export const requests = <E, R>(
   }
   const options = { nonIdempotent: settings.nonIdempotent }
   return HttpClient.transform(self, (effect, request) => {
-    // a stream body has been consumed by the first attempt and cannot be sent again
-    if (request.body._tag === "Stream") return effect
+    // a one-shot body (a stream) has been consumed by the first attempt: the answer is
+    // returned as it came rather than a second, empty copy sent
+    if (!Body.isReplayable(request.body)) return effect
     const mayRetry = (outcome: LuccaRetry.RequestOutcome) => LuccaRetry.mayRetry(request.method, outcome, options)
     const outcome = (failure: E | RetryableResponse): LuccaRetry.RequestOutcome | undefined =>
       failure instanceof RetryableResponse

@@ -19,7 +19,7 @@ import type * as TokenProvider from "../TokenProvider.js"
 import * as TokenStore from "../TokenStore.js"
 import type * as InternalOptions from "./options.js"
 import { encodings, redactAll } from "./redact.js"
-import * as Retry from "./retry.js"
+import * as TokenRetry from "./tokenRetry.js"
 
 /** @internal */
 export interface Margins {
@@ -150,13 +150,23 @@ export const make = (
       if (history.length > historySize) history.shift()
     }
     const redact = (text: string): string => redactAll(redactAll(text, secrets), history.flatMap(encodings))
+    // The tokens refused with a 401 lately (compared by value, kept `Redacted`): a shared
+    // store may hand one back after the 401 (its compare-and-delete failed, Redis turned
+    // read-only, an `invalidate` that does nothing), and it must never be used again.
+    // Bounded: the expired ones go, and only the last few are kept.
+    let refused: ReadonlyArray<AccessToken.AccessToken> = []
+    const isRefused = (token: AccessToken.AccessToken) => refused.some((r) => AccessToken.isSame(r, token))
+    const refuse = (token: AccessToken.AccessToken, now: number) => {
+      if (isRefused(token)) return
+      refused = [...refused.filter((r) => r.expiresAt > now), token].slice(-historySize)
+    }
 
     const withRetries = (deadline: number, onFirstFailure: Effect.Effect<void>) => {
       if (retry === undefined) return source
       let failures = 0
       return source.pipe(
         Effect.tapError(() => failures++ === 0 ? onFirstFailure : Effect.void),
-        Effect.retry(Retry.policy({
+        Effect.retry(TokenRetry.policy(redact, {
           backoff: retry.backoff,
           retryable: LuccaRetry.isTransientTokenError,
           retryAfterMillis: (error) => error._tag === "InvalidTokenResponse" ? undefined : error.retryAfterMillis,
@@ -180,7 +190,7 @@ export const make = (
       if (store === undefined) return request
       const usable = (stored: Option.Option<AccessToken.AccessToken>, now: number) =>
         Option.isSome(stored) && phase(stored.value, now, margins) !== "expired" &&
-        (current === undefined || stored.value.expiresAt > current.expiresAt)
+        (current === undefined || stored.value.expiresAt > current.expiresAt) && !isRefused(stored.value)
       const lookup = Effect.zip(store.get, Clock.currentTimeMillis).pipe(
         Effect.map(([stored, now]) => usable(stored, now) ? stored : Option.none())
       )
@@ -327,10 +337,13 @@ export const make = (
     )
 
     const invalidate = (token: AccessToken.AccessToken) =>
-      update((s) =>
-        s.token !== undefined && AccessToken.isSame(s.token, token)
-          ? { ...s, token: undefined }
-          : s
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          refuse(token, clock.currentTimeMillisUnsafe())
+          if (state.token !== undefined && AccessToken.isSame(state.token, token)) {
+            state = { ...state, token: undefined }
+          }
+        })
       ).pipe(Effect.andThen(store === undefined ? Effect.void : store.invalidate(token)))
 
     // The common case, a fresh cached token, needs neither the mask nor a state change.

@@ -5,6 +5,7 @@ import * as Base64 from "effect/encoding/Base64"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -24,6 +25,7 @@ import * as RateLimit from "./rateLimit.js"
 import * as Resources from "./resources.js"
 import * as Scopes from "./scopes.js"
 import * as State from "./state.js"
+import * as Webhooks from "./webhooks.js"
 
 /** Everything a route needs to know about the authenticated request. */
 class ApiRequest extends Context.Service<ApiRequest, {
@@ -294,8 +296,18 @@ const item = (operation: Operations.Operation) =>
     return yield* json(representation(operation, resource, include.success, view))
   })
 
+const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]"])
+
+/**
+ * Lucca requires `https://`. The emulator also takes `http://` on a loopback host, so that
+ * it can deliver to a receiver under test without a certificate.
+ */
 const Https = Schema.String.check(
-  Schema.makeFilter((s) => URL.canParse(s) && new URL(s).protocol === "https:", { message: "must be an https URL" })
+  Schema.makeFilter((s) => {
+    if (!URL.canParse(s)) return false
+    const url = new URL(s)
+    return url.protocol === "https:" || (url.protocol === "http:" && loopbackHosts.has(url.hostname))
+  }, { message: "must be an https URL" })
 )
 
 const ApiVersionDate = Schema.String.check(
@@ -388,8 +400,8 @@ const createWebhookEndpoint = (operation: Operations.Operation) =>
           : input.businessEstablishments.map((e) =>
             Data.ref("business-establishments", "business-establishment", e.id)
           ),
-        // Lucca activates an endpoint once it answers the confirmation challenge; the emulator has no one to ask
-        status: input.status ?? "active",
+        // active once it answers the activation challenge, below
+        status: input.status ?? "inactive",
         createdAt: now,
         lastUpdatedAt: now,
         links: {}
@@ -400,9 +412,14 @@ const createWebhookEndpoint = (operation: Operations.Operation) =>
         webhookEndpointOwners: new Map(data.webhookEndpointOwners).set(id, request.caller.application.clientId)
       }]
     })
-    const rendered = representation(operation, created, { embedded: false, links: true, totalCount: false }, view)
     // the secret that signs deliveries, shown once: it is not part of the stored endpoint
-    return yield* json({ ...rendered, secret: State.randomToken(48) }, {
+    const secret = yield* Webhooks.newSecret(request.state, request.account.name, created.id)
+    if (input.status === undefined) yield* Webhooks.activate(request.state, request.account, created.id)
+    const activated = (yield* Ref.get(request.account.data)).resources["webhook-endpoints"].find((e) =>
+      e.id === created.id
+    )!
+    const rendered = representation(operation, activated, { embedded: false, links: true, totalCount: false }, view)
+    return yield* json({ ...rendered, secret: Redacted.value(secret) }, {
       status: 201,
       headers: { location: rendered.url as string }
     })
@@ -427,56 +444,10 @@ const createWebhookDelivery = (operation: Operations.Operation) =>
     if (view.get("webhook-endpoints", endpointId) === undefined) {
       return badRequest(request, { "webhookEndpoint.id": [`No webhook-endpoint has id '${endpointId}'.`] })
     }
-    const now = new Date(yield* Clock.currentTimeMillis).toISOString()
-    const created = yield* Ref.modify(request.account.data, (data): [FakeLuccaData.Resource, FakeLuccaData.DataSet] => {
-      const eventId = nextId(data.resources.events, 20000)
-      const deliveryId = nextId(data.resources["webhook-deliveries"], 30000)
-      const attemptId = nextId(data.resources["webhook-delivery-attempts"], 40000)
-      const event: FakeLuccaData.Resource = {
-        id: eventId,
-        type: "event",
-        url: `/lucca-api/events/${eventId}`,
-        apiVersion: Operations.apiVersion,
-        topic,
-        occurredAt: now,
-        source: "",
-        businessEstablishment: null,
-        data: {},
-        links: {}
-      }
-      const delivery: FakeLuccaData.Resource = {
-        id: deliveryId,
-        type: "webhook-delivery",
-        url: `/lucca-api/webhook-deliveries/${deliveryId}`,
-        nextAttemptAt: now,
-        attemptsCount: 1,
-        status: "delivered",
-        event: Data.ref("events", topic, eventId),
-        webhookEndpoint: Data.ref("webhook-endpoints", "webhook-endpoint", endpointId),
-        links: { attempts: { href: `/lucca-api/webhook-delivery-attempts?webhookDelivery.id=${deliveryId}` } }
-      }
-      const attempt: FakeLuccaData.Resource = {
-        id: attemptId,
-        type: "webhook-delivery-attempt",
-        url: `/lucca-api/webhook-delivery-attempts/${attemptId}`,
-        signature: State.randomHex(32),
-        webhookDelivery: Data.ref("webhook-deliveries", "webhook-delivery", deliveryId),
-        isSuccessful: true,
-        responseStatusCode: 202,
-        errorResponseBody: "",
-        createdAt: now,
-        links: {}
-      }
-      return [delivery, {
-        ...data,
-        resources: {
-          ...data.resources,
-          events: [...data.resources.events, event],
-          "webhook-deliveries": [...data.resources["webhook-deliveries"], delivery],
-          "webhook-delivery-attempts": [...data.resources["webhook-delivery-attempts"], attempt]
-        }
-      }]
-    })
+    const raised = yield* Webhooks.raise(request.state, request.account, { topic, data: {}, endpointId })
+    const created = (yield* Ref.get(request.account.data)).resources["webhook-deliveries"].find((d) =>
+      d.id === raised.deliveryIds[0]
+    )!
     const after = (yield* currentView).view
     const include = Pagination.parseInclude(request.url.searchParams.getAll("include"))
     const rendered = representation(

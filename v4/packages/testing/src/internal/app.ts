@@ -9,6 +9,7 @@ import { FakeLucca } from "../FakeLucca.js"
 import type * as FakeLuccaApp from "../FakeLuccaApp.js"
 import type { ConnectionDropped } from "../FakeLuccaError.js"
 import * as AccountApi from "./accountApi.js"
+import * as Controls from "./controls.js"
 import * as Cors from "./cors.js"
 import * as Faults from "./faults.js"
 import * as Problem from "./problem.js"
@@ -67,6 +68,8 @@ export const make = (
       response = yield* tokenRequest(state, url)
     } else if (isApi) {
       response = yield* AccountApi.handle(state, account.success, url)
+    } else if (path.startsWith(Controls.prefix)) {
+      response = yield* Controls.handle(state, account.success, url)
     } else {
       response = Problem.make({ status: 404, instance: path, detail: "No such endpoint." })
     }

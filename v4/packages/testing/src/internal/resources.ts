@@ -82,8 +82,12 @@ export const view = (
 
   const visibleEmployee = (id: unknown) =>
     typeof id === "string" && granted(idAt(raw("employee", id), "applicableJobPosition.businessEstablishment.id"))
-  const visibleEvent = (id: unknown) =>
-    typeof id === "string" && granted(idAt(raw("event", id), "businessEstablishment.id"))
+  // an event of no establishment (a ping, a change to the organisation) is the account's
+  const visibleEvent = (id: unknown) => {
+    if (typeof id !== "string") return false
+    const ids = idAt(raw("event", id), "businessEstablishment.id")
+    return ids.length === 0 || granted(ids)
+  }
 
   const visible = (resource: FakeLuccaData.Resource): boolean => {
     switch (resource.type) {

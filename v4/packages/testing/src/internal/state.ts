@@ -13,6 +13,7 @@ import { FakeLuccaError } from "../FakeLuccaError.js"
 import * as Data from "./data.js"
 import type * as RateLimit from "./rateLimit.js"
 import * as Scopes from "./scopes.js"
+import * as Webhooks from "./webhooks.js"
 
 /** @internal */
 export interface AccountState {
@@ -68,6 +69,8 @@ export interface State {
   readonly settings: Ref.Ref<Settings>
   readonly faults: Ref.Ref<ReadonlyArray<PendingFault>>
   readonly stats: Ref.Ref<FakeLucca.Stats>
+  /** Webhook endpoints' secrets and the dispatcher that delivers. */
+  readonly webhooks: Webhooks.WebhookState
 }
 
 const states = new WeakMap<FakeLucca.Service, State>()
@@ -286,7 +289,8 @@ export const make = (options?: FakeLucca.Options): Effect.Effect<FakeLucca.Servi
         deprecations: new Map()
       }),
       faults: yield* Ref.make<ReadonlyArray<PendingFault>>([]),
-      stats: yield* Ref.make(emptyStats)
+      stats: yield* Ref.make(emptyStats),
+      webhooks: yield* Webhooks.makeState
     }
 
     const updateApplication = (
