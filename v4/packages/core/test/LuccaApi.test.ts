@@ -179,6 +179,7 @@ describe("LuccaApi POST operations (generated from the description's POSTs)", ()
         webhookEndpoint: { id: endpoint.id }
       })
       assert.strictEqual(delivery.webhookEndpoint.id, endpoint.id)
-      assert.strictEqual(delivery.type, "webhook-delivery")
+      const read2 = yield* LuccaApi.webhookDeliveries.get(delivery.id)
+      assert.strictEqual(read2.webhookEndpoint.id, endpoint.id)
     }).pipe(Effect.provide(emulator())))
 })
