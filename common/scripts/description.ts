@@ -441,3 +441,359 @@ ${blocks.join("\n")}`
 }
 
 export const readDescription = (url: URL = descriptionUrl): Json => JSON.parse(Fs.readFileSync(url, "utf8"))
+
+const camel = (name: string) => {
+  const p = pascal(name)
+  return p[0].toLowerCase() + p.slice(1)
+}
+
+/** The first sentence of a description (its paragraphs wrap across lines). */
+const firstSentence = (text: string | undefined) =>
+  firstLine((text ?? "").split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ").split(/(?<=[.:])\s+(?=[A-Z])/)[0])
+
+const firstLine = (text: string | undefined) =>
+  (text ?? "").split("\n")[0].replace(/\*\//g, "*\\/").replace(/\[([^\]]+)\]\([^)]*\)/g, "$1").trim()
+
+/** The TypeScript type of a request body's field (a reference is its `{ id }`). */
+const inputType = (document: Json, node: Json): string => {
+  const name = refName(node)
+  if (name !== undefined && /-reference(\.readonly)?$/.test(name)) return "{ readonly id: string }"
+  const schema = deref(document, node)
+  const types: Array<string> = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []
+  const orNull = (t: string) => types.includes("null") ? `${t} | null` : t
+  if (Array.isArray(schema.enum)) return schema.enum.map(literal).join(" | ")
+  if (schema.allOf !== undefined && schema.properties === undefined) {
+    const parts = schema.allOf.filter((part: Json) => part.$ref !== undefined || part.type !== undefined)
+    if (parts.length === 1) return orNull(inputType(document, parts[0]))
+  }
+  switch (types.find((t) => t !== "null")) {
+    case "array":
+      return orNull(`ReadonlyArray<${inputType(document, schema.items)}>`)
+    case "integer":
+    case "number":
+      return orNull("number")
+    case "boolean":
+      return orNull("boolean")
+    default:
+      return orNull("string")
+  }
+}
+
+/** How Lucca's API version is written in the API's own description. */
+const apiVersionField = "apiVersion"
+
+/** The fields a `POST` takes: those of its body's schema that are not read-only. */
+const inputOf = (document: Json, body: Json) => {
+  const { properties, required } = objectOf(document, body)
+  return Object.entries(properties).filter(([, node]) => deref(document, node)?.readOnly !== true)
+    .map(([name, node]) => ({
+      name,
+      node,
+      doc: name === apiVersionField
+        ? `The API version of the resources it carries; default \`${document.info.version}\`, the version this client knows.`
+        : firstLine(deref(document, node)?.description),
+      // the API version defaults to the one the description is of
+      required: required.has(name) && name !== apiVersionField,
+      defaultsToVersion: name === apiVersionField
+    }))
+}
+
+/** The fields the created resource has beyond the resource itself (such as a webhook's `secret`). */
+const createdExtrasOf = (
+  document: Json,
+  response: Json
+): ReadonlyArray<{ readonly name: string; readonly node: Json; readonly required: boolean }> => {
+  const schema = deref(document, response)?.content?.["application/json"]?.schema
+  const extras = (schema?.allOf ?? []).slice(1).filter((part: Json) => part.$ref === undefined && part.properties)
+  return extras.flatMap((part: Json) =>
+    Object.entries<Json>(part.properties).map(([name, node]) => ({
+      name,
+      node,
+      required: (part.required ?? []).includes(name)
+    }))
+  )
+}
+
+/** A field a `POST` answers with once, such as a webhook's signing `secret`: `Redacted` at once. */
+const isSecret = (name: string, node: Json) =>
+  /secret|password|token/i.test(name) || node.writeOnly === true || node.format === "password"
+
+/** `src/LuccaApi.ts` of a line, before formatting. */
+export const renderApi = (document: Json, dialect: Dialect & ApiDialect): string => {
+  const operations = operationsOf(document)
+  const resources = new Map(resourcesOf(document).map(([, type, collection]) => [collection, pascal(type)]))
+  const collections = [...new Set(operations.map((o) => o.path.split("/")[2]))]
+  const blocks = collections.map((collection) => {
+    const path = `/lucca-api/${collection}`
+    const accessor = camel(collection)
+    const resource = resources.get(collection)
+    const list = operations.find((o) => o.kind === "list" && o.path === path)
+    const get = operations.find((o) => o.kind === "item" && o.path.startsWith(`${path}/{`))
+    const post = operations.find((o) => o.kind === "create" && o.path === path)
+    if (resource === undefined || get === undefined) {
+      throw new Error(`${path}: the generator knows collections read by id; this one is not`)
+    }
+    const getOperation = document.paths[get.path].get
+    const tag: string = (getOperation.tags ?? ["api"])[0]
+    const category = tag.startsWith("employee-") ? "occupations" : tag.toLowerCase()
+    const component = deref(document, { $ref: `#/components/schemas/${get.itemSchema}` })
+    const readScopes = (list ?? get).scopes.map((s) => `\`${s}\``).join(" or ")
+    const base = list !== undefined
+      ? `Collection<LuccaResources.${resource}, LuccaResources.${pascal(collection)}Filters>`
+      : `Item<LuccaResources.${resource}>`
+    const runtime = list !== undefined
+      ? `Api.collection(${literal(collection)}, LuccaResources.${resource})`
+      : `Api.item(${literal(collection)}, LuccaResources.${resource})`
+    const summary = `\`${path}\`${list === undefined ? " (read by id only)" : ""}: ${
+      firstSentence(component.description)
+    }`
+    if (post === undefined) {
+      return `/**
+ * ${summary}
+ *
+ * Scopes: ${readScopes}.
+ *
+ * @since 0.1.0
+ * @category ${category}
+ */
+export const ${accessor}: ${base} = ${runtime}
+`
+    }
+    const postOperation = document.paths[path].post
+    const input = inputOf(document, postOperation.requestBody.content["application/json"].schema)
+    const extras = createdExtrasOf(document, postOperation.responses["201"])
+    const inputName = `New${resource}`
+    const createdName = extras.length > 0 ? `Created${resource}` : undefined
+    const fields = input.map((f) =>
+      `${f.doc ? `  /** ${f.doc} */\n` : ""}  readonly ${key(f.name)}${f.required ? "" : "?"}: ${
+        inputType(document, f.node)
+      }${f.required ? "" : " | undefined"}`
+    )
+    const created = createdName === undefined ? "" : `
+/**
+ * The 201 of \`POST ${path}\`: the ${collection.replace(/s$/, "")} and ${
+      extras.map((e) => `\`${e.name}\``).join(", ")
+    }, which Lucca returns only then${extras.some((e) => isSecret(e.name, e.node)) ? ", `Redacted` at once" : ""}.
+ *
+ * @since 0.1.0
+ * @category ${category}
+ */
+export const ${createdName} = ${
+      dialect.extend(
+        `LuccaResources.${resource}`,
+        extras.map((e) => {
+          const node = deref(document, e.node)
+          const value = isSecret(e.name, node)
+            ? dialect.redacted(node.minLength >= 1 ? "Schema.NonEmptyString" : "Schema.String")
+            : schemaOf(dialect, document, node, 1)
+          return `${key(e.name)}: ${e.required ? value : `Schema.optional(${value})`}`
+        })
+      )
+    }${dialect.identifier(createdName)}
+
+/**
+ * @since 0.1.0
+ * @category ${category}
+ */
+export interface ${createdName} extends Schema.Schema.Type<typeof ${createdName}> {}
+`
+    const defaults = input.filter((f) => f.defaultsToVersion).map((f) =>
+      `${key(f.name)}: ${literal(document.info.version)}`
+    )
+    const example = apiExamples[collection]
+    return `/**
+ * What \`POST ${path}\` takes: ${firstLine(postOperation.requestBody.description) || firstLine(postOperation.summary)}.
+ *
+ * @since 0.1.0
+ * @category ${category}
+ */
+export interface ${inputName} {
+${fields.join("\n")}
+}
+${created}
+/**
+ * ${summary}
+ *
+ * Scopes: ${readScopes} to list and read; \`create\` (${firstLine(postOperation.summary)}) with ${
+      post.scopes.map((s) => `\`${s}\``).join(" or ")
+    }.${example ? `\n *\n${example.split("\n").map((l) => l === "" ? " *" : ` * ${l}`).join("\n")}` : ""}
+ *
+ * @since 0.1.0
+ * @category ${category}
+ */
+export const ${accessor}: ${base} & Creates<${inputName}, ${createdName ?? `LuccaResources.${resource}`}> = {
+  ...${runtime},
+  ...Api.creates<${dialect.createsTypeArguments(inputName, createdName ?? `LuccaResources.${resource}`)}>(${
+      literal(collection)
+    }, ${createdName ?? `LuccaResources.${resource}`}, [${input.map((f) => literal(f.name)).join(", ")}]${
+      defaults.length > 0 ? `, { ${defaults.join(", ")} }` : ""
+    })
+}
+`
+  })
+  return `${dialect.apiPrelude(document.info.version)}
+${header(document, { ...dialect, generator: "common/scripts/generate.ts", regenerate: "pnpm generate" })}
+${dialect.apiImports}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOptions {
+  /** Items per page: Lucca's default is 25, its maximum 100. */
+  readonly limit?: number | undefined
+}
+
+/**
+ * A collection that can be listed and read by id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Collection<A, Filters> extends Item<A> {
+  /**
+   * Every resource of the collection that the filters select (all of them without
+   * filters), following the pages' \`links.next.href\`; pages are fetched as the stream is
+   * pulled. A list filter is sent comma-separated, as the description specifies.
+   */
+  readonly list: (
+    filters?: Filters,
+    options?: ListOptions
+  ) => Stream.Stream<A, Client.DecodedError, LuccaClient>
+}
+
+/**
+ * A collection that can be read by id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Item<A> {
+  /** The path of the collection, such as \`/lucca-api/employees\`. */
+  readonly path: string
+  /** One resource by its id: \`GET {path}/{id}\`. An unknown id fails with an \`ApiError\` (404). */
+  readonly get: (id: string) => Effect.Effect<A, Client.DecodedError, LuccaClient>
+}
+
+/**
+ * A collection that takes \`POST\`: \`create\` sends the fields it knows (those left
+ * \`undefined\` are not sent) and decodes the 201.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Creates<Input, A> {
+  readonly create: (input: Input) => Effect.Effect<A, Client.DecodedError, LuccaClient>
+}
+
+${blocks.join("\n")}
+/**
+ * Every collection, as one value: \`LuccaApi.employees.list(...)\`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const LuccaApi = {
+${collections.map((c) => `  ${camel(c)}`).join(",\n")}
+} as const
+`
+}
+
+/** What a line writes beyond its `Schema` dialect for `LuccaApi`. */
+export interface ApiDialect {
+  /** The module's documentation, first in the file where docgen reads it. */
+  readonly apiPrelude: (version: string) => string
+  readonly apiImports: string
+  /** A struct with the fields of `base` and more. */
+  readonly extend: (base: string, fields: ReadonlyArray<string>) => string
+  readonly redacted: (schema: string) => string
+  /** The type arguments of \`Api.creates\`: the input's type, and the schema's name. */
+  readonly createsTypeArguments: (input: string, schema: string) => string
+}
+
+/** Examples written beside a generated accessor (docgen type-checks them), by collection. */
+const apiExamples: Record<string, string> = {
+  "webhook-endpoints": `@example
+\`\`\`ts
+import { LuccaApi } from "@effect-lucca/core/LuccaApi"
+import { Effect, Redacted } from "effect"
+
+// needs a LuccaClient with webhook-endpoints.readwrite
+const subscribe = Effect.gen(function*() {
+  const endpoint = yield* LuccaApi.webhookEndpoints.create({
+    name: "HR sync",
+    webhookUrl: "https://hooks.example.com/lucca",
+    topics: ["employee.created", "employee.updated"]
+  })
+  // shown once: keep it in your secret store
+  return { id: endpoint.id, secret: endpoint.secret satisfies Redacted.Redacted<string> }
+})
+\`\`\``
+}
+
+const apiModuleDoc = (version: string, imports: string, anId: string) =>
+  `/**
+ * A typed client of Lucca's API version \`${version}\`: one accessor per collection of
+ * Lucca's OpenAPI description, whose \`list\` pages through the collection with its query
+ * filters, whose \`get\` reads one resource, and whose \`create\` (where the description has a
+ * \`POST\`) sends one, all decoded with the generated \`LuccaResources\` schemas.
+ *
+ * It is built on the \`LuccaClient\` in context, so authentication, pacing, retries and
+ * the typed errors apply unchanged. Fields a newer server adds are ignored when decoding.
+ *
+ * @example
+${imports}
+ *
+ * // needs a LuccaClient (for example NodeLucca.layer) with employees.readonly
+ * const program = Effect.gen(function*() {
+ *   const active = yield* LuccaApi.employees.list({ status: ["active"] }).pipe(Stream.runCollect)
+ *   ${anId}
+ *   return { count: active.length, name: \`\${first.givenName} \${first.familyName}\` }
+ * })
+ *
+ * @see https://developers.lucca.fr/api-reference/latest
+ * @since 0.1.0
+ */`
+
+/** The Effect 3 line's `LuccaApi`. */
+export const effect3Api: Dialect & ApiDialect = {
+  ...effect3,
+  apiPrelude: (version) =>
+    apiModuleDoc(
+      version,
+      ` * import { LuccaApi } from "@effect-lucca/core/LuccaApi"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"`,
+      `// an id of your account (the emulator's employees are 1001 to 1100)
+ *   const first = yield* LuccaApi.employees.get("1001")`
+    ),
+  apiImports: `import type * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
+import * as Api from "./internal/luccaApi.js"
+import type { LuccaClient } from "./LuccaClient.js"
+import type * as Client from "./LuccaClient.js"
+import * as LuccaResources from "./LuccaResources.js"`,
+  extend: (base, fields) => `Schema.extend(${base}, Schema.Struct({ ${fields.join(", ")} }))`,
+  redacted: (schema) => `Schema.Redacted(${schema})`,
+  createsTypeArguments: (input, schema) => `${input}, ${schema}, Schema.Schema.Encoded<typeof ${schema}>`
+}
+
+/** The Effect 4 line's \`LuccaApi\`: the same module, in Effect 4's \`Schema\`. */
+export const effect4Api: Dialect & ApiDialect = {
+  ...effect4,
+  apiPrelude: (version) =>
+    apiModuleDoc(
+      version,
+      ` * import { LuccaApi } from "@effect-lucca/core/LuccaApi"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"`,
+      `// an id of your account (the emulator's employees are 1001 to 1100)
+ *   const first = yield* LuccaApi.employees.get("1001")`
+    ),
+  apiImports: effect3Api.apiImports,
+  extend: (base, fields) => `${base}.mapFields((fields) => ({ ...fields, ${fields.join(", ")} }))`,
+  // a raw string in the 201, decoded into `Redacted` (Effect 4's `Redacted` is the type side only)
+  redacted: (schema) => `Schema.RedactedFromValue(${schema})`,
+  createsTypeArguments: (input, schema) => `${input}, ${schema}`
+}

@@ -2,9 +2,11 @@
  * Writes the files generated from Lucca's OpenAPI description for the Effect 4 line:
  * core's `src/internal/operationScopes.ts` (plain data, the same table as the Effect 3
  * line's) and `src/LuccaResources.ts` (Effect 4 `Schema`s), and the emulator's
- * `src/internal/operations.ts` (plain data, the same table as the Effect 3 emulator's). The Effect 3 line
- * keeps its own `packages/core/scripts/generate.ts` for now; `description.ts` walks the
- * description the same way, which `test/Generated.test.ts` checks.
+ * `src/internal/operations.ts` (plain data, the same table as the Effect 3 emulator's); and
+ * core's typed API `src/LuccaApi.ts` for both lines (declarations over the hand-written
+ * runtime `src/internal/luccaApi.ts` of each line). The Effect 3 line keeps its own
+ * `packages/core/scripts/generate.ts` for its scope table and resources for now;
+ * `description.ts` walks the description the same way, which `test/Generated.test.ts` checks.
  *
  * Run with `pnpm generate` at the repository root (Node 20 is enough: nothing of Effect
  * is loaded).
@@ -20,7 +22,10 @@ import * as Description from "./description.js"
 export const outputs = {
   operationScopes: new URL("../../v4/packages/core/src/internal/operationScopes.ts", import.meta.url),
   resources: new URL("../../v4/packages/core/src/LuccaResources.ts", import.meta.url),
-  emulatorOperations: new URL("../../v4/packages/testing/src/internal/operations.ts", import.meta.url)
+  emulatorOperations: new URL("../../v4/packages/testing/src/internal/operations.ts", import.meta.url),
+  /** The typed API of the Effect 3 line (its scope table and resources are still written by core's script). */
+  apiEffect3: new URL("../../packages/core/src/LuccaApi.ts", import.meta.url),
+  api: new URL("../../v4/packages/core/src/LuccaApi.ts", import.meta.url)
 } as const
 
 /**
@@ -51,7 +56,9 @@ export const generate = async (
     outputs.operationScopes
   ),
   resources: await format(Description.renderResources(document, Description.effect4), outputs.resources),
-  emulatorOperations: await format(renderEmulatorOperations(document), outputs.emulatorOperations)
+  emulatorOperations: await format(renderEmulatorOperations(document), outputs.emulatorOperations),
+  apiEffect3: await format(Description.renderApi(document, Description.effect3Api), outputs.apiEffect3),
+  api: await format(Description.renderApi(document, Description.effect4Api), outputs.api)
 })
 
 if (process.argv[1] !== undefined && Path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -15,7 +15,31 @@ describe("generated from Lucca's OpenAPI description", () => {
     assert.strictEqual(Fs.readFileSync(Generate.outputs.operationScopes, "utf8"), expected.operationScopes)
     assert.strictEqual(Fs.readFileSync(Generate.outputs.resources, "utf8"), expected.resources)
     assert.strictEqual(Fs.readFileSync(Generate.outputs.emulatorOperations, "utf8"), expected.emulatorOperations)
+    assert.strictEqual(Fs.readFileSync(Generate.outputs.api, "utf8"), expected.api)
   }, 60_000)
+
+  it("the Effect 3 line's LuccaApi is current (run pnpm generate)", async () => {
+    const expected = await Generate.generate()
+    assert.strictEqual(Fs.readFileSync(Generate.outputs.apiEffect3, "utf8"), expected.apiEffect3)
+  }, 60_000)
+
+  it("LuccaApi has an accessor for every collection of the description, and create for every POST", () => {
+    const document = Description.readDescription()
+    for (
+      const api of [
+        Description.renderApi(document, Description.effect3Api),
+        Description.renderApi(document, Description.effect4Api)
+      ]
+    ) {
+      for (const operation of Description.operationsOf(document)) {
+        const collection = operation.path.split("/")[2]
+        const accessor = collection.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+        assert.include(api, `export const ${accessor}:`, operation.path)
+      }
+      const posts = Description.operationsOf(document).filter((o) => o.method === "POST")
+      assert.strictEqual(api.split("...Api.creates<").length - 1, posts.length)
+    }
+  })
 
   it("the Effect 3 dialect renders what the Effect 3 line's generator renders: both lines read the description alike", () => {
     const document = Description.readDescription()

@@ -144,3 +144,29 @@ describe("LuccaApi", () => {
       if (forbidden._tag === "Forbidden") assert.strictEqual(forbidden.suggestedScope, "events.readonly")
     }).pipe(Effect.provide(emulator(["departments.readonly"]))))
 })
+
+describe("LuccaApi POST operations (generated from the description's POSTs)", () => {
+  it.effect("webhookEndpoints.create sends the endpoint and returns its secret Redacted; webhookDeliveries.create pings it", () =>
+    Effect.gen(function*() {
+      const endpoint = yield* LuccaApi.webhookEndpoints.create({
+        name: "HR sync",
+        webhookUrl: "https://hooks.example.com/lucca",
+        topics: ["employee.created"]
+      })
+      assert.isTrue(Redacted.isRedacted(endpoint.secret))
+      assert.isTrue(Redacted.value(endpoint.secret).length > 0)
+      assert.notInclude(JSON.stringify(endpoint), Redacted.value(endpoint.secret))
+      // the API version defaults to the one the client knows
+      assert.strictEqual(endpoint.apiVersion, "2024-11-01")
+      const read = yield* LuccaApi.webhookEndpoints.get(endpoint.id)
+      assert.strictEqual(read.webhookUrl, "https://hooks.example.com/lucca")
+
+      const delivery = yield* LuccaApi.webhookDeliveries.create({
+        event: { id: "1" },
+        webhookEndpoint: { id: endpoint.id }
+      })
+      assert.strictEqual(delivery.webhookEndpoint.id, endpoint.id)
+      const read2 = yield* LuccaApi.webhookDeliveries.get(delivery.id)
+      assert.strictEqual(read2.webhookEndpoint.id, endpoint.id)
+    }).pipe(Effect.provide(emulator())))
+})
