@@ -107,7 +107,9 @@ const publishedPackages = () => {
   const problems = packages.flatMap(({ dir, manifest }) => [
     ...(manifest.version === core?.manifest.version && /^\d+\.\d+\.\d+-next\.\d+$/.test(manifest.version)
       ? []
-      : [`v4/packages/${dir}: version ${manifest.version}, wanted the line's ${core?.manifest.version} (x.y.z-next.N)`]),
+      : [
+        `v4/packages/${dir}: version ${manifest.version}, wanted the line's ${core?.manifest.version} (x.y.z-next.N)`
+      ]),
     ...(manifest.publishConfig?.tag === "next" ? [] : [`v4/packages/${dir}: publishConfig.tag must be "next"`]),
     ...(manifest.scripts?.build !== undefined ? [] : [`v4/packages/${dir}: no build script`])
   ])
