@@ -6,6 +6,9 @@
 //   node scripts/v4.mjs test           install, then tsc -b and vitest run
 //   node scripts/v4.mjs check          install, then tsc -b
 //   node scripts/v4.mjs vitest [args]  install, then vitest run [args]
+//   node scripts/v4.mjs docgen         install, then the API reference of every published v4
+//                                      package into its docs/ (@effect/docgen: every export
+//                                      needs @since, every @example type-checks and runs)
 //   node scripts/v4.mjs exec cmd ...   any command with Node 22 first on PATH, in v4/
 //   node scripts/v4.mjs consumer       build and pack every published v4 package, install the
 //                                      tarballs and Effect 4 into an app outside the repository,
@@ -115,7 +118,7 @@ const publishedPackages = () => {
   ])
   if (core === undefined) problems.push("v4/packages/core is missing")
   if (problems.length > 0) {
-    console.error(`v4 consumer: not publishable as the Effect 4 line (see v4/.changeset/README.md):`)
+    console.error(`v4: not publishable as the Effect 4 line (see v4/.changeset/README.md):`)
     for (const problem of problems) console.error(`  ${problem}`)
     process.exit(1)
   }
@@ -203,6 +206,23 @@ const consumer = async () => {
   }
 }
 
+/**
+ * The API reference of every published package, one package at a time (docgen type-checks
+ * and runs each example under this Node 22); a package without a docgen.json is an error,
+ * since its examples would not resolve our packages to their sources.
+ */
+const docgen = () => {
+  for (const dir of publishedPackages()) {
+    const cwd = Path.join(v4, "packages", dir)
+    if (!Fs.existsSync(Path.join(cwd, "docgen.json"))) {
+      console.error(`v4 docgen: v4/packages/${dir} has no docgen.json (copy v4/packages/core/docgen.json)`)
+      process.exit(1)
+    }
+    console.log(`v4 docgen: @effect-lucca/${dir}`)
+    step(pnpm(["exec", "docgen"], { cwd }))
+  }
+}
+
 const [command = "test", ...rest] = process.argv.slice(2)
 switch (command) {
   case "install":
@@ -225,10 +245,14 @@ switch (command) {
     install()
     await consumer()
     break
+  case "docgen":
+    install()
+    docgen()
+    break
   case "exec":
     step(run(rest[0], rest.slice(1), { cwd: v4, env }))
     break
   default:
-    console.error(`v4: unknown command ${command} (install, check, vitest, test, consumer, exec)`)
+    console.error(`v4: unknown command ${command} (install, check, vitest, test, consumer, docgen, exec)`)
     process.exit(2)
 }
