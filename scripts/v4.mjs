@@ -126,6 +126,29 @@ const publishedPackages = () => {
 }
 
 /**
+ * Each tarball as the registry would hold it: publint --strict (no suggestion either) and
+ * attw with the ESM-only profile (these packages ship ES modules only), from the root
+ * workspace, as scripts/consumer-test.sh checks the Effect 3 line's.
+ */
+const lintTarballs = (packed) => {
+  const bin = (name) => Path.join(root, "node_modules", ".bin", name)
+  if (!Fs.existsSync(bin("publint")) || !Fs.existsSync(bin("attw"))) {
+    console.error("v4 consumer: publint and attw come from the root workspace: run pnpm install at the root first")
+    process.exit(1)
+  }
+  for (const tarball of packed) {
+    const publint = spawnSync(bin("publint"), ["--strict", tarball], { encoding: "utf8", env })
+    const out = `${publint.stdout}${publint.stderr}`
+    if (publint.status !== 0 || /^(Suggestions|Warnings|Errors):/m.test(out)) {
+      console.error(out)
+      process.exit(1)
+    }
+    step(run(bin("attw"), ["--profile", "esm-only", "--format", "table-flipped", "--quiet", tarball], { env }))
+    console.log(`v4 consumer: publint and attw ok ${Path.basename(tarball)}`)
+  }
+}
+
+/**
  * What npm users get: every published package built and packed, the tarballs installed with
  * Effect 4 (`effect@~4.1.0 @effect/platform-node@~4.1.0`, the peers the packages declare) into
  * an app in a temporary folder, the installed `fake-lucca` started, and
@@ -153,6 +176,7 @@ const consumer = async () => {
     Fs.copyFileSync(Path.join(root, "scripts", "consumer-v4", "app.mjs"), Path.join(app, "app.mjs"))
     const npm = process.platform === "win32" ? "npm.cmd" : "npm"
     const packed = Fs.readdirSync(tarballs).map((file) => Path.join(tarballs, file))
+    lintTarballs(packed)
     console.log(`v4 consumer: installing ${packed.map((file) => Path.basename(file)).join(" ")} with effect@~4.1.0`)
     step(run(npm, [
       "install",
