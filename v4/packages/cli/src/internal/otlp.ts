@@ -14,6 +14,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Fs from "node:fs"
 
@@ -159,6 +160,10 @@ export const traceTo = <A, E, R>(
         Effect.catch((error) => Effect.logWarning(`lucca: could not write the trace to ${file}: ${error.message}`))
       )
       return yield* Effect.provide(effect, tracing).pipe(
+        // the headers too, as the Effect 3 line traced them (Retry-After, Deprecation, Sunset
+        // explain a failure); `Authorization` is recorded `<redacted>`, and an echo of a
+        // token goes through the redactors
+        Effect.provideService(HttpClient.TracerHeaderFilter, () => true),
         Effect.provideService(Redactors, { add: (f) => void redactors.push(f) }),
         Effect.ensuring(write)
       )

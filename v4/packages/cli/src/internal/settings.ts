@@ -87,7 +87,8 @@ export const problems = (error: Config.ConfigError): ReadonlyArray<Problem> => {
     )
     return {
       setting: path.join("_") || "settings",
-      message: issue.message === "Missing key" ? "is not set" : issue.message
+      // a variable's value is always a string: "Expected string" means it is not there
+      message: issue.message === "Missing key" || issue.message === "Expected string" ? "is not set" : issue.message
     }
   }).filter((problem, i, all) =>
     // a `Config.orElse` may report the same missing variable twice
