@@ -5,10 +5,10 @@
 import { LuccaCli } from "@effect-lucca/cli"
 import { LuccaError } from "@effect-lucca/core"
 import { FakeLucca } from "@effect-lucca/testing"
-import * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as TestClock from "effect/testing/TestClock"
 import { fakeEnv, runInProcess } from "./utils.js"
 

@@ -167,7 +167,9 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
     }
 
     // 6. the clock, from the account's Date header (or the token host's)
-    if (Option.isNone(dated) && Result.isSuccess(tokenHost) && tokenHost.success.response.headers["date"] !== undefined) {
+    if (
+      Option.isNone(dated) && Result.isSuccess(tokenHost) && tokenHost.success.response.headers["date"] !== undefined
+    ) {
       dated = Option.some({ date: tokenHost.success.response.headers["date"], at: tokenHost.success.at })
     }
     if (Option.isNone(dated) || Number.isNaN(Date.parse(dated.value.date))) {

@@ -5,7 +5,7 @@
  */
 import { LuccaConfig } from "@effect-lucca/core"
 import * as Flag from "effect/cli/Flag"
-import * as Config from "effect/Config"
+import type * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
