@@ -183,14 +183,17 @@ const emulator = Command.make("emulator", {
     Flag.withDescription("The port to listen on (default 0: a free port)"),
     Flag.withDefault(0)
   ),
-  host: Flag.String("host").pipe(Flag.withDescription("The address to bind"), Flag.withDefault("127.0.0.1")),
-  seed: Flag.String("seed").pipe(Flag.withDescription("The seed of the data set"), Flag.withDefault("42")),
+  host: Flag.String("host").pipe(
+    Flag.withDescription("The address to bind (default 127.0.0.1)"),
+    Flag.withDefault("127.0.0.1")
+  ),
+  seed: Flag.String("seed").pipe(Flag.withDescription("The seed of the data set (default 42)"), Flag.withDefault("42")),
   scopes: Flag.String("scopes").pipe(
     Flag.withDescription("The scopes to print in the LUCCA_SCOPES line (the application has them all)"),
     Flag.optional
   ),
   tokenLifetime: Flag.Int("token-lifetime").pipe(
-    Flag.withDescription("The lifetime of the tokens, in seconds"),
+    Flag.withDescription("The lifetime of the tokens, in seconds (default 1800)"),
     Flag.withDefault(1800)
   ),
   // `--no-rate-limit` is the negation of this flag

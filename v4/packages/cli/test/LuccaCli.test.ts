@@ -163,9 +163,24 @@ describe("lucca, in process over the emulator", () => {
         assert.strictEqual(outcome.code, LuccaCli.ExitCode.Usage)
       }))
 
+    // effect/cli gives `-v` to --version: lucca keeps it for --verbose, as the Effect 3 line
+    it.effect("-v is --verbose, and --version prints the version", () =>
+      Effect.gen(function*() {
+        const verbose = yield* runInProcess(
+          ["get", "/lucca-api/departments", "-v"],
+          fakeEnv({ LUCCA_SCOPES: "employees.readonly" })
+        )
+        assert.strictEqual(verbose.code, LuccaCli.ExitCode.Configuration)
+        assert.include(verbose.stderr, "    _tag: Forbidden")
+        assert.notInclude(verbose.stdout, LuccaCli.version)
+        const version = yield* runInProcess(["--version"], fakeEnv())
+        assert.strictEqual(version.code, LuccaCli.ExitCode.Ok)
+        assert.strictEqual(version.stdout, `lucca v${LuccaCli.version}\n`)
+      }))
+
     it.effect("--help on every command exits 0 and describes it", () =>
       Effect.gen(function*() {
-        for (const command of [[], ["doctor"], ["token"], ["get"], ["list"], ["emulator"]]) {
+        for (const command of [[], ["doctor"], ["token"], ["get"], ["list"], ["emulator"], ["webhooks", "listen"]]) {
           const outcome = yield* runInProcess([...command, "--help"], fakeEnv())
           assert.strictEqual(outcome.code, LuccaCli.ExitCode.Ok, command.join(" "))
           assert.include(outcome.stdout, "USAGE", command.join(" "))

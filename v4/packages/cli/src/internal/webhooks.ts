@@ -26,7 +26,7 @@ export const listenOptions = {
     Flag.withDescription("The emulator's port (default 0: a free port)"),
     Flag.withDefault(0)
   ),
-  seed: Flag.String("seed").pipe(Flag.withDescription("The seed of the data set"), Flag.withDefault("42"))
+  seed: Flag.String("seed").pipe(Flag.withDescription("The seed of the data set (default 42)"), Flag.withDefault("42"))
 }
 
 const checkForward = (forward: string) => {
