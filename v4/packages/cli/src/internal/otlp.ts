@@ -24,10 +24,15 @@ import * as Fs from "node:fs"
  * since a span may quote a server's answer (a response header echoing `Authorization`).
  * Outside `--trace`, registering does nothing.
  */
-export const Redactors: Context.Reference<{ readonly add: (redact: (text: string) => string) => void }> = Context
-  .Reference<{ readonly add: (redact: (text: string) => string) => void }>("@effect-lucca/cli/Redactors", {
-    defaultValue: () => ({ add: () => {} })
-  })
+export const Redactors: Context.Reference<RedactorsService> = Context.Reference<RedactorsService>(
+  "@effect-lucca/cli/Redactors",
+  { defaultValue: () => ({ add: () => {} }) }
+)
+
+/** What {@link Redactors} holds: where to register a `redact`. */
+export interface RedactorsService {
+  readonly add: (redact: (text: string) => string) => void
+}
 
 /** Registers `redact` for the trace being written, if any. */
 export const redactWith = (redact: (text: string) => string): Effect.Effect<void> =>
