@@ -201,7 +201,7 @@ const consumer = async () => {
       emulator.on("exit", (code) => reject(new Error(`fake-lucca exited with ${code}`)))
     })
     const field = (name) => new RegExp(`${name}:\\s+(\\S+)`).exec(printed)?.[1] ?? ""
-    const lucca = {
+    const settings = {
       ...env,
       LUCCA_CLIENT_ID: field("client id"),
       LUCCA_CLIENT_SECRET: field("client secret"),
@@ -209,19 +209,50 @@ const consumer = async () => {
       LUCCA_TOKEN_URL: field("token URL"),
       LUCCA_SCOPES: "employees.readonly"
     }
-    const result = spawnSync(node, ["app.mjs"], { cwd: app, encoding: "utf8", env: lucca })
+    const result = spawnSync(node, ["app.mjs"], { cwd: app, encoding: "utf8", env: settings })
     process.stdout.write(result.stdout)
     process.stderr.write(result.stderr)
     if (result.status !== 0 || !/\d+ employees/.test(result.stdout)) {
       console.error("v4 consumer: the program did not list the employees")
       process.exitCode = 1
     }
+    // the installed `lucca` command, when the line has it: doctor passes against the
+    // emulator, and fails with the explanation on a wrong secret, which it never prints
+    const lucca = Path.join(app, "node_modules", ".bin", "lucca")
+    if (Fs.existsSync(lucca)) {
+      const doctor = spawnSync(lucca, ["doctor"], { cwd: app, encoding: "utf8", env: settings, timeout: 60_000 })
+      process.stdout.write(doctor.stdout)
+      process.stderr.write(doctor.stderr)
+      if (doctor.status !== 0) {
+        console.error(`v4 consumer: lucca doctor exited ${doctor.status} against the emulator, wanted 0`)
+        process.exitCode = 1
+      }
+      const wrong = "not-the-secret"
+      const refused = spawnSync(lucca, ["doctor"], {
+        cwd: app,
+        encoding: "utf8",
+        env: { ...settings, LUCCA_CLIENT_SECRET: wrong },
+        timeout: 60_000
+      })
+      const output = `${refused.stdout}${refused.stderr}`
+      if (refused.status !== 1 || !output.includes("invalid_client") || output.includes(wrong)) {
+        process.stdout.write(output)
+        console.error(
+          `v4 consumer: lucca doctor with a wrong secret exited ${refused.status}, wanted 1 with invalid_client explained and the secret unprinted`
+        )
+        process.exitCode = 1
+      } else {
+        console.log(
+          "v4 consumer: lucca doctor with a wrong secret: exit 1, invalid_client explained, secret not printed"
+        )
+      }
+    }
     // the READMEs' Effect 4 install lines as written, under this Node 22 (npm too, by PATH)
     console.log("v4 consumer: every Effect 4 install line of the READMEs, as written")
     const lines = run(
       node,
       [Path.join(root, "scripts", "consumer", "install-lines.mjs"), tarballs, Path.join(work, "lines"), "--line", "4"],
-      { cwd: root, env: lucca }
+      { cwd: root, env: settings }
     )
     if (lines !== 0) process.exitCode = 1
   } finally {
