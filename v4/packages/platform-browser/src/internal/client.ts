@@ -42,26 +42,34 @@ const decode = <S extends Schema.Top>(
     }
   )
 
-/** The body as the page sends it: encoded with its schema when there is one. */
+/**
+ * The body as the page sends it: encoded with its schema when there is one, then as JSON
+ * (what the worker's request will carry anyway: `undefined` members dropped, dates as
+ * strings). A body JSON cannot hold (a BigInt, a cycle) is a typed failure, not sent.
+ */
 const encodeBody = <B extends Schema.Top>(
   method: string,
   path: string,
   options: LuccaClient.WriteOptions<B> | undefined
-): Effect.Effect<unknown, LuccaWorker.TransportError, B["EncodingServices"]> =>
-  options?.body === undefined || options.bodySchema === undefined
-    ? Effect.succeed(options?.body)
-    : Effect.mapError(Schema.encodeUnknownEffect(options.bodySchema)(options.body), (error) => {
-      const issue = describeIssue(error.issue)
-      return new LuccaWorker.TransportError({
-        method,
-        url: path,
-        reason: "Encode",
+): Effect.Effect<unknown, LuccaWorker.TransportError, B["EncodingServices"]> => {
+  const encodeError = (description: string) =>
+    new LuccaWorker.TransportError({ method, url: path, reason: "Encode", description })
+  const encoded: Effect.Effect<unknown, LuccaWorker.TransportError, B["EncodingServices"]> =
+    options?.body === undefined || options.bodySchema === undefined
+      ? Effect.succeed(options?.body)
+      : Effect.mapError(Schema.encodeUnknownEffect(options.bodySchema)(options.body), (error) => {
+        const issue = describeIssue(error.issue)
         // as the core's `LuccaClient` words it
-        description: `the body does not match its schema at ${
-          issue.path === "" ? "the root" : issue.path
-        }: ${issue.message}`
+        return encodeError(
+          `the body does not match its schema at ${issue.path === "" ? "the root" : issue.path}: ${issue.message}`
+        )
       })
-    })
+  return Effect.flatMap(encoded, (body) =>
+    body === undefined ? Effect.succeed(undefined) : Effect.try({
+      try: () => JSON.parse(JSON.stringify(body)) as unknown,
+      catch: () => encodeError("the body cannot be sent as JSON: it is not JSON-serializable")
+    }))
+}
 
 const wireParams = (input: UrlParams.Input | undefined): ReadonlyArray<readonly [string, string]> =>
   // a `Redacted` value is the page's own: it is sent, as the page's client would send it
