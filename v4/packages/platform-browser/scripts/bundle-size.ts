@@ -263,9 +263,11 @@ const main = async () => {
   }
   const added = client.gzipped - runner.gzipped
   console.log(
-    `target (the Effect 3 line's): the client adds at most ${kB(targetBytes)} gzipped over the baseline + RPC worker runner: ${
-      added <= targetBytes ? "met" : "MISSED"
-    } (${delta(added)}; 1 kB = 1000 bytes)`
+    `target (the Effect 3 line's): the client adds at most ${
+      kB(targetBytes)
+    } gzipped over the baseline + RPC worker runner: ${added <= targetBytes ? "met" : "MISSED"} (${
+      delta(added)
+    }; 1 kB = 1000 bytes)`
   )
   if (process.argv.includes("--breakdown")) await breakdown(entries.client, entries.runner)
 }

@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import * as LuccaClient from "@effect-lucca/core/LuccaClient"
+import type * as LuccaClient from "@effect-lucca/core/LuccaClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -153,8 +153,11 @@ export const make: Effect.Effect<
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<LuccaWorkerClient, WorkerError | RpcClientError, Worker.WorkerPlatform | Worker.Spawner> =
-  Layer.effect(LuccaWorkerClient)(make)
+export const layer: Layer.Layer<
+  LuccaWorkerClient,
+  WorkerError | RpcClientError,
+  Worker.WorkerPlatform | Worker.Spawner
+> = Layer.effect(LuccaWorkerClient)(make)
 
 /**
  * The client over a dedicated or shared Web Worker (or a `MessagePort`) that runs

@@ -132,7 +132,9 @@ describe("BrowserLucca", () => {
       assertRefusal(yield* refusal(BrowserLucca.layerTokenProvider(options(["employees.readonly"]))))
       // refused before any setting is read: an empty provider would otherwise fail on LUCCA_CLIENT_ID
       assertRefusal(
-        yield* refusal(BrowserLucca.layerConfig().pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({})))))
+        yield* refusal(
+          BrowserLucca.layerConfig().pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({}))))
+        )
       )
       assert.strictEqual((yield* fake.stats).token.total, 0)
     }))

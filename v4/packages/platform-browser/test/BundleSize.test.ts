@@ -25,9 +25,15 @@ describe("scripts/bundle-size.ts", () => {
     () =>
       Effect.gen(function*() {
         const output = yield* runScript
-        assert.match(output, new RegExp(`^baseline: effect \\+ FetchHttpClient \\+ Schema.*\\s${size}\\s+${size}$`, "m"))
+        assert.match(
+          output,
+          new RegExp(`^baseline: effect \\+ FetchHttpClient \\+ Schema.*\\s${size}\\s+${size}$`, "m")
+        )
         assert.match(output, new RegExp(`^baseline \\+ RPC worker runner\\s+${size}\\s+${size}$`, "m"))
-        assert.match(output, new RegExp(`^client: LuccaWorker runner \\+ BrowserLucca layer\\s+${size}\\s+${size}$`, "m"))
+        assert.match(
+          output,
+          new RegExp(`^client: LuccaWorker runner \\+ BrowserLucca layer\\s+${size}\\s+${size}$`, "m")
+        )
         assert.match(
           output,
           new RegExp(`^page: LuccaWorkerClient\\.paginate \\+ Schema, worker layer\\s+${size}\\s+${size}$`, "m")

@@ -58,7 +58,10 @@ const json = (request: Parameters<typeof HttpClientResponse.fromWeb>[0], body: u
 const setup = (scopes: ReadonlyArray<string> = ["employees.readonly", "webhook-endpoints.readwrite"]) =>
   Effect.gen(function*() {
     const { fake, options } = yield* serveEmulator
-    const lucca = yield* Effect.provide(LuccaClient.LuccaClient, yield* Layer.build(BrowserLucca.layer(options(scopes))))
+    const lucca = yield* Effect.provide(
+      LuccaClient.LuccaClient,
+      yield* Layer.build(BrowserLucca.layer(options(scopes)))
+    )
     const { client, received } = yield* connect(Layer.succeed(LuccaClient.LuccaClient, lucca))
     return { fake, lucca, client, received }
   })

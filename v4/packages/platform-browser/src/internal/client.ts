@@ -1,8 +1,8 @@
 import * as LuccaClient from "@effect-lucca/core/LuccaClient"
 import * as LuccaError from "@effect-lucca/core/LuccaError"
 import * as Effect from "effect/Effect"
-import * as Redacted from "effect/Redacted"
 import * as UrlParams from "effect/http/UrlParams"
+import * as Redacted from "effect/Redacted"
 import type * as RpcClient from "effect/rpc/RpcClient"
 import type { RpcClientError } from "effect/rpc/RpcClientError"
 import type * as RpcGroup from "effect/rpc/RpcGroup"
@@ -73,7 +73,9 @@ const encodeBody = <B extends Schema.Top>(
 
 const wireParams = (input: UrlParams.Input | undefined): ReadonlyArray<readonly [string, string]> =>
   // a `Redacted` value is the page's own: it is sent, as the page's client would send it
-  UrlParams.fromInput(input ?? []).params.map(([key, value]) => [key, Redacted.isRedacted(value) ? Redacted.value(value) : value] as const)
+  UrlParams.fromInput(input ?? []).params.map(([key, value]) =>
+    [key, Redacted.isRedacted(value) ? Redacted.value(value) : value] as const
+  )
 
 /**
  * The page-side client over the worker's RPC client: requests out, answers decoded with
@@ -88,23 +90,26 @@ export const make = (rpc: Rpc): LuccaWorkerClient.Service => {
         decode(schema, response.body, { method: "GET", url: response.url, status: response.status })
       )
     )
-  const write = (method: "POST" | "PUT" | "PATCH" | "DELETE") =>
-  <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
-    path: string,
-    schema: S,
-    options?: LuccaClient.WriteOptions<B>
-  ) =>
-    encodeBody(method, path, options).pipe(
-      Effect.flatMap((body) =>
-        rpc.Write({
-          method,
-          path,
-          urlParams: wireParams(options?.urlParams),
-          ...(body === undefined ? {} : { body })
-        })
-      ),
-      Effect.flatMap((response) => decode(schema, response.body, { method, url: response.url, status: response.status }))
-    )
+  const write =
+    (method: "POST" | "PUT" | "PATCH" | "DELETE") =>
+    <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+      path: string,
+      schema: S,
+      options?: LuccaClient.WriteOptions<B>
+    ) =>
+      encodeBody(method, path, options).pipe(
+        Effect.flatMap((body) =>
+          rpc.Write({
+            method,
+            path,
+            urlParams: wireParams(options?.urlParams),
+            ...(body === undefined ? {} : { body })
+          })
+        ),
+        Effect.flatMap((response) =>
+          decode(schema, response.body, { method, url: response.url, status: response.status })
+        )
+      )
   const paginate = <S extends Schema.Top>(path: string, item: S, options?: LuccaClient.PaginateOptions) => {
     // the page's items decoded as the core decodes a page: a failure names `items[3].id`
     const page = LuccaClient.Page(item)

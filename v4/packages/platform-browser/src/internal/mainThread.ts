@@ -26,7 +26,9 @@ export const refusal = "Refusing to load a Lucca client secret on a web page's m
  * @internal
  */
 export const optionError = (path: ReadonlyArray<PropertyKey>, message: string): Config.ConfigError =>
-  new Config.ConfigError(new Schema.SchemaError(new SchemaIssue.Pointer(path, new SchemaIssue.InvalidValue({ message }))))
+  new Config.ConfigError(
+    new Schema.SchemaError(new SchemaIssue.Pointer(path, new SchemaIssue.InvalidValue({ message })))
+  )
 
 /** @internal */
 export const guardClientSecret = (

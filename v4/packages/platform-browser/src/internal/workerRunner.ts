@@ -50,7 +50,8 @@ export const make = (port?: MessagePort): WorkerRunner.WorkerRunnerPlatform["Ser
     start: <O, I>() =>
       Effect.gen(function*() {
         const connection = port === undefined ? sharedScope() : undefined
-        const single: Endpoint | undefined = port ?? (connection === undefined ? self as unknown as Endpoint : undefined)
+        const single: Endpoint | undefined = port ??
+          (connection === undefined ? self as unknown as Endpoint : undefined)
         const ports = new Map<number, Endpoint>()
         const disconnects = yield* Queue.make<number>()
         let nextId = 0
