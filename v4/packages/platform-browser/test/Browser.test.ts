@@ -157,6 +157,7 @@ describe.runIf(available || inCi)("in Chromium, a page and a Worker over effect/
         "/page.js": script(page),
         "/worker.js": script(worker),
         "/broken.html": html({ workerUrl: "/worker.js?config=/config/broken.json" }),
+        "/missing.html": html({ workerUrl: "/no-such-worker.js" }),
         "/config/worker.json": { contentType: "application/json", body: JSON.stringify(workerSettings) },
         "/config/broken.json": {
           contentType: "application/json",
@@ -328,6 +329,21 @@ describe.runIf(available || inCi)("in Chromium, a page and a Worker over effect/
       assert.deepStrictEqual(caught.configPath, ["tokenUrl"])
       assert.include(caught.message, "tokenUrl")
       assert.strictEqual((await run(suite!.fake.stats)).token.total, before.token.total, "no token was requested")
+    } finally {
+      await page.close()
+    }
+  }, 30_000)
+
+  it("a worker script that cannot be loaded: the page's call fails with a typed RpcClientError, it does not hang", async () => {
+    const page = await open("/missing.html")
+    try {
+      // bounded: a page that hangs fails here, not at the suite's timeout
+      const outcome = await Promise.race([
+        page.evaluate(() => window.lucca.get("/lucca-api/employees", {})),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the page hung")), 20_000))
+      ])
+      const failure = failed("a GET through a worker that is not there", outcome)
+      assert.strictEqual(failure.errorClass, "RpcClientError", failure.pretty)
     } finally {
       await page.close()
     }

@@ -89,6 +89,19 @@ describe("LuccaWorker over a MessageChannel", () => {
       assert.strictEqual(chunks.length, pages)
     }))
 
+  it.live("ending the stream early stops the worker's pagination", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup()
+      const pages = (yield* fake.data()).resources.employees.length
+      assert.isAbove(pages, 10)
+      const two = yield* Stream.runCollect(Stream.take(client.paginate("/lucca-api/employees", Employee, { limit: 1 }), 2))
+      assert.strictEqual(two.length, 2)
+      // the worker reads a page ahead of what the page acknowledged, not the whole list
+      const read = (yield* fake.stats).api.byStatus["200"] ?? 0
+      assert.isAtLeast(read, 2)
+      assert.isAtMost(read, 4)
+    }))
+
   it.live("post sends a JSON body and returns the created resource", () =>
     Effect.gen(function*() {
       const { client, fake } = yield* setup()
