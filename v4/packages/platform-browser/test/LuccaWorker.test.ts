@@ -94,7 +94,9 @@ describe("LuccaWorker over a MessageChannel", () => {
       const { client, fake } = yield* setup()
       const pages = (yield* fake.data()).resources.employees.length
       assert.isAbove(pages, 10)
-      const two = yield* Stream.runCollect(Stream.take(client.paginate("/lucca-api/employees", Employee, { limit: 1 }), 2))
+      const two = yield* Stream.runCollect(
+        Stream.take(client.paginate("/lucca-api/employees", Employee, { limit: 1 }), 2)
+      )
       assert.strictEqual(two.length, 2)
       // the worker reads a page ahead of what the page acknowledged, not the whole list
       const read = (yield* fake.stats).api.byStatus["200"] ?? 0
