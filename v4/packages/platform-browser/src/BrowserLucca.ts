@@ -188,7 +188,7 @@ export const layerConfig = (
  * import { Effect, Redacted } from "effect"
  *
  * // in a worker: a cached token for a client of your own
- * export const token = Effect.flatMap(TokenProvider.TokenProvider.asEffect(), (provider) => provider.get).pipe(
+ * export const token = Effect.flatMap(TokenProvider.TokenProvider, (provider) => provider.get).pipe(
  *   Effect.provide(BrowserLucca.layerTokenProvider({
  *     clientId: "your-client-id",
  *     clientSecret: Redacted.make("your-client-secret"),

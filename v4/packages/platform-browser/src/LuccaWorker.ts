@@ -10,8 +10,14 @@
  *
  * ```ts
  * import { BrowserLucca, LuccaWorker } from "@effect-lucca/platform-browser"
+ * import { Redacted } from "effect"
  *
- * LuccaWorker.launchBrowser(BrowserLucca.layer(options))
+ * LuccaWorker.launchBrowser(BrowserLucca.layer({
+ *   clientId: "your-client-id",
+ *   clientSecret: Redacted.make("your-client-secret"),
+ *   scopes: ["employees.readonly"],
+ *   accountUrl: "https://example.ilucca.net"
+ * }))
  * ```
  *
  * Every message the worker posts goes through the client's `redact` first (one choke
