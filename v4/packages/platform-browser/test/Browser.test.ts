@@ -158,6 +158,7 @@ describe.runIf(available || inCi)("in Chromium, a page and a Worker over effect/
         "/worker.js": script(worker),
         "/broken.html": html({ workerUrl: "/worker.js?config=/config/broken.json" }),
         "/missing.html": html({ workerUrl: "/no-such-worker.js" }),
+        "/missing-shared.html": html({ workerUrl: "/no-such-worker.js", shared: true }),
         "/config/worker.json": { contentType: "application/json", body: JSON.stringify(workerSettings) },
         "/config/broken.json": {
           contentType: "application/json",
@@ -334,24 +335,26 @@ describe.runIf(available || inCi)("in Chromium, a page and a Worker over effect/
     }
   }, 30_000)
 
-  it(
-    "a worker script that cannot be loaded: the page's call fails with a typed RpcClientError, it does not hang",
-    async () => {
-      const page = await open("/missing.html")
-      try {
-        // bounded: a page that hangs fails here, not at the suite's timeout
-        const outcome = await Promise.race([
-          page.evaluate(() => window.lucca.get("/lucca-api/employees", {})),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the page hung")), 20_000))
-        ])
-        const failure = failed("a GET through a worker that is not there", outcome)
-        assert.strictEqual(failure.errorClass, "RpcClientError", failure.pretty)
-      } finally {
-        await page.close()
-      }
-    },
-    30_000
-  )
+  for (const [kind, path] of [["dedicated", "/missing.html"], ["shared", "/missing-shared.html"]] as const) {
+    it(
+      `a ${kind} worker whose script cannot be loaded: the page's call fails with an RpcClientError, it does not hang`,
+      async () => {
+        const page = await open(path)
+        try {
+          // bounded: a page that hangs fails here, not at the suite's timeout
+          const outcome = await Promise.race([
+            page.evaluate(() => window.lucca.get("/lucca-api/employees", {})),
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the page hung")), 20_000))
+          ])
+          const failure = failed("a GET through a worker that is not there", outcome)
+          assert.strictEqual(failure.errorClass, "RpcClientError", failure.pretty)
+        } finally {
+          await page.close()
+        }
+      },
+      30_000
+    )
+  }
 
   it("the main-thread guard refuses a client secret on the page", async () => {
     const page = await open("/guard.html")

@@ -19,8 +19,25 @@ export type Spawned = globalThis.Worker | SharedWorker | MessagePort
 export const layerPlatform: Layer.Layer<Worker.WorkerPlatform> = Layer.succeed(Worker.WorkerPlatform)(
   Worker.makePlatform<Spawned>()({
     setup: ({ scope, worker }) => {
-      const port = "port" in worker ? worker.port : worker
-      return Effect.as(Scope.addFinalizer(scope, Effect.sync(() => port.postMessage([1]))), port)
+      if (!("port" in worker)) {
+        return Effect.as(Scope.addFinalizer(scope, Effect.sync(() => worker.postMessage([1]))), worker)
+      }
+      // a shared worker reports a script that fails to load on itself, not on its port:
+      // forward it, so that the page's calls fail instead of waiting for the worker
+      const port = worker.port
+      const forward = (event: Event) =>
+        port.dispatchEvent(new ErrorEvent("error", { message: "message" in event ? String(event.message) : "" }))
+      worker.addEventListener("error", forward)
+      return Effect.as(
+        Scope.addFinalizer(
+          scope,
+          Effect.sync(() => {
+            worker.removeEventListener("error", forward)
+            port.postMessage([1])
+          })
+        ),
+        port
+      )
     },
     listen: ({ deferred, emit, port, scope }) => {
       const onMessage = (event: Event) => emit((event as MessageEvent).data)
