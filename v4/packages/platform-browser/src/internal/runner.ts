@@ -112,7 +112,10 @@ const json = (
   }))
 
 /** @internal */
-export const get = (lucca: LuccaClient.Service, request: { readonly path: string; readonly urlParams: any }) =>
+export const get = (
+  lucca: LuccaClient.Service,
+  request: { readonly path: string; readonly urlParams: ReadonlyArray<readonly [string, string]> }
+): Effect.Effect<typeof LuccaWorker.JsonResponse.Type, Failure> =>
   json(lucca, HttpClientRequest.get(request.path, { urlParams: request.urlParams }))
 
 /** @internal */
