@@ -93,7 +93,7 @@ type Decision =
 
 /** How a provider that waits for another holder's token polls the store. */
 const waitSchedule = Schedule.exponential(Duration.millis(20), 1.5).pipe(
-  Schedule.union(Schedule.spaced(Duration.millis(250)))
+  Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(250)))
 )
 
 const stillHeld = "lease still held" as const
