@@ -1,6 +1,8 @@
 // Run with plain `node` 22 in the folder of a README's Effect 4 install line (see
 // ../consumer/install-lines.mjs, `--line 4`): what that line installed works, against the
-// emulator the LUCCA_* variables point at (the installed `fake-lucca` of the Effect 4 line).
+// emulator the LUCCA_* variables point at (the installed `fake-lucca` of the Effect 4 line),
+// with whichever client the line installed (NodeLucca, BrowserLucca over fetch, or the core
+// over FetchHttpClient).
 import * as Fs from "node:fs"
 import { createRequire } from "node:module"
 
@@ -44,6 +46,9 @@ if (ours.includes("core")) {
   if (ours.includes("platform-node")) {
     via = "NodeLucca.layer(options)"
     layer = (await import("@effect-lucca/platform-node")).NodeLucca.layer(options)
+  } else if (ours.includes("platform-browser")) {
+    via = "BrowserLucca.layer(options) over Node's fetch"
+    layer = (await import("@effect-lucca/platform-browser")).BrowserLucca.layer(options)
   } else {
     via = "LuccaClient.layer(options) over FetchHttpClient"
     const FetchHttpClient = await import("effect/http/FetchHttpClient")
