@@ -46,6 +46,20 @@ export type TypeId = typeof TypeId
 export const isLuccaError = (u: unknown): u is LuccaError => Predicate.hasProperty(u, TypeId)
 
 /**
+ * The statuses after which trying again later may succeed: 408 (Lucca gives up after 5 s),
+ * 429 (rate limit), 500, 503, and the 502 and 504 of a gateway in between; the same set as
+ * `HttpClient.retryTransient`. 500 is in it: Lucca answers it for failures of its own
+ * (a dependency down, a deadlock) that a second attempt usually gets past, and a request
+ * is only repeated when its method allows (see `LuccaRetry`), so a 500 that a request
+ * will always cause costs a few retries, never a second write. The one set of the
+ * package: the request retries, the token retries and {@link isTransient} read it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
+
+/**
  * The token endpoint could not be reached, or answered something that is not an OAuth 2.0
  * answer at all: a 5xx, a 429, a page from a proxy, a body that is not JSON.
  *
@@ -104,14 +118,14 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@effect-lucca/co
   /**
    * Whether trying again later may succeed. The RFC 6749 token endpoint codes are all
    * permanent; `temporarily_unavailable` and `server_error` are borrowed by some servers
-   * from the authorization endpoint and mean "later", and so does a 429 or 5xx status,
-   * whatever the body says.
+   * from the authorization endpoint and mean "later", and so does a status of
+   * {@link transientStatuses} (a 429, a 503), whatever the body says.
    *
    * @since 0.1.0
    */
   get transient(): boolean {
-    return this.error === "temporarily_unavailable" || this.error === "server_error" || this.status === 429 ||
-      this.status >= 500
+    return this.error === "temporarily_unavailable" || this.error === "server_error" ||
+      transientStatuses.has(this.status)
   }
 
   /**
@@ -160,6 +174,15 @@ export class InvalidTokenResponse
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Never: the token endpoint answered, and would answer the same again.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -204,6 +227,15 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-lucc
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Never: the refused request was already retried with another token, or could not be.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -241,6 +273,15 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
    * @since 0.1.0
    */
   readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * Never: a missing scope is granted by an administrator, not by waiting.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
 
   /**
    * The accepted scopes the token was granted: empty when the application lacks every
@@ -321,6 +362,15 @@ export class ApiError extends Schema.TaggedError<ApiError>("@effect-lucca/core/A
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Whether trying again later may succeed: its status is one of {@link transientStatuses}.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return transientStatuses.has(this.status)
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -356,6 +406,15 @@ export class ResponseDecodeError
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Never: the same request would get the same body.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -384,6 +443,15 @@ export class ForeignOriginError
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Never: the request names another origin, and always will.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -400,36 +468,23 @@ export class ForeignOriginError
  */
 export type AuthenticationError = TokenError | Unauthorized | Forbidden | ForeignOriginError
 
-const transientStatuses = new Set([408, 429, 500, 502, 503, 504])
-
 /**
  * The one way to ask whether trying again later may succeed, for every error of this
- * package and Effect's `HttpClientError`: a transient token failure (see
- * `TokenRequestError.transient` and `OAuthError.transient`), an `ApiError` with status
- * 408, 429, 500, 502, 503 or 504, or an `HttpClientError` whose `reason` is a
- * `TransportError` or a `StatusCodeError` with one of those statuses. Everything else (a
- * refused secret, a missing scope, a body that does not match) is permanent.
+ * package (its `transient`) and Effect's `HttpClientError`: one whose `reason` is a
+ * `TransportError`, or a `StatusCodeError` whose status is one of
+ * {@link transientStatuses}. Everything else (a refused secret, a missing scope, a body
+ * that does not match) is permanent. The token retries and the request retries of the
+ * client ask it too.
  *
  * @since 0.1.0
  * @category predicates
  */
 export const isTransient = (error: unknown): boolean => {
-  if (!Predicate.hasProperty(error, "_tag")) return false
-  switch (error._tag) {
-    case "TokenRequestError":
-    case "OAuthError":
-      return (error as TokenRequestError | OAuthError).transient
-    case "ApiError":
-      return transientStatuses.has((error as ApiError).status)
-    case "HttpClientError": {
-      if (!HttpClientError.isHttpClientError(error)) return false
-      const reason = error.reason
-      return reason._tag === "TransportError" ||
-        (reason._tag === "StatusCodeError" && transientStatuses.has(reason.response.status))
-    }
-    default:
-      return false
-  }
+  if (isLuccaError(error)) return error.transient
+  if (!HttpClientError.isHttpClientError(error)) return false
+  const reason = error.reason
+  return reason._tag === "TransportError" ||
+    (reason._tag === "StatusCodeError" && transientStatuses.has(reason.response.status))
 }
 
 /**

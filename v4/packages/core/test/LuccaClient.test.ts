@@ -1,6 +1,7 @@
-import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import { LuccaClient, LuccaError, LuccaPacing, TokenProvider } from "@effect-lucca/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HttpClient from "effect/http/HttpClient"
@@ -379,7 +380,7 @@ describe("LuccaClient", () => {
             )
             : Effect.succeed(HttpClientResponse.fromWeb(request, json(200, { ok: true })))
         })
-        const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("t"), { accountUrl }).pipe(
+        const client = yield* LuccaClient.make({ tokenProvider: TokenProvider.makeStatic("t"), accountUrl }).pipe(
           Effect.provideService(HttpClient.HttpClient, flaky)
         )
         const get = yield* Effect.forkChild(client.execute(HttpClientRequest.get("/lucca-api/employees")))
@@ -437,7 +438,7 @@ describe("LuccaClient", () => {
         assert.isBelow(sentAt[sentAt.length - 1] - sentAt[0], 3 * 60_000)
       }))
 
-    it.effect("layerWithRateLimiter: clients of one account share the RateLimiter they are given", () =>
+    it.effect("a RateBudget in context: clients of one account share the budget they are given", () =>
       Effect.gen(function*() {
         const fake = makeFake()
         const limiter = yield* Layer.build(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
@@ -445,9 +446,9 @@ describe("LuccaClient", () => {
         const client = () =>
           Effect.flatMap(
             Layer.build(
-              LuccaClient.layerWithRateLimiter(options).pipe(
+              LuccaClient.layer(options).pipe(
                 Layer.provide(fake.layer),
-                Layer.provide(Layer.succeedContext(limiter))
+                Layer.provide(Layer.succeed(LuccaPacing.RateBudget, Context.get(limiter, RateLimiter.RateLimiter)))
               )
             ),
             (context) => Effect.provide(LuccaClient.LuccaClient, context)
@@ -494,8 +495,7 @@ describe("LuccaClient", () => {
       const fake = makeFake()
       yield* LuccaClient.get("/lucca-api/employees/1", Schema.Unknown).pipe(
         Effect.provide(
-          LuccaClient.layerWithTokenProvider({ accountUrl }).pipe(
-            Layer.provide(TokenProvider.layerStatic("from-my-backend")),
+          LuccaClient.layer({ accountUrl, tokenProvider: TokenProvider.makeStatic("from-my-backend") }).pipe(
             Layer.provide(fake.layer)
           )
         )

@@ -1,3 +1,4 @@
+import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as SchemaIssue from "effect/SchemaIssue"
 
@@ -97,3 +98,12 @@ export const isLoopback = (hostname: string): boolean => {
   const host = hostname.replace(/\.$/, "")
   return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
+
+/**
+ * Whether `u` is an `HttpClient`: how the `dual` steps whose options are optional tell
+ * `step(client, options)` from `step(options)`.
+ *
+ * @internal
+ */
+export const isHttpClient = (u: unknown): u is HttpClient.HttpClient.With<unknown, unknown> =>
+  HttpClient.isHttpClient(u)

@@ -12,7 +12,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "../AccessToken.js"
 import * as ClientCredentials from "../ClientCredentials.js"
-import type * as LuccaError from "../LuccaError.js"
+import * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
 import * as LuccaRetry from "../LuccaRetry.js"
 import type * as TokenProvider from "../TokenProvider.js"
@@ -168,7 +168,7 @@ export const make = (
         Effect.tapError(() => failures++ === 0 ? onFirstFailure : Effect.void),
         Effect.retry(TokenRetry.policy(redact, {
           backoff: retry.backoff,
-          retryable: LuccaRetry.isTransientTokenError,
+          retryable: LuccaError.isTransient,
           retryAfterMillis: (error) => error._tag === "InvalidTokenResponse" ? undefined : error.retryAfterMillis,
           deadline
         }))
