@@ -236,7 +236,8 @@ export const makeTokenStore = (connection: Connection): TokenStore.Service => ({
         Effect.flatMap(idPrefix(token), (id) =>
           guard("invalidate", (redis) => redis.luccaDeleteIfId(key, id), Effect.void))
 
-      const release = Effect.asVoid(guard("release", (redis) => redis.luccaDeleteIfOwner(leaseKey, owner), Effect.void))
+      const release = Effect.asVoid(guard("release", (redis) =>
+        redis.luccaDeleteIfOwner(leaseKey, owner), Effect.void))
       const unavailable: TokenStore.Lease = { _tag: "Unavailable" }
       const acquire = guard(
         "acquire",
@@ -343,7 +344,10 @@ export const makeRateLimiterStore = (connection: Connection, memory: Store): Sto
         if (bucket === undefined) {
           const last = seen.get(options.key)
           bucket = last !== undefined && last.limit === options.limit && last.refillMillis === refillMillis
-            ? refilled({ tokens: last.remaining, lastRefill: last.intervalStart, limit: options.limit, refillMillis }, now)
+            ? refilled(
+              { tokens: last.remaining, lastRefill: last.intervalStart, limit: options.limit, refillMillis },
+              now
+            )
             : { tokens: options.limit, lastRefill: now, limit: options.limit, refillMillis }
           local.set(options.key, bucket)
         }
