@@ -219,6 +219,28 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         assert.strictEqual((yield* fake.stats).token.issued, 1)
       }))
 
+    it.effect("a process whose first connection is slow to open stays in the fleet: its first commands wait for it", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const token = tokenOf("token-stored-before")
+        yield* Effect.flatMap(
+          Effect.flatMap(storeOf(server.url), (store) => store.forClient(client)),
+          (s) => s.set(token)
+        )
+        const fallbacks = Metric.value(Metric.withAttributes(LuccaRedis.fallbacks, { operation: "get" }))
+        const before = (yield* fallbacks).count
+        // Redis answers nothing for 0.6 s: the connection opens, and is ready only then (a busy
+        // host, a slow network), after the layer has waited for it (connectTimeout, 0.2 s here)
+        yield* Effect.promise(() => server.client.call("CLIENT", "PAUSE", "600", "ALL"))
+        const store = yield* Effect.flatMap(
+          storeOf(server.url, { commandTimeout: "2 seconds", redis: { connectTimeout: 200 } }),
+          (s) => s.forClient(client)
+        )
+        const read = yield* store.get
+        assert.isTrue(Option.isSome(read) && AccessToken.isSame(read.value, token))
+        assert.strictEqual((yield* fallbacks).count, before)
+      }))
+
     it.effect("the shared bucket lets the burst through at once, then paces", () =>
       Effect.gen(function*() {
         const server = yield* Server
@@ -234,6 +256,31 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         assert.deepStrictEqual(delays.slice(0, 5).map((r) => Duration.toMillis(r.delay)), [0, 0, 0, 0, 0])
         assert.isAbove(Duration.toMillis(delays[5]!.delay), 0)
         assert.isAbove(Duration.toMillis(delays[6]!.delay), Duration.toMillis(delays[5]!.delay))
+      }))
+
+    it.effect("a request after the burst waits only what is left of the refill interval Redis has run", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const { rateLimiter } = yield* LuccaRedis.make({ url: server.url })
+        // burst 2, one token back every 30 s
+        const consume = rateLimiter.consume({
+          algorithm: "token-bucket",
+          key: `elapsed-${Date.now()}`,
+          limit: 2,
+          window: "1 minute",
+          onExceeded: "delay"
+        })
+        yield* consume
+        yield* consume
+        // the interval started with the burst; 300 ms of it have run (at least) when the next comes
+        yield* Effect.sleep("300 millis")
+        const third = yield* consume
+        assert.isAbove(Duration.toMillis(third.delay), 0)
+        assert.isAtMost(Duration.toMillis(third.delay), 30_000 - 300)
+        // and the one after it waits one more interval than the third
+        const fourth = yield* consume
+        assert.isAtMost(Duration.toMillis(fourth.delay) - Duration.toMillis(third.delay), 30_000)
+        assert.isAbove(Duration.toMillis(fourth.delay), 30_000)
       }))
 
     it.effect("a Redis outage adds no capacity: requests that fall back queue behind those already scheduled", () =>
