@@ -108,17 +108,28 @@ export const connect = (settings: Settings): Effect.Effect<Connection, never, Sc
           Effect.ensuring(Effect.sync(() => redis.disconnect()))
         )
     )
-    // the first commands would fail while the connection opens: wait for it, briefly
-    yield* Effect.async<void>((resume) => {
-      if (redis.status === "ready") return resume(Effect.void)
-      const done = () => resume(Effect.void)
-      redis.once("ready", done)
-      return Effect.sync(() => redis.off("ready", done))
-    }).pipe(Effect.timeout(options.connectTimeout!), Effect.ignore)
+    // Commands fail at once while the connection is not open (no offline queue), which is
+    // right in an outage but not while the first attempt is under way: a process starting
+    // on a busy host would leave the fleet's single-flight for want of a socket. Until that
+    // attempt ends (ready, or an error: then Redis is down and commands fail at once), a
+    // command waits for it, within its timeout.
+    let opening: Promise<void> | undefined = redis.status === "ready" ? undefined : new Promise((resolve) => {
+      const done = () => {
+        opening = undefined
+        redis.off("ready", done).off("error", done).off("end", done)
+        resolve()
+      }
+      redis.once("ready", done).once("error", done).once("end", done)
+    })
+    // and the layer waits for it, briefly
+    if (opening !== undefined) {
+      const first = opening
+      yield* Effect.promise(() => first).pipe(Effect.timeout(options.connectTimeout!), Effect.ignore)
+    }
 
     let down = false
     const guard = <A, B>(operation: string, command: (redis: Client) => Promise<A>, fallback: Effect.Effect<B>) =>
-      Effect.tryPromise(() => command(redis)).pipe(
+      Effect.tryPromise(() => opening === undefined ? command(redis) : opening.then(() => command(redis))).pipe(
         Effect.timeout(timeout),
         Effect.matchEffect({
           onFailure: (error) =>
