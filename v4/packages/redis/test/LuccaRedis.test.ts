@@ -8,6 +8,7 @@ import { LuccaRedis } from "@effect-lucca/redis"
 import { FakeLucca, FakeLuccaServer } from "@effect-lucca/testing"
 import { assert, describe, it, layer } from "@effect/vitest"
 import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -361,6 +362,23 @@ describe.skipIf(!installed)("LuccaRedis", () => {
       assert.strictEqual(after.count - before.count, 1)
       const result = yield* rateLimiter.consume({ key: "k", limit: 5, window: "1 minute", algorithm: "token-bucket" })
       assert.strictEqual(Duration.toMillis(result.delay), 0)
+    }))
+
+  it.effect("layerConfig reads REDIS_URL; a missing or bad one is a ConfigError naming it", () =>
+    Effect.gen(function*() {
+      const build = (env: Record<string, string>) =>
+        Effect.flip(
+          Layer.build(LuccaRedis.layerConfig()).pipe(
+            Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))
+          )
+        )
+      const missing = yield* build({})
+      assert.instanceOf(missing, Config.ConfigError)
+      assert.include(missing.message, "REDIS_URL")
+      const bad = yield* build({ REDIS_URL: "http://user:hunter2@127.0.0.1:6379" })
+      assert.instanceOf(bad, Config.ConfigError)
+      assert.include(bad.message, "url")
+      assert.notInclude(bad.message, "hunter2")
     }))
 
   it.effect("bad options are a ConfigError naming the option", () =>
