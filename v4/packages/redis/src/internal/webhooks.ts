@@ -12,7 +12,7 @@ import type * as Redis from "./redis.js"
  */
 export const makeDeduplication = (connection: Redis.Connection): LuccaWebhooks.Deduplication => {
   const { guard, prefix } = connection
-  const process = crypto.randomUUID()
+  const instance = crypto.randomUUID()
   let counter = 0
   // the claims this process holds, for release; at most the events being handled
   const owners = new Map<string, string>()
@@ -20,7 +20,7 @@ export const makeDeduplication = (connection: Redis.Connection): LuccaWebhooks.D
   return {
     claim: (key, ttl) =>
       Effect.suspend(() => {
-        const owner = `${process}:${counter++}`
+        const owner = `${instance}:${counter++}`
         const millis = Math.max(1, Math.ceil(Duration.toMillis(ttl)))
         return guard(
           "webhookClaim",
