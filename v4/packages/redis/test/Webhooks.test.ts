@@ -22,7 +22,7 @@ if (!installed) {
     throw new Error("redis-server is not installed (CI=true): apt-get install redis-server")
   }
   console.warn(
-    "SKIPPED packages/redis: test/Webhooks.test.ts (redis-server is not installed: apt-get install redis-server)"
+    "SKIPPED v4/packages/redis: test/Webhooks.test.ts (redis-server is not installed: apt-get install redis-server)"
   )
 }
 
