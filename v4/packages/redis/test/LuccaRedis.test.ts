@@ -18,6 +18,7 @@ import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as Crypto from "../src/internal/crypto.js"
 import * as Processes from "./fixtures/processes.js"
 
 const installed = Processes.redisServerInstalled()
@@ -80,6 +81,34 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         )
         // another secret derives other keys: nothing usable
         assert.isTrue(Option.isNone(yield* other.get))
+      }))
+
+    it.effect("the stored format is the Effect 3 line's: a value laid out as it writes it is read back", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        // key: prefix, "token:", SHA-256 of TokenStore.keyOf; value: "v1.<token id>.<iv>.<sealed JSON>"
+        const context = TokenStore.keyOf(client)
+        const key = `effect-lucca:token:${yield* Effect.promise(() => Crypto.digest(context))}`
+        const keys = yield* Effect.promise(() => Crypto.deriveKeys(Redacted.value(client.clientSecret), context))
+        const expiresAt = Date.now() + 60_000
+        const plain = JSON.stringify({ value: "token-from-v3", scopes: ["employees.readonly"], issuedAt: 1, expiresAt })
+        const id = yield* Effect.promise(() => Crypto.tokenId(keys, "token-from-v3"))
+        const sealed = yield* Effect.promise(() => Crypto.encrypt(keys, plain, key))
+        yield* Effect.promise(() => server.client.set(key, `v1.${id}.${sealed}`, "PX", 60_000))
+        const store = yield* Effect.flatMap(storeOf(server.url), (s) => s.forClient(client))
+        const read = yield* store.get
+        assert.isTrue(Option.isSome(read))
+        if (Option.isSome(read)) {
+          assert.strictEqual(Redacted.value(read.value.value), "token-from-v3")
+          assert.deepStrictEqual([read.value.scopes, read.value.issuedAt, read.value.expiresAt], [
+            ["employees.readonly"],
+            1,
+            expiresAt
+          ])
+        }
+        // and the compare-and-delete recognises it by its id
+        yield* store.invalidate(Option.getOrThrow(read))
+        assert.strictEqual(yield* Effect.promise(() => server.client.exists(key)), 0)
       }))
 
     it.effect("a 401 deletes the stored token only while it is still the one that failed", () =>
