@@ -15,7 +15,6 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -430,15 +429,9 @@ const countRequest = (outcome: string) =>
  * (the form body holds the secret), only a system error code such as `ECONNREFUSED`.
  */
 const transportDescription = (error: HttpClientError.HttpClientError): string => {
-  const cause = error.reason.cause
-  const code = errorCode(cause) ?? errorCode(Predicate.hasProperty(cause, "cause") ? cause.cause : undefined)
+  const code = Http.systemErrorCode(error.reason.cause)
   return code === undefined ? "the request could not be sent" : `the request could not be sent (${code})`
 }
-
-const errorCode = (u: unknown): string | undefined =>
-  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
-    ? u.code
-    : undefined
 
 // A server might echo the request; what it says must not reveal the secret, in any encoding.
 const scrubSecret = (error: LuccaError.TokenError, secrets: ReadonlyArray<string>): LuccaError.TokenError => {

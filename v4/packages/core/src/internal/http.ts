@@ -1,5 +1,7 @@
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Predicate from "effect/Predicate"
+import type * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 
 /** @internal */
@@ -62,6 +64,28 @@ export const describeIssue = (issue: SchemaIssue.Issue): { readonly path: string
   if (first === undefined) return { path: "", message: "does not match the expected shape" }
   return { path: formatPath(first.path), message: first.missing ? "is missing" : first.message }
 }
+
+/**
+ * The first issue of a `SchemaError` as the errors of this package report it (see
+ * `LuccaError.describeParseError`).
+ *
+ * @internal
+ */
+export const describeParseError = (error: Schema.SchemaError): { readonly path: string; readonly message: string } =>
+  describeIssue(error.issue)
+
+/**
+ * The system error code (`ECONNREFUSED`, ...) of a cause, or of the cause's cause.
+ *
+ * @internal
+ */
+export const systemErrorCode = (cause: unknown): string | undefined =>
+  codeOf(cause) ?? (Predicate.hasProperty(cause, "cause") ? codeOf(cause.cause) : undefined)
+
+const codeOf = (u: unknown): string | undefined =>
+  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
+    ? u.code
+    : undefined
 
 /** @internal */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
