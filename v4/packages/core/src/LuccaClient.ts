@@ -38,7 +38,6 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type * as UrlParams from "effect/http/UrlParams"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
-import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -303,7 +302,7 @@ const providerOf = (
   hasTokenProvider(options)
     ? Effect.succeed(options.tokenProvider)
     : Effect.flatMap(
-      InternalOptions.decode(InternalOptions.ProviderOptions, options),
+      InternalOptions.decodeProvider(options),
       (credentials) =>
         Effect.andThen(
           InternalOptions.tokenUrlHint(accountUrl, credentials.tokenUrl),
@@ -361,22 +360,20 @@ export function make(
 ): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> {
   return Effect.gen(function*() {
     // the account first: a wrong account URL is the likelier mistake to report
-    const account = yield* InternalOptions.decode(InternalOptions.AccountOptions, options)
+    const account = yield* InternalOptions.decodeClient(options)
     const provider = yield* providerOf(options, account.accountUrl)
     const budget = yield* LuccaPacing.RateBudget
     const { accountUrl, apiVersion, rateLimit, requestRetry } = account
     const origin = accountUrl.origin
     const pacing = rateLimit === false ? undefined : { ...rateLimit, origin, budget }
-    // a method of the options: called on them, as a plain JavaScript caller may expect
-    const transformClient = options.transformClient?.bind(options)
     const httpClient = (yield* HttpClient.HttpClient).pipe(
       // the one request this step sends on its own, the retry after a 401, takes a turn too
       TokenProvider.authenticate(provider, { origin, beforeRetry: pacing && LuccaPacing.turn(pacing) }),
       originChecked,
-      transformClient ?? identity,
+      account.transformClient ?? identity,
       pacing === undefined ? identity : LuccaPacing.pace({ ...pacing, awaitToken: provider.get }),
       requestRetry === false ? identity : LuccaRetry.retry({
-        backoff: requestRetry.backoff as Schedule.Schedule<unknown, LuccaRetry.RequestOutcome> | undefined,
+        backoff: requestRetry.backoff,
         times: requestRetry.times,
         maxRetryAfter: requestRetry.maxRetryAfter,
         nonIdempotent: requestRetry.nonIdempotent

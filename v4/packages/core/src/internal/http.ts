@@ -123,6 +123,15 @@ export const isLoopback = (hostname: string): boolean => {
   return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
 
+/** Lucca's global token host. @internal */
+export const tokenHost = "accounts.world.luccasoftware.com"
+
+/** @internal */
+export const defaultTokenUrl = `https://${tokenHost}/connect/token`
+
+/** A URL's host name without its trailing dot. @internal */
+export const hostOf = (url: URL): string => url.hostname.replace(/\.$/, "")
+
 /**
  * Whether `u` is an `HttpClient`: how the `dual` steps whose options are optional tell
  * `step(client, options)` from `step(options)`.
