@@ -262,6 +262,17 @@ describe("TokenProvider.authenticate", () => {
     }))
 })
 
+describe("TokenProvider.makeStatic", () => {
+  it("a token that is not well-formed text is redacted as written, never a defect", () => {
+    const token = "tok\ud800en"
+    const provider = TokenProvider.makeStatic(token)
+    assert.strictEqual(
+      provider.redact(`echo ${token} and ${JSON.stringify(token)}`),
+      "echo <redacted> and \"<redacted>\""
+    )
+  })
+})
+
 describe("LuccaClient.fromHttpClient", () => {
   it.effect("the helpers over a client assembled from the steps", () =>
     Effect.gen(function*() {

@@ -44,11 +44,22 @@ const from = <S extends Schema.Top>(
 // credentials
 // -----------------------------------------------------------------------------
 
+/**
+ * Whether `text` is well-formed UTF-16: a lone surrogate cannot be sent in a form body
+ * (it would leave as U+FFFD, another credential than the one given).
+ */
+const isWellFormed = (text: string): boolean =>
+  !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)
+
+const wellFormed = guard((text: string) =>
+  isWellFormed(text) || "must be well-formed text (it holds a lone UTF-16 surrogate, which cannot be sent as is)"
+)
+
 /** @internal */
 export const ClientId: Schema.Codec<string, unknown> = from(
   Predicate.isString,
   (actual) => `must be a string, got ${kind(actual)}`,
-  Schema.Trim.check(guard((id) => id !== "" || "must not be empty"))
+  Schema.Trim.check(guard((id) => id !== "" || "must not be empty"), wellFormed)
 )
 
 /** What is wrong with a client secret's text, if anything (a secret is opaque: never trimmed). */
@@ -57,7 +68,8 @@ const SecretText = Schema.String.check(
   // a newline read from a file is a mistake to report
   guard((secret) =>
     secret.trim() === secret || "must not start or end with whitespace (a line break read from a file?)"
-  )
+  ),
+  wellFormed
 )
 
 const decodeSecretText = Schema.decodeUnknownResult(SecretText)
