@@ -361,3 +361,32 @@ describe("LuccaError: one transient rule", () => {
     assert.isFalse(new LuccaError.OAuthError({ error: "invalid_request", status: 501, tokenUrl: "u" }).transient)
   })
 })
+
+describe("the shape of issue 20: the names are the contract, the same on both lines", () => {
+  const names = (module: object) => new Set(Object.keys(module))
+
+  it("LuccaClient's constructors are exactly make, layer, layerConfig and fromHttpClient", () => {
+    const client = names(LuccaClient)
+    for (const name of ["make", "layer", "layerConfig", "fromHttpClient", "pages", "paginate", "get"]) {
+      assert.isTrue(client.has(name), name)
+    }
+    for (const gone of ["makeWithTokenProvider", "layerWithTokenProvider", "layerWithRateLimiter"]) {
+      assert.isFalse(client.has(gone), gone)
+    }
+    assert.isFalse(names(TokenProvider).has("layerWithTokenStore"))
+    for (const name of ["make", "layer", "layerConfig", "authenticate", "makeStatic", "layerStatic", "cached"]) {
+      assert.isTrue(names(TokenProvider).has(name), name)
+    }
+  })
+
+  it("each step is a public module of its own, and the duplicates of the transient rule are gone", () => {
+    assert.deepStrictEqual([...names(LuccaPacing)].sort(), ["RateBudget", "pace", "turn"])
+    assert.deepStrictEqual([...names(LuccaDeprecation)], ["warnOnDeprecation"])
+    assert.deepStrictEqual([...names(LuccaAccount)], ["resolve"])
+    assert.isTrue(names(LuccaRetry).has("retry"))
+    for (const gone of ["isTransientTokenError", "retryableStatuses", "isRetryableStatus"]) {
+      assert.isFalse(names(LuccaRetry).has(gone), gone)
+    }
+    assert.isTrue(names(LuccaError).has("transientStatuses"))
+  })
+})
