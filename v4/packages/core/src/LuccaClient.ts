@@ -38,7 +38,6 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type * as UrlParams from "effect/http/UrlParams"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
-import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -112,10 +111,62 @@ export interface PaginateOptions extends RequestOptions {
 }
 
 /**
+ * The request helpers of a client, whatever it fails with (`E`): `Service` has them with
+ * {@link DecodedError}, and a client of your own can offer the same shape (as the Effect 3
+ * line's `@effect-lucca/platform-browser` `LuccaWorkerClient` does, with the failures that
+ * cross a worker boundary).
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Service {
+export interface Requests<E> {
+  /** `GET path`, the answer decoded with `schema`. */
+  readonly get: <S extends Schema.Top>(
+    path: string,
+    schema: S,
+    options?: RequestOptions
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"]>
+  /** `POST path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly post: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"] | B["EncodingServices"]>
+  /** `PUT path` with a JSON body, the answer decoded with `schema`. */
+  readonly put: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"] | B["EncodingServices"]>
+  /** `PATCH path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly patch: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"] | B["EncodingServices"]>
+  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
+  readonly del: <S extends Schema.Top>(
+    path: string,
+    schema: S,
+    options?: RequestOptions
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"]>
+  /**
+   * Every item of a cursor-paginated list, following `links.next.href` to the end. Pages
+   * are fetched as the stream is pulled; a `next` link back to a page already read fails
+   * with `ResponseDecodeError` on `links.next.href`.
+   */
+  readonly paginate: <S extends Schema.Top>(
+    path: string,
+    item: S,
+    options?: PaginateOptions
+  ) => Stream.Stream<S["Type"], E, S["DecodingServices"]>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service extends Requests<DecodedError> {
   /** The account origin, such as `https://example.ilucca.net`. */
   readonly accountUrl: URL
   /** The `Api-Version` sent with every request (unless the request sets its own). */
@@ -146,46 +197,6 @@ export interface Service {
     request: HttpClientRequest.HttpClientRequest,
     schema: S
   ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
-  /** `GET path`, the answer decoded with `schema`. */
-  readonly get: <S extends Schema.Top>(
-    path: string,
-    schema: S,
-    options?: RequestOptions
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
-  /** `POST path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
-  readonly post: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
-    path: string,
-    schema: S,
-    options: WriteOptions<B>
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
-  /** `PUT path` with a JSON body, the answer decoded with `schema`. */
-  readonly put: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
-    path: string,
-    schema: S,
-    options: WriteOptions<B>
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
-  /** `PATCH path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
-  readonly patch: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
-    path: string,
-    schema: S,
-    options: WriteOptions<B>
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
-  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
-  readonly del: <S extends Schema.Top>(
-    path: string,
-    schema: S,
-    options?: RequestOptions
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
-  /**
-   * Every item of a cursor-paginated list, following `links.next.href` to the end. Pages
-   * are fetched as the stream is pulled; a `next` link back to a page already read fails
-   * with `ResponseDecodeError` on `links.next.href`.
-   */
-  readonly paginate: <S extends Schema.Top>(
-    path: string,
-    item: S,
-    options?: PaginateOptions
-  ) => Stream.Stream<S["Type"], DecodedError, S["DecodingServices"]>
 }
 
 /**
@@ -291,7 +302,7 @@ const providerOf = (
   hasTokenProvider(options)
     ? Effect.succeed(options.tokenProvider)
     : Effect.flatMap(
-      InternalOptions.decode(InternalOptions.ProviderOptions, options),
+      InternalOptions.decodeProvider(options),
       (credentials) =>
         Effect.andThen(
           InternalOptions.tokenUrlHint(accountUrl, credentials.tokenUrl),
@@ -349,22 +360,20 @@ export function make(
 ): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> {
   return Effect.gen(function*() {
     // the account first: a wrong account URL is the likelier mistake to report
-    const account = yield* InternalOptions.decode(InternalOptions.AccountOptions, options)
+    const account = yield* InternalOptions.decodeClient(options)
     const provider = yield* providerOf(options, account.accountUrl)
     const budget = yield* LuccaPacing.RateBudget
     const { accountUrl, apiVersion, rateLimit, requestRetry } = account
     const origin = accountUrl.origin
     const pacing = rateLimit === false ? undefined : { ...rateLimit, origin, budget }
-    // a method of the options: called on them, as a plain JavaScript caller may expect
-    const transformClient = options.transformClient?.bind(options)
     const httpClient = (yield* HttpClient.HttpClient).pipe(
       // the one request this step sends on its own, the retry after a 401, takes a turn too
       TokenProvider.authenticate(provider, { origin, beforeRetry: pacing && LuccaPacing.turn(pacing) }),
       originChecked,
-      transformClient ?? identity,
+      account.transformClient ?? identity,
       pacing === undefined ? identity : LuccaPacing.pace({ ...pacing, awaitToken: provider.get }),
       requestRetry === false ? identity : LuccaRetry.retry({
-        backoff: requestRetry.backoff as Schedule.Schedule<unknown, LuccaRetry.RequestOutcome> | undefined,
+        backoff: requestRetry.backoff,
         times: requestRetry.times,
         maxRetryAfter: requestRetry.maxRetryAfter,
         nonIdempotent: requestRetry.nonIdempotent
@@ -740,3 +749,48 @@ export const nextPage: (
   page: { readonly links?: { readonly next?: { readonly href: string } | null | undefined } | null | undefined },
   currentUrl?: string | URL
 ) => Option.Option<HttpClientRequest.HttpClientRequest> = Paginate.nextPage
+
+/**
+ * Every page of a cursor-paginated list from `first` (see {@link firstPage}), each with
+ * the response it came in, fetched with `fetch` as the stream is pulled: for a client of
+ * your own, whose fetch sends the request and decodes the body with the schema it is given
+ * (as {@link decodeResponse} does). A `next` link to a page already read fails with
+ * `ResponseDecodeError` on `links.next.href` rather than looping forever.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.Number })
+ *
+ * // the size of each page, with the client in context
+ * const sizes = Stream.unwrap(Effect.map(LuccaClient.LuccaClient, (client) =>
+ *   LuccaClient.pages(
+ *     LuccaClient.firstPage("/lucca-api/employees", { limit: 100 }),
+ *     Employee,
+ *     (request, schema) =>
+ *       Effect.flatMap(client.execute(request), (response) =>
+ *         Effect.map(LuccaClient.decodeResponse(response, schema), (value) => ({ value, response })))
+ *   ))).pipe(Stream.map((page) => page.items.length))
+ * ```
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const pages: <S extends Schema.Top, E, R2 = never>(
+  first: HttpClientRequest.HttpClientRequest,
+  item: S,
+  fetch: <P extends Schema.Top>(
+    request: HttpClientRequest.HttpClientRequest,
+    schema: P
+  ) => Effect.Effect<
+    { readonly value: P["Type"]; readonly response: HttpClientResponse.HttpClientResponse },
+    E,
+    P["DecodingServices"] | R2
+  >
+) => Stream.Stream<
+  { readonly items: ReadonlyArray<S["Type"]>; readonly response: HttpClientResponse.HttpClientResponse },
+  E | LuccaError.ResponseDecodeError,
+  S["DecodingServices"] | R2
+> = Paginate.pages

@@ -26,6 +26,7 @@
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as Http from "./internal/http.js"
 
 /**
  * @since 0.1.0
@@ -502,3 +503,58 @@ export type LuccaError =
   | ApiError
   | ResponseDecodeError
   | ForeignOriginError
+
+/**
+ * A URL as the errors of this package show it: origin and path, without credentials,
+ * query or fragment (a cursor or a filter may be personal data).
+ *
+ * @example
+ * ```ts
+ * import { LuccaError } from "@effect-lucca/core"
+ *
+ * LuccaError.displayUrl("https://example.ilucca.net/lucca-api/employees?cursor=abc")
+ * // "https://example.ilucca.net/lucca-api/employees"
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const displayUrl: (url: string | URL) => string = Http.displayUrl
+
+/**
+ * The first issue of a `SchemaError` as the errors of this package report it: `path` such
+ * as `items[3].id` (`""` at the root) and the schema's message (`"is missing"` for a missing
+ * field), the fields of a {@link ResponseDecodeError}. (The name is the Effect 3 line's,
+ * whose schemas fail with a `ParseError`.)
+ *
+ * @example
+ * ```ts
+ * import { LuccaError } from "@effect-lucca/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * const decoded = Schema.decodeUnknownEffect(Employee)({}).pipe(
+ *   Effect.mapError((error) => {
+ *     const { message, path } = LuccaError.describeParseError(error) // "id", "is missing"
+ *     return new LuccaError.ResponseDecodeError({ method: "GET", url: "", status: 200, path, description: message })
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const describeParseError: (
+  error: Schema.SchemaError
+) => { readonly path: string; readonly message: string } = Http.describeParseError
+
+/**
+ * The system error code (`ECONNREFUSED`, `UND_ERR_CONNECT_TIMEOUT`, ...) of a transport
+ * failure's cause, or of the cause's cause: the only part of a cause the errors of this
+ * package quote, since its message may quote the request (and the request its token).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const systemErrorCode: (cause: unknown) => string | undefined = Http.systemErrorCode

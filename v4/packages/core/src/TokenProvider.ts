@@ -140,7 +140,7 @@ export const cached = (
   options?: CacheOptions
 ): Effect.Effect<Service, Config.ConfigError, Scope.Scope> =>
   Effect.flatMap(
-    InternalOptions.decode(InternalOptions.CacheOptions, options ?? {}),
+    InternalOptions.decodeCache(options),
     (decoded) => internal.make(source, internal.settingsOf(decoded))
   )
 
@@ -171,7 +171,7 @@ export const cached = (
 export const make = (
   options: Options
 ): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), internal.makeClientCredentials)
+  Effect.flatMap(InternalOptions.decodeProvider(options), internal.makeClientCredentials)
 
 /**
  * {@link make} as a layer. Provide a `TokenStore` below it to share its tokens.

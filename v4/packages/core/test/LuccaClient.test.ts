@@ -245,6 +245,38 @@ describe("LuccaClient", () => {
       }))
   })
 
+  it.effect("pages gives each page with the response that held it, over a fetch of the caller's", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      const all = Array.from({ length: 7 }, (_, i) => ({ id: String(i), name: `E${i}` }))
+      fake.state.onApi = (request) => {
+        const page = Number(request.url.searchParams.get("page") ?? "0")
+        const next = page + 3 < all.length ? { href: `/lucca-api/employees?page=${page + 3}&limit=3` } : null
+        return Effect.succeed(json(200, { items: all.slice(page, page + 3), links: { next } }))
+      }
+      const pages = yield* Stream.runCollect(
+        LuccaClient.pages(
+          LuccaClient.firstPage("/lucca-api/employees", { limit: 3 }),
+          Employee,
+          (request, schema) =>
+            Effect.flatMap(
+              client.execute(request),
+              (response) => Effect.map(LuccaClient.decodeResponse(response, schema), (value) => ({ value, response }))
+            )
+        )
+      )
+      assert.deepStrictEqual(pages.map((page) => page.items.length), [3, 3, 1])
+      assert.deepStrictEqual(pages.flatMap((page) => page.items), all)
+      assert.deepStrictEqual(pages.map((page) => page.response.status), [200, 200, 200])
+      // the first page asks for the links; the relative ones resolve against the page that held them
+      assert.strictEqual(fake.state.apiRequests[0].url.searchParams.get("include"), "links")
+      assert.deepStrictEqual(fake.state.apiRequests.map((request) => request.url.searchParams.get("page")), [
+        null,
+        "3",
+        "6"
+      ])
+    }))
+
   it.effect("paginate follows links.next.href to the end", () =>
     Effect.gen(function*() {
       const { client, fake } = yield* setup

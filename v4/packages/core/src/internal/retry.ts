@@ -85,11 +85,12 @@ const drained = (response: HttpClientResponse.HttpClientResponse) =>
  * @internal
  */
 export const schedule = (
-  settings: RequestSettings
+  settings: RequestSettings,
+  retryable: (outcome: LuccaRetry.RequestOutcome) => boolean = LuccaRetry.isRetryableOutcome
 ): Schedule.Schedule<LuccaRetry.RequestOutcome, LuccaRetry.RequestOutcome> =>
   policy<LuccaRetry.RequestOutcome, never>({
     backoff: settings.backoff,
-    retryable: LuccaRetry.isRetryableOutcome,
+    retryable,
     retryAfterMillis: (outcome, now) =>
       HttpClientError.isHttpClientError(outcome) ? undefined : Http.retryAfterMillis(outcome, now),
     times: settings.times,
@@ -121,8 +122,14 @@ export const make = <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   settings: RequestSettings
 ): HttpClient.HttpClient.With<E, R> => {
-  const retries = schedule(settings)
   const options = { nonIdempotent: settings.nonIdempotent }
+  // the schedule decides on every later outcome, so it must know the method: a POST
+  // retried after a 429 that then meets a 502 stops there (it may have been processed)
+  const retries = schedule(settings)
+  const retriesOfNonIdempotent = schedule(
+    settings,
+    (outcome) => !HttpClientError.isHttpClientError(outcome) && outcome.status === 429
+  )
   const isRetried = (
     request: HttpClientRequest.HttpClientRequest,
     error: E
@@ -142,7 +149,11 @@ export const make = <E, R>(
         LuccaRetry.mayRetry(request.method, response, options) ? drained(response) : Effect.succeed(response)
     })
     return Effect.flatMap(
-      Effect.scheduleFrom(attempt, first, retries),
+      Effect.scheduleFrom(
+        attempt,
+        first,
+        settings.nonIdempotent || LuccaRetry.idempotentMethods.has(request.method) ? retries : retriesOfNonIdempotent
+      ),
       (last) => HttpClientError.isHttpClientError(last) ? Effect.fail(last as E) : Effect.succeed(last)
     )
   }

@@ -365,17 +365,14 @@ export const make = (
 export const settingsOf = (options: {
   readonly refreshWindow: Duration.Duration
   readonly hardMargin: Duration.Duration
-  readonly tokenRetry: false | { readonly backoff?: unknown; readonly budget: Duration.Duration }
+  readonly tokenRetry: InternalOptions.TokenRetrySettings
 }): Settings => ({
   margins: {
     refreshWindow: Duration.toMillis(options.refreshWindow),
     hardMargin: Duration.toMillis(options.hardMargin)
   },
   retry: options.tokenRetry === false ? undefined : {
-    backoff: (options.tokenRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
-      unknown,
-      LuccaError.TokenError
-    >,
+    backoff: options.tokenRetry.backoff ?? LuccaRetry.defaultBackoff,
     budget: Duration.toMillis(options.tokenRetry.budget)
   }
 })
@@ -387,7 +384,7 @@ export const settingsOf = (options: {
  * @internal
  */
 export const makeClientCredentials = (
-  options: InternalOptions.ProviderOptions
+  options: InternalOptions.ProviderSettings
 ): Effect.Effect<TokenProvider.Service, never, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const requestToken = yield* ClientCredentials.makeRequestToken(options)
