@@ -187,6 +187,19 @@ const consumer = async () => {
       "effect@~4.1.0",
       "@effect/platform-node@~4.1.0"
     ], { cwd: app, env }))
+    // every package loads under plain node 22 where npm put it, its peers found
+    const loads = spawnSync(node, [
+      "--input-type=module",
+      "-e",
+      `for (const name of ${
+        JSON.stringify(published)
+      }) { await import("@effect-lucca/" + name); console.log("v4 consumer: import @effect-lucca/" + name + " ok") }`
+    ], { cwd: app, env, stdio: "inherit", timeout: 60_000 })
+    if (loads.status !== 0) {
+      console.error("v4 consumer: a package does not load under plain node")
+      process.exitCode = 1
+      return
+    }
     emulator = spawn(
       node,
       [Path.join(app, "node_modules", "@effect-lucca", "testing", "dist", "bin.js"), "--port", "0", "--no-rate-limit"],

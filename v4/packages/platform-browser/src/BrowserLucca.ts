@@ -233,4 +233,9 @@ export const layerTokenProvider = (
 export const layerWithTokenProvider = (
   options: LuccaClient.ClientOptions
 ): Layer.Layer<LuccaClient.LuccaClient, Config.ConfigError, TokenProvider.TokenProvider> =>
-  Layer.provide(LuccaClient.layerWithTokenProvider(options), layerHttpClient)
+  Layer.provide(
+    Layer.unwrap(
+      Effect.map(TokenProvider.TokenProvider, (tokenProvider) => LuccaClient.layer({ ...options, tokenProvider }))
+    ),
+    layerHttpClient
+  )

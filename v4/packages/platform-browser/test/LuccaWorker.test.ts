@@ -43,7 +43,8 @@ const connect = <E>(client: Layer.Layer<LuccaClient.LuccaClient, E>) =>
 
 /** A client that never reaches a server: `respond` answers every request. */
 const clientOver = (respond: Parameters<typeof HttpClient.make>[0]) =>
-  LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("the-token"), {
+  LuccaClient.make({
+    tokenProvider: TokenProvider.makeStatic("the-token"),
     accountUrl: "https://example.ilucca.net",
     requestRetry: false,
     rateLimit: false

@@ -195,7 +195,8 @@ export const run = (flags: Settings.Flags): Effect.Effect<void, Render.Exit, Htt
 
     // 7. one request per granted scope, to an endpoint that needs it
     if (Result.isSuccess(token)) {
-      const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token.success), {
+      const client = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic(token.success),
         accountUrl: settings.accountUrl,
         apiVersion
       }).pipe(Effect.orDie)
