@@ -13,6 +13,7 @@ import {
 } from "@effect-lucca/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HttpClient from "effect/http/HttpClient"
@@ -23,6 +24,7 @@ import * as Logger from "effect/Logger"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import * as References from "effect/References"
 import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/testing/TestClock"
 import { accountUrl, bearer, eventually, json, makeFake, problem } from "./fixtures.js"
@@ -179,6 +181,22 @@ describe("LuccaRetry", () => {
       yield* TestClock.adjust("1 minute")
       assert.instanceOf(yield* Fiber.join(outcome), LuccaError.Unauthorized)
       assert.strictEqual(attempts, 2)
+    }))
+})
+
+describe("LuccaRetry.defaultBackoff", () => {
+  it.effect("from 250 ms, doubling, each delay capped at 5 s, jittered", () =>
+    Effect.gen(function*() {
+      const step = yield* Schedule.toStep(LuccaRetry.defaultBackoff)
+      const expected = [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000, 5_000, 5_000]
+      let now = 0
+      for (const [i, millis] of expected.entries()) {
+        const [, delay] = yield* step(now, undefined)
+        now += Duration.toMillis(delay)
+        // `Schedule.jittered` scales each delay by a factor between 0.8 and 1.2
+        assert.isAtLeast(Duration.toMillis(delay), millis * 0.8, `delay ${i}`)
+        assert.isAtMost(Duration.toMillis(delay), millis * 1.2, `delay ${i}`)
+      }
     }))
 })
 
