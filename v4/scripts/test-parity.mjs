@@ -15,7 +15,16 @@ import { fileURLToPath } from "node:url"
 import ts from "typescript"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..", "..")
-const packages = ["core", "platform-node", "testing", "redis", "cli", "platform-browser"]
+// [row, the Effect 3 line's test folder, the Effect 4 line's]; the examples' tests are
+// ported into platform-node's (the Effect 4 line has no examples package)
+const rows = [
+  ...["core", "platform-node", "testing", "redis", "cli", "platform-browser"].map((pkg) => [
+    pkg,
+    `packages/${pkg}/test`,
+    `v4/packages/${pkg}/test`
+  ]),
+  ["examples", "examples/test", undefined]
+]
 const showNames = process.argv.includes("--names")
 
 const testFiles = (dir) =>
@@ -73,25 +82,27 @@ const extract = (file) => {
   return found
 }
 
-const lineOf = (base, pkg) => {
-  const dir = Path.join(root, base, pkg, "test")
+const lineOf = (folder) => {
+  if (folder === undefined) return new Map()
+  const dir = Path.join(root, folder)
   return new Map(testFiles(dir).map((f) => [f, extract(Path.join(dir, f))]))
 }
+const lines = rows.map(([name, v3, v4]) => [name, lineOf(v3), lineOf(v4)])
+const namesOf = (line) => new Set([...line.values()].flatMap((ts) => ts.map((t) => t.name)))
+// a test moved to another package still counts as ported
+const allV3 = new Set(lines.flatMap(([, v3]) => [...namesOf(v3)]))
+const allV4 = new Set(lines.flatMap(([, , v4]) => [...namesOf(v4)]))
 
 const totals = []
-for (const pkg of packages) {
-  const v3 = lineOf("packages", pkg)
-  const v4 = lineOf("v4/packages", pkg)
+for (const [pkg, v3, v4] of lines) {
   const count = (line) => [...line.values()].reduce((n, ts) => n + ts.length, 0)
   totals.push([pkg, v3.size, count(v3), v4.size, count(v4)])
   console.log(`\n## ${pkg}: v3 ${count(v3)} tests in ${v3.size} files, v4 ${count(v4)} tests in ${v4.size} files`)
-  const v4Names = new Map([...v4].flatMap(([f, ts]) => ts.map((t) => [t.name, f])))
-  const v3Names = new Map([...v3].flatMap(([f, ts]) => ts.map((t) => [t.name, f])))
   for (const file of new Set([...v3.keys(), ...v4.keys()])) {
     const a = v3.get(file) ?? []
     const b = v4.get(file) ?? []
-    const missing = a.filter((t) => !v4Names.has(t.name))
-    const extra = b.filter((t) => !v3Names.has(t.name))
+    const missing = a.filter((t) => !allV4.has(t.name))
+    const extra = b.filter((t) => !allV3.has(t.name))
     console.log(
       `- ${file}: v3 ${v3.has(file) ? a.length : "-"}, v4 ${v4.has(file) ? b.length : "-"}` +
         `, v3 names not in v4 ${missing.length}, v4 names not in v3 ${extra.length}`
