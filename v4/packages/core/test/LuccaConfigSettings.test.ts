@@ -71,6 +71,54 @@ describe("configuration", () => {
       )
     })
 
+    // the assertions of the Effect 3 line's "the public schemas decode what the options take,
+    // and say what is wrong", whose v4 counterpart (LuccaConfig.test.ts) checks the messages
+    // with `include`: here each is exactly the Effect 3 line's
+    it("the public schemas say what is wrong in the Effect 3 line's words, exactly", () => {
+      assert.strictEqual(Schema.decodeUnknownSync(LuccaConfig.ClientId)("  my-client "), "my-client")
+      assert.strictEqual(refusal(LuccaConfig.ClientId, " "), "must not be empty")
+      assert.strictEqual(refusal(LuccaConfig.ClientId, 42), "must be a string, got number")
+
+      assert.strictEqual(Redacted.value(Schema.decodeUnknownSync(LuccaConfig.ClientSecret)(Redacted.make("s"))), "s")
+      assert.strictEqual(
+        refusal(LuccaConfig.ClientSecret, Redacted.make("sec\n")),
+        "must not start or end with whitespace (a line break read from a file?)"
+      )
+      assert.notInclude(refusal(LuccaConfig.ClientSecret, Redacted.make(" sec")), "sec")
+
+      assert.deepStrictEqual(
+        Schema.decodeUnknownSync(LuccaConfig.Scopes)(["employees.readonly", "employees.readonly"]),
+        ["employees.readonly"]
+      )
+      assert.strictEqual(
+        refusal(LuccaConfig.Scopes, "a b"),
+        "must be an array of scopes, such as [\"a\",\"b\"], not a string"
+      )
+
+      assert.strictEqual(Schema.decodeUnknownSync(LuccaConfig.AccountUrl)(`${accountUrl}/`).href, `${accountUrl}/`)
+      assert.strictEqual(
+        refusal(LuccaConfig.AccountUrl, `${accountUrl}/lucca-api?x=1`),
+        `must be an origin without a path, such as ${accountUrl}`
+      )
+      assert.strictEqual(
+        refusal(LuccaConfig.AccountUrl, "https://me:pw@example.ilucca.net"),
+        "must not contain credentials"
+      )
+
+      assert.strictEqual(refusal(LuccaConfig.TokenUrl, "http://127.0.0.1:8080/connect/token"), "accepted")
+      assert.strictEqual(
+        refusal(LuccaConfig.TokenUrl, "https://accounts.world.luccasoftware.com./connect/token"),
+        "accepted"
+      )
+      assert.include(refusal(LuccaConfig.TokenUrl, "https://tokens.example.com/t"), "set dangerouslyAllowTokenUrl")
+
+      assert.strictEqual(refusal(LuccaConfig.ApiVersion, "2024-11-01"), "accepted")
+      assert.strictEqual(
+        refusal(LuccaConfig.ApiVersion, "2024-02-31"),
+        "must be a date such as 2024-11-01, and a real calendar day"
+      )
+    })
+
     // the same value, given as an option and as a variable: the same complaint
     const same: Array<[string, Partial<LuccaClient.Options>, Record<string, string>]> = [
       ["clientId", { clientId: " " }, { LUCCA_CLIENT_ID: " " }],
