@@ -34,7 +34,8 @@ import * as Options from "./internal/options.js"
 export const defaultApiVersion: string = Options.defaultApiVersion
 
 /**
- * A client id: a string, trimmed, not empty.
+ * A client id: a string, trimmed, not empty, well-formed text (a lone UTF-16 surrogate would
+ * be sent as U+FFFD, another id).
  *
  * @example
  * ```ts
@@ -50,7 +51,8 @@ export const defaultApiVersion: string = Options.defaultApiVersion
 export const ClientId: Schema.Codec<string, unknown> = Options.ClientId
 
 /**
- * A client secret: a `Redacted` string, not blank, without leading or trailing whitespace.
+ * A client secret: a `Redacted` string, not blank, without leading or trailing whitespace,
+ * well-formed text (a lone UTF-16 surrogate would be sent as U+FFFD, another credential).
  *
  * @example
  * ```ts
