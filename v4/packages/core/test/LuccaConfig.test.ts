@@ -177,6 +177,34 @@ describe("configuration", () => {
         }))
     }
 
+    it.effect("every bad setting is named at once, and a missing one beside them", () =>
+      Effect.gen(function*() {
+        const { LUCCA_CLIENT_ID: _, ...rest } = validEnv
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig().pipe(
+                Layer.provide(makeFake().layer),
+                Layer.provide(env({
+                  ...rest,
+                  LUCCA_SCOPES: "employee.readonly",
+                  LUCCA_TOKEN_URL: "ftp://x",
+                  LUCCA_API_VERSION: "latest"
+                }))
+              )
+            )
+          )
+        )
+        assert.instanceOf(error, Config.ConfigError)
+        const message = String(error)
+        for (const setting of ["LUCCA_CLIENT_ID", "LUCCA_SCOPES", "LUCCA_TOKEN_URL", "LUCCA_API_VERSION"]) {
+          assert.include(message, setting)
+        }
+        assert.include(message, "Did you mean \"employees.readonly\"?")
+        assert.include(message, "must be a date")
+        assert.notInclude(message, "LUCCA_ACCOUNT_URL")
+      }))
+
     it.effect("a missing variable is named", () =>
       Effect.gen(function*() {
         const { LUCCA_CLIENT_ID: _, ...rest } = validEnv
