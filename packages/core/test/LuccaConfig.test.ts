@@ -260,6 +260,32 @@ describe("configuration", () => {
         assert.notInclude(message, "LUCCA_ACCOUNT_URL")
       }))
 
+    it.effect("one Config per option: every bad one is named at once", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig({
+                clientId: Config.nonEmptyString("DIRECTORY_ID"),
+                clientSecret: Config.redacted("DIRECTORY_SECRET"),
+                scopes: Config.array(Config.string(), "DIRECTORY_SCOPES"),
+                accountUrl: Config.url("DIRECTORY_ACCOUNT").pipe(Config.map((url) => url.origin))
+              }).pipe(
+                Layer.provide(makeFake().layer),
+                Layer.provide(
+                  env({ DIRECTORY_ID: "", DIRECTORY_SCOPES: "employees.readonly", DIRECTORY_ACCOUNT: "nowhere" })
+                )
+              )
+            )
+          )
+        )
+        assert.isTrue(ConfigError.isConfigError(error))
+        for (const variable of ["DIRECTORY_ID", "DIRECTORY_SECRET", "DIRECTORY_ACCOUNT"]) {
+          assert.include(String(error), variable)
+        }
+        assert.notInclude(String(error), "DIRECTORY_SCOPES")
+      }))
+
     it.effect("a missing variable is named", () =>
       Effect.gen(function*() {
         const { LUCCA_CLIENT_ID: _, ...rest } = validEnv

@@ -205,6 +205,32 @@ describe("configuration", () => {
         assert.notInclude(message, "LUCCA_ACCOUNT_URL")
       }))
 
+    it.effect("one Config per option: every bad one is named at once", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig({
+                clientId: Config.NonEmptyString("DIRECTORY_ID"),
+                clientSecret: Config.Redacted("DIRECTORY_SECRET"),
+                scopes: Config.Array(Schema.String, "DIRECTORY_SCOPES"),
+                accountUrl: Config.URL("DIRECTORY_ACCOUNT").pipe(Config.map((url) => url.origin))
+              }).pipe(
+                Layer.provide(makeFake().layer),
+                Layer.provide(
+                  env({ DIRECTORY_ID: "", DIRECTORY_SCOPES: "employees.readonly", DIRECTORY_ACCOUNT: "nowhere" })
+                )
+              )
+            )
+          )
+        )
+        assert.instanceOf(error, Config.ConfigError)
+        for (const variable of ["DIRECTORY_ID", "DIRECTORY_SECRET", "DIRECTORY_ACCOUNT"]) {
+          assert.include(String(error), variable)
+        }
+        assert.notInclude(String(error), "DIRECTORY_SCOPES")
+      }))
+
     it.effect("a missing variable is named", () =>
       Effect.gen(function*() {
         const { LUCCA_CLIENT_ID: _, ...rest } = validEnv

@@ -565,6 +565,20 @@ export const all = <const R extends Record<string, Config.Config<any>>>(
   )
 }
 
+/**
+ * `Config.unwrap` over {@link all}: one `Config` per option, every bad one reported.
+ *
+ * @internal
+ */
+export const unwrap = <T>(wrapped: Config.Wrap<T>): Config.Config<T> => {
+  if (Config.isConfig(wrapped)) return wrapped as Config.Config<T>
+  const configs: Record<string, Config.Config<unknown>> = {}
+  for (const [key, value] of Object.entries(wrapped as Record<string, Config.Wrap<unknown>>)) {
+    configs[key] = unwrap(value)
+  }
+  return all(configs) as unknown as Config.Config<T>
+}
+
 // Functions and schedules are not data: as `OpenAiClient.layerConfig` does, they are taken
 // out before the schema decodes the rest, checked for what they are, and put back.
 
