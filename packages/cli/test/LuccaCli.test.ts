@@ -84,6 +84,17 @@ describe("lucca, in process over the emulator", () => {
         assert.notMatch(outcome.stdout, /^(ok|FAIL)\s+(token host|credentials|account)\s/m)
       }))
 
+    it.effect("doctor with no setting at all names each required variable and its flag", () =>
+      Effect.gen(function*() {
+        const outcome = yield* runInProcess(["doctor"], {})
+        assert.strictEqual(outcome.code, LuccaCli.ExitCode.Failed)
+        for (const variable of ["LUCCA_CLIENT_ID", "LUCCA_CLIENT_SECRET", "LUCCA_SCOPES", "LUCCA_ACCOUNT_URL"]) {
+          assert.match(outcome.stdout, new RegExp(`^FAIL\\s+settings\\s+${variable} is not set$`, "m"), outcome.stdout)
+        }
+        assert.match(outcome.stdout, /fix: set LUCCA_ACCOUNT_URL or pass --account-url\./)
+        assert.notMatch(outcome.stdout, /LUCCA_(TOKEN_URL|API_VERSION)/)
+      }))
+
     it.effect("a flag overrides its variable", () =>
       Effect.gen(function*() {
         const outcome = yield* runInProcess(
