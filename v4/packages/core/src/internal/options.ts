@@ -45,15 +45,20 @@ const from = <S extends Schema.Top>(
 // -----------------------------------------------------------------------------
 
 /**
- * Whether `text` is well-formed UTF-16: a lone surrogate cannot be sent in a form body
- * (it would leave as U+FFFD, another credential than the one given).
+ * Whether `text` is well-formed UTF-16. A lone surrogate has no UTF-8 form: a form body
+ * would carry U+FFFD in its place, another credential than the one given (and
+ * `encodeURIComponent` throws on it).
+ *
+ * @internal
  */
-const isWellFormed = (text: string): boolean =>
+export const isWellFormed = (text: string): boolean =>
   !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)
 
-const wellFormed = guard((text: string) =>
-  isWellFormed(text) || "must be well-formed text (it holds a lone UTF-16 surrogate, which cannot be sent as is)"
-)
+/** @internal */
+export const notWellFormed =
+  "must be well-formed text: it holds a lone UTF-16 surrogate, which would be sent as U+FFFD, another credential than the one given"
+
+const wellFormed = guard((text: string) => isWellFormed(text) || notWellFormed)
 
 /** @internal */
 export const ClientId: Schema.Codec<string, unknown> = from(
