@@ -202,7 +202,8 @@ const credentialSettings = {
 /**
  * `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES` and optional `LUCCA_TOKEN_URL`
  * (Lucca's token host or a loopback host; another `https` host only with
- * `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there).
+ * `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there). The
+ * `ConfigError` names every bad setting at once, and every unset one beside them.
  *
  * @since 0.1.0
  * @category config
@@ -212,7 +213,8 @@ export const credentials: CredentialsConfig = Options.all(credentialSettings).pi
 )
 
 /**
- * {@link credentials} plus `LUCCA_ACCOUNT_URL` and optional `LUCCA_API_VERSION`.
+ * {@link credentials} plus `LUCCA_ACCOUNT_URL` and optional `LUCCA_API_VERSION`, every bad
+ * setting named at once.
  *
  * @since 0.1.0
  * @category config

@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -229,6 +230,18 @@ describe("configuration", () => {
           assert.include(String(error), variable)
         }
         assert.notInclude(String(error), "DIRECTORY_SCOPES")
+      }))
+
+    it.effect("settings that are all unset leave the group absent: Config.option gives None, a bad one still fails", () =>
+      Effect.gen(function*() {
+        const optional = Config.option(LuccaConfig.client)
+        const none = yield* optional.parse(ConfigProvider.fromEnv({ env: {} }))
+        assert.isTrue(Option.isNone(none))
+        const error = yield* Effect.flip(
+          optional.parse(ConfigProvider.fromEnv({ env: { LUCCA_SCOPES: "employee.readonly" } }))
+        )
+        assert.include(String(error), "LUCCA_SCOPES")
+        assert.include(String(error), "LUCCA_CLIENT_ID")
       }))
 
     it.effect("a missing variable is named", () =>

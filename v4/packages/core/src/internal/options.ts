@@ -514,10 +514,8 @@ const absenceOf = <A>(config: Config.Config<A>): Config.Config<Config.ConfigErro
 /**
  * One `ConfigError` of several, their issues side by side; a source that could not be
  * read is reported alone (nothing else was read from it).
- *
- * @internal
  */
-export const combine = (
+const combine = (
   errors: readonly [Config.ConfigError, ...Array<Config.ConfigError>]
 ): Config.ConfigError => {
   const source = errors.find((error) => error.cause._tag === "SourceError")
