@@ -40,7 +40,8 @@ import * as Options from "./internal/options.js"
 export const defaultApiVersion: string = Options.defaultApiVersion
 
 /**
- * A client id: a string, trimmed, not empty.
+ * A client id: a string, trimmed, not empty, well-formed text (a lone UTF-16 surrogate would
+ * be sent as U+FFFD, another id).
  *
  * @example
  * ```ts
@@ -57,7 +58,8 @@ export const ClientId: Schema.Schema<string> = Options.ClientId
 
 /**
  * A client secret: a `Redacted` string, neither blank nor starting or ending with
- * whitespace (a line break read from a file is reported, not trimmed: a secret is opaque).
+ * whitespace (a line break read from a file is reported, not trimmed: a secret is opaque),
+ * well-formed text (a lone UTF-16 surrogate would be sent as U+FFFD, another credential).
  * Configuration reads it from a string (`LUCCA_CLIENT_SECRET`), redacted at once.
  *
  * @example

@@ -66,7 +66,14 @@ describe("ClientCredentials", () => {
       ["a blank client id", { clientId: " " }, "clientId must be a non-empty string"],
       ["a secret that is not Redacted", { clientSecret }, "clientSecret must be a Redacted string"],
       ["Redacted.make(undefined)", { clientSecret: Redacted.make(undefined) }, "clientSecret must be a Redacted"],
-      ["scopes as a string", { scopes: "employees.readonly" }, "scopes must be an array of strings"]
+      ["scopes as a string", { scopes: "employees.readonly" }, "scopes must be an array of strings"],
+      // it would leave as U+FFFD: another credential than the one given
+      [
+        "a secret with a lone surrogate",
+        { clientSecret: Redacted.make("s3cr3t\ud800") },
+        "clientSecret must be well-formed"
+      ],
+      ["a client id with a lone surrogate", { clientId: "id\udc00" }, "clientId must be well-formed"]
     ]
     for (const [name, overrides, description] of cases) {
       it.effect(name, () =>

@@ -1,14 +1,17 @@
 import { ClientCredentials, LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
@@ -40,6 +43,9 @@ describe("configuration", () => {
     const cases: Array<[string, Partial<LuccaClient.Options>, string, string]> = [
       ["an empty client id", { clientId: " " }, "clientId", "must not be empty"],
       ["an empty secret", { clientSecret: Redacted.make("") }, "clientSecret", "must not be empty"],
+      // it threw a URIError while the secret's encodings were computed
+      ["a secret with a lone surrogate", { clientSecret: Redacted.make("s3cr3t\ud800") }, "clientSecret", "U+FFFD"],
+      ["a client id with a lone surrogate", { clientId: "id\udc00" }, "clientId", "well-formed"],
       ["no scope", { scopes: [] }, "scopes", "at least one scope"],
       ["a malformed scope", { scopes: ["employees:read"] }, "scopes", "not a Lucca scope"],
       ["a near miss", { scopes: ["employee.readonly"] }, "scopes", "Did you mean \"employees.readonly\"?"],
@@ -98,6 +104,26 @@ describe("configuration", () => {
           assert.include(String(error), message)
         }))
     }
+
+    it.effect("a lone surrogate in TokenProvider.make's secret is a ConfigError, never a URIError defect", () =>
+      Effect.gen(function*() {
+        const exit = yield* TokenProvider.make({ ...credentials, clientSecret: Redacted.make("s3cr3t\ud800") }).pipe(
+          Effect.provide(makeFake().layer),
+          Effect.scoped,
+          Effect.exit
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isSuccess(exit)) return
+        const failure = Cause.failureOption(exit.cause)
+        assert.isTrue(Option.isSome(failure), `a defect instead of a ConfigError: ${Cause.pretty(exit.cause)}`)
+        if (Option.isNone(failure)) return
+        assert.isTrue(ConfigError.isConfigError(failure.value))
+        const message = String(failure.value)
+        assert.include(message, "clientSecret")
+        assert.include(message, "lone UTF-16 surrogate")
+        assert.include(message, "U+FFFD")
+        assert.notInclude(message, "s3cr3t")
+      }))
   })
 
   it.effect("loopback hosts may use plain http, for local emulation", () =>
@@ -183,6 +209,82 @@ describe("configuration", () => {
           assert.include(String(error), setting)
         }))
     }
+
+    it.effect("a LUCCA_CLIENT_SECRET holding a lone surrogate is named, never a defect", () =>
+      Effect.gen(function*() {
+        const exit = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            LuccaClient.layerConfig().pipe(
+              Layer.provide(makeFake().layer),
+              Layer.provide(env({ ...validEnv, LUCCA_CLIENT_SECRET: "s3cr3t\udfff" }))
+            )
+          ),
+          Effect.exit
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isSuccess(exit)) return
+        const failure = Cause.failureOption(exit.cause)
+        assert.isTrue(Option.isSome(failure), `a defect instead of a ConfigError: ${Cause.pretty(exit.cause)}`)
+        if (Option.isNone(failure)) return
+        assert.isTrue(ConfigError.isConfigError(failure.value))
+        assert.include(String(failure.value), "LUCCA_CLIENT_SECRET")
+        assert.include(String(failure.value), "well-formed")
+        assert.notInclude(String(failure.value), "s3cr3t")
+      }))
+
+    it.effect("every bad setting is named at once, and a missing one beside them", () =>
+      Effect.gen(function*() {
+        const { LUCCA_CLIENT_ID: _, ...rest } = validEnv
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig().pipe(
+                Layer.provide(makeFake().layer),
+                Layer.provide(env({
+                  ...rest,
+                  LUCCA_SCOPES: "employee.readonly",
+                  LUCCA_TOKEN_URL: "ftp://x",
+                  LUCCA_API_VERSION: "latest"
+                }))
+              )
+            )
+          )
+        )
+        assert.isTrue(ConfigError.isConfigError(error))
+        const message = String(error)
+        for (const setting of ["LUCCA_CLIENT_ID", "LUCCA_SCOPES", "LUCCA_TOKEN_URL", "LUCCA_API_VERSION"]) {
+          assert.include(message, setting)
+        }
+        assert.include(message, "Did you mean \"employees.readonly\"?")
+        assert.include(message, "must be a date")
+        assert.notInclude(message, "LUCCA_ACCOUNT_URL")
+      }))
+
+    it.effect("one Config per option: every bad one is named at once", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig({
+                clientId: Config.nonEmptyString("DIRECTORY_ID"),
+                clientSecret: Config.redacted("DIRECTORY_SECRET"),
+                scopes: Config.array(Config.string(), "DIRECTORY_SCOPES"),
+                accountUrl: Config.url("DIRECTORY_ACCOUNT").pipe(Config.map((url) => url.origin))
+              }).pipe(
+                Layer.provide(makeFake().layer),
+                Layer.provide(
+                  env({ DIRECTORY_ID: "", DIRECTORY_SCOPES: "employees.readonly", DIRECTORY_ACCOUNT: "nowhere" })
+                )
+              )
+            )
+          )
+        )
+        assert.isTrue(ConfigError.isConfigError(error))
+        for (const variable of ["DIRECTORY_ID", "DIRECTORY_SECRET", "DIRECTORY_ACCOUNT"]) {
+          assert.include(String(error), variable)
+        }
+        assert.notInclude(String(error), "DIRECTORY_SCOPES")
+      }))
 
     it.effect("a missing variable is named", () =>
       Effect.gen(function*() {
@@ -272,11 +374,19 @@ describe("configuration", () => {
       assert.strictEqual(Schema.decodeUnknownSync(LuccaConfig.ClientId)("  my-client ")!, "my-client")
       assert.strictEqual(refusal(LuccaConfig.ClientId, " "), "must not be empty")
       assert.strictEqual(refusal(LuccaConfig.ClientId, 42), "must be a string, got number")
+      assert.include(refusal(LuccaConfig.ClientId, "id\ud800"), "must be well-formed text")
+      // a surrogate pair is one character, and well-formed
+      assert.strictEqual(Schema.decodeUnknownSync(LuccaConfig.ClientId)("id\ud83d\ude00"), "id\ud83d\ude00")
 
       assert.strictEqual(Redacted.value(Schema.decodeUnknownSync(LuccaConfig.ClientSecret)(Redacted.make("s"))), "s")
       assert.strictEqual(
         refusal(LuccaConfig.ClientSecret, Redacted.make("sec\n")),
         "must not start or end with whitespace (a line break read from a file?)"
+      )
+      assert.include(refusal(LuccaConfig.ClientSecret, Redacted.make("\udc00s3cr3t")), "must be well-formed text")
+      assert.strictEqual(
+        Redacted.value(Schema.decodeUnknownSync(LuccaConfig.ClientSecret)(Redacted.make("s3cr3t\ud83d\ude00"))),
+        "s3cr3t\ud83d\ude00"
       )
       assert.notInclude(
         Either.getLeft(Schema.decodeUnknownEither(LuccaConfig.ClientSecret)(Redacted.make(" sec"))).pipe(

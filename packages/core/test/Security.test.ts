@@ -240,6 +240,16 @@ describe("finding 5: every encoding of the secret and every token held is scrubb
       assert.deepStrictEqual(harness.leaks({ secret, ...tokens }), [])
     }))
 
+  it("a token of one's own that is not well-formed text is redacted as written, never a defect", () => {
+    // a lone surrogate has no percent-encoding: `encodeURIComponent` threw a URIError here
+    const token = "tok\ud800en"
+    const provider = TokenProvider.makeStatic(token)
+    assert.strictEqual(
+      provider.redact(`echo ${token} and ${JSON.stringify(token)} and ${new URLSearchParams({ t: token })}`),
+      "echo <redacted> and \"<redacted>\" and t=<redacted>"
+    )
+  })
+
   it("the harness sees each encoding of a secret", () => {
     for (const variant of SecretHygiene.encodings(secret)) {
       const harness = SecretHygiene.make()

@@ -39,12 +39,29 @@ const always = (message: string | ((actual: unknown) => string)) => ({
 // credentials
 // -----------------------------------------------------------------------------
 
+/**
+ * Whether `text` is well-formed UTF-16. A lone surrogate has no UTF-8 form: a form body
+ * would carry U+FFFD in its place, another credential than the one given (and
+ * `encodeURIComponent` throws on it).
+ *
+ * @internal
+ */
+export const isWellFormed = (text: string): boolean =>
+  !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)
+
+/** @internal */
+export const notWellFormed =
+  "must be well-formed text: it holds a lone UTF-16 surrogate, which would be sent as U+FFFD, another credential than the one given"
+
+const wellFormed = (text: string) => isWellFormed(text) || notWellFormed
+
 /** @internal */
 export const ClientId: Schema.Schema<string> = Schema.String.annotations({
   message: (issue) => `must be a string, got ${kind(issue.actual)}`
 }).pipe(
   Schema.compose(Schema.Trim),
-  Schema.filter((id) => id !== "" || "must not be empty")
+  Schema.filter((id) => id !== "" || "must not be empty"),
+  Schema.filter(wellFormed)
 )
 
 /** A client secret's text (a secret is opaque: never trimmed). */
@@ -56,7 +73,8 @@ const SecretText = Schema.String.annotations({
   // a newline read from a file is a mistake to report
   Schema.filter((secret) =>
     secret.trim() === secret || "must not start or end with whitespace (a line break read from a file?)"
-  )
+  ),
+  Schema.filter(wellFormed)
 )
 
 /** @internal */

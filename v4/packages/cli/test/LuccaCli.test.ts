@@ -60,6 +60,41 @@ describe("lucca, in process over the emulator", () => {
         assert.match(outcome.stdout, /^FAIL\s+settings\s+LUCCA_CLIENT_SECRET is not set/m)
       }))
 
+    it.effect("doctor names every bad setting at once, each with its fix, and runs no other check", () =>
+      Effect.gen(function*() {
+        const outcome = yield* runInProcess(
+          ["doctor"],
+          fakeEnv({
+            LUCCA_CLIENT_SECRET: undefined,
+            LUCCA_SCOPES: "employee.readonly",
+            LUCCA_ACCOUNT_URL: "https://accounts.world.luccasoftware.com",
+            LUCCA_API_VERSION: "latest"
+          })
+        )
+        assert.strictEqual(outcome.code, LuccaCli.ExitCode.Failed)
+        const failures = outcome.stdout.split("\n").filter((line) => /^FAIL\s+settings\s/.test(line))
+        assert.strictEqual(failures.length, 4, outcome.stdout)
+        assert.match(outcome.stdout, /^FAIL\s+settings\s+LUCCA_CLIENT_SECRET is not set$/m)
+        assert.match(outcome.stdout, /^FAIL\s+settings\s+LUCCA_SCOPES .*Did you mean "employees\.readonly"\?/m)
+        assert.match(outcome.stdout, /^FAIL\s+settings\s+LUCCA_ACCOUNT_URL .*global token host/m)
+        assert.match(outcome.stdout, /^FAIL\s+settings\s+LUCCA_API_VERSION must be a date/m)
+        assert.match(outcome.stdout, /fix: set LUCCA_SCOPES or pass --scopes\./)
+        assert.match(outcome.stdout, /fix: set LUCCA_API_VERSION or pass --api-version\./)
+        assert.match(outcome.stdout, /^skip\s+others\s+the other checks need valid settings$/m)
+        assert.notMatch(outcome.stdout, /^(ok|FAIL)\s+(token host|credentials|account)\s/m)
+      }))
+
+    it.effect("doctor with no setting at all names each required variable and its flag", () =>
+      Effect.gen(function*() {
+        const outcome = yield* runInProcess(["doctor"], {})
+        assert.strictEqual(outcome.code, LuccaCli.ExitCode.Failed)
+        for (const variable of ["LUCCA_CLIENT_ID", "LUCCA_CLIENT_SECRET", "LUCCA_SCOPES", "LUCCA_ACCOUNT_URL"]) {
+          assert.match(outcome.stdout, new RegExp(`^FAIL\\s+settings\\s+${variable} is not set$`, "m"), outcome.stdout)
+        }
+        assert.match(outcome.stdout, /fix: set LUCCA_ACCOUNT_URL or pass --account-url\./)
+        assert.notMatch(outcome.stdout, /LUCCA_(TOKEN_URL|API_VERSION)/)
+      }))
+
     it.effect("a flag overrides its variable", () =>
       Effect.gen(function*() {
         const outcome = yield* runInProcess(

@@ -325,9 +325,11 @@ const noRedirect = (init: Option.Option<RequestInit>): RequestInit =>
 const checkCredentials = (options: Options): string | undefined => {
   const { clientId, clientSecret, scopes } = options as Partial<Record<keyof Options, unknown>>
   if (typeof clientId !== "string" || clientId.trim() === "") return "clientId must be a non-empty string"
+  if (!InternalOptions.isWellFormed(clientId)) return `clientId ${InternalOptions.notWellFormed}`
   if (!Redacted.isRedacted(clientSecret)) return "clientSecret must be a Redacted string (Redacted.make(secret))"
   const secret: unknown = Redacted.value(clientSecret)
   if (typeof secret !== "string" || secret === "") return "clientSecret must be a Redacted non-empty string"
+  if (!InternalOptions.isWellFormed(secret)) return `clientSecret ${InternalOptions.notWellFormed}`
   if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== "string")) {
     return "scopes must be an array of strings, such as [\"employees.readonly\"]"
   }

@@ -459,7 +459,7 @@ export const layerConfig = (
 ): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     LuccaClient,
-    Effect.flatMap(Config.unwrap(config), (fromConfig) => make({ ...options, ...fromConfig } as Options))
+    Effect.flatMap(InternalOptions.unwrap(config), (fromConfig) => make({ ...options, ...fromConfig } as Options))
   )
 
 /**

@@ -34,7 +34,8 @@ import * as Options from "./internal/options.js"
 export const defaultApiVersion: string = Options.defaultApiVersion
 
 /**
- * A client id: a string, trimmed, not empty.
+ * A client id: a string, trimmed, not empty, well-formed text (a lone UTF-16 surrogate would
+ * be sent as U+FFFD, another id).
  *
  * @example
  * ```ts
@@ -50,7 +51,8 @@ export const defaultApiVersion: string = Options.defaultApiVersion
 export const ClientId: Schema.Codec<string, unknown> = Options.ClientId
 
 /**
- * A client secret: a `Redacted` string, not blank, without leading or trailing whitespace.
+ * A client secret: a `Redacted` string, not blank, without leading or trailing whitespace,
+ * well-formed text (a lone UTF-16 surrogate would be sent as U+FFFD, another credential).
  *
  * @example
  * ```ts
@@ -171,7 +173,7 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
 
 // the token URL and its opt-in are read together: the error names LUCCA_TOKEN_URL, and
 // the URL is checked by `TokenUrl`'s rule unless the opt-in is set
-const tokenUrl = Config.all({
+const tokenUrl = Options.all({
   url: optional(Options.config("LUCCA_TOKEN_URL", Schema.String)),
   dangerouslyAllowTokenUrl: Config.withDefault(Config.Boolean("LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL"), false)
 }).pipe(
@@ -188,32 +190,40 @@ const tokenUrl = Config.all({
   })
 )
 
-/**
- * `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES` and optional `LUCCA_TOKEN_URL`
- * (Lucca's token host or a loopback host; another `https` host only with
- * `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there).
- *
- * @since 0.1.0
- * @category config
- */
-export const credentials: CredentialsConfig = Config.all({
+// one flat group each (not `credentials` within `client`): every bad setting is reported,
+// and every absent one beside a bad one
+const credentialSettings = {
   clientId: Options.config("LUCCA_CLIENT_ID", Options.ClientId),
   clientSecret: Options.config("LUCCA_CLIENT_SECRET", Options.ClientSecretFromString),
   scopes: Options.config("LUCCA_SCOPES", Options.ScopesFromString),
   tokenUrl
-}).pipe(Config.map(({ tokenUrl, ...rest }): Credentials => ({ ...rest, ...tokenUrl })))
+}
 
 /**
- * {@link credentials} plus `LUCCA_ACCOUNT_URL` and optional `LUCCA_API_VERSION`.
+ * `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`, `LUCCA_SCOPES` and optional `LUCCA_TOKEN_URL`
+ * (Lucca's token host or a loopback host; another `https` host only with
+ * `LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL=true`, since the secret is sent there). The
+ * `ConfigError` names every bad setting at once, and every unset one beside them.
  *
  * @since 0.1.0
  * @category config
  */
-export const client: ClientConfig = Config.all({
-  credentials,
+export const credentials: CredentialsConfig = Options.all(credentialSettings).pipe(
+  Config.map(({ tokenUrl, ...rest }): Credentials => ({ ...rest, ...tokenUrl }))
+)
+
+/**
+ * {@link credentials} plus `LUCCA_ACCOUNT_URL` and optional `LUCCA_API_VERSION`, every bad
+ * setting named at once.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const client: ClientConfig = Options.all({
+  ...credentialSettings,
   accountUrl: Config.map(Options.config("LUCCA_ACCOUNT_URL", AccountUrl), (url) => url.origin),
   apiVersion: optional(Options.config("LUCCA_API_VERSION", ApiVersion))
-}).pipe(Config.map(({ credentials, ...rest }): Client => ({ ...credentials, ...rest })))
+}).pipe(Config.map(({ tokenUrl, ...rest }): Client => ({ ...rest, ...tokenUrl })))
 
 /**
  * Validates client credentials given as options; the error names the option.

@@ -23,6 +23,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import type * as Scope from "effect/Scope"
+import * as InternalOptions from "./internal/options.js"
 import * as Registry from "./internal/tenants.js"
 import * as LuccaClient from "./LuccaClient.js"
 
@@ -180,7 +181,7 @@ export const layerConfig = (
   configOf: (tenant: string) => Config.Wrap<LuccaClient.Options>,
   options?: Options
 ): Layer.Layer<LuccaTenants, Config.ConfigError, HttpClient.HttpClient> =>
-  layer((tenant) => Config.unwrap(configOf(tenant)), options)
+  layer((tenant) => InternalOptions.unwrap(configOf(tenant)), options)
 
 /**
  * `use` on the `LuccaTenants` in context.

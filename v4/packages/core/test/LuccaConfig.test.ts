@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -176,6 +177,72 @@ describe("configuration", () => {
           assert.include(String(error), setting)
         }))
     }
+
+    it.effect("every bad setting is named at once, and a missing one beside them", () =>
+      Effect.gen(function*() {
+        const { LUCCA_CLIENT_ID: _, ...rest } = validEnv
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig().pipe(
+                Layer.provide(makeFake().layer),
+                Layer.provide(env({
+                  ...rest,
+                  LUCCA_SCOPES: "employee.readonly",
+                  LUCCA_TOKEN_URL: "ftp://x",
+                  LUCCA_API_VERSION: "latest"
+                }))
+              )
+            )
+          )
+        )
+        assert.instanceOf(error, Config.ConfigError)
+        const message = String(error)
+        for (const setting of ["LUCCA_CLIENT_ID", "LUCCA_SCOPES", "LUCCA_TOKEN_URL", "LUCCA_API_VERSION"]) {
+          assert.include(message, setting)
+        }
+        assert.include(message, "Did you mean \"employees.readonly\"?")
+        assert.include(message, "must be a date")
+        assert.notInclude(message, "LUCCA_ACCOUNT_URL")
+      }))
+
+    it.effect("one Config per option: every bad one is named at once", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(
+          LuccaClient.LuccaClient.pipe(
+            Effect.provide(
+              LuccaClient.layerConfig({
+                clientId: Config.NonEmptyString("DIRECTORY_ID"),
+                clientSecret: Config.Redacted("DIRECTORY_SECRET"),
+                scopes: Config.Array(Schema.String, "DIRECTORY_SCOPES"),
+                accountUrl: Config.URL("DIRECTORY_ACCOUNT").pipe(Config.map((url) => url.origin))
+              }).pipe(
+                Layer.provide(makeFake().layer),
+                Layer.provide(
+                  env({ DIRECTORY_ID: "", DIRECTORY_SCOPES: "employees.readonly", DIRECTORY_ACCOUNT: "nowhere" })
+                )
+              )
+            )
+          )
+        )
+        assert.instanceOf(error, Config.ConfigError)
+        for (const variable of ["DIRECTORY_ID", "DIRECTORY_SECRET", "DIRECTORY_ACCOUNT"]) {
+          assert.include(String(error), variable)
+        }
+        assert.notInclude(String(error), "DIRECTORY_SCOPES")
+      }))
+
+    it.effect("settings that are all unset leave the group absent: Config.option gives None, a bad one still fails", () =>
+      Effect.gen(function*() {
+        const optional = Config.option(LuccaConfig.client)
+        const none = yield* optional.parse(ConfigProvider.fromEnv({ env: {} }))
+        assert.isTrue(Option.isNone(none))
+        const error = yield* Effect.flip(
+          optional.parse(ConfigProvider.fromEnv({ env: { LUCCA_SCOPES: "employee.readonly" } }))
+        )
+        assert.include(String(error), "LUCCA_SCOPES")
+        assert.include(String(error), "LUCCA_CLIENT_ID")
+      }))
 
     it.effect("a missing variable is named", () =>
       Effect.gen(function*() {

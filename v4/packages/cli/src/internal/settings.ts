@@ -5,10 +5,11 @@
  */
 import { LuccaConfig } from "@effect-lucca/core"
 import * as Flag from "effect/cli/Flag"
-import type * as Config from "effect/Config"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 
 /** The flag of each variable, for error messages that say how to fix a setting. */
@@ -64,11 +65,53 @@ const withFlags = <A>(flags: Flags, config: Config.Config<A>): Effect.Effect<A, 
  * `ConfigProvider` (the environment, unless a test provides another).
  */
 export const read = (flags: Flags): Effect.Effect<LuccaConfig.Client, Config.ConfigError> =>
-  withFlags(flags, LuccaConfig.client)
+  withEveryMissing(flags, LuccaConfig.client, required)
 
 /** The credentials alone (`LuccaConfig.credentials`), for commands that need no account. */
 export const readCredentials = (flags: Flags): Effect.Effect<LuccaConfig.Credentials, Config.ConfigError> =>
-  withFlags(flags, LuccaConfig.credentials)
+  withEveryMissing(flags, LuccaConfig.credentials, required.filter((variable) => variable !== "LUCCA_ACCOUNT_URL"))
+
+/** The variables without a default that `LuccaConfig.client` reads. */
+const required = ["LUCCA_CLIENT_ID", "LUCCA_CLIENT_SECRET", "LUCCA_SCOPES", "LUCCA_ACCOUNT_URL"]
+
+/**
+ * `config` read with the flags, its error naming every required variable that is not set.
+ * `LuccaConfig` names each bad setting and each absent one beside them, but settings that
+ * are only absent leave the group absent (a `Config.option` around it gives `None`), and
+ * Effect 4 names the first of them: the doctor lists them all, as the Effect 3 line does.
+ */
+const withEveryMissing = <A>(
+  flags: Flags,
+  config: Config.Config<A>,
+  variables: ReadonlyArray<string>
+): Effect.Effect<A, Config.ConfigError> =>
+  withFlags(flags, config).pipe(
+    Effect.catch((error) =>
+      !problems(error).every((problem) => problem.message === "is not set")
+        ? Effect.fail(error)
+        : Effect.flatMap(
+          withFlags(flags, Config.all(variables.map((variable) => Config.option(Config.String(variable))))),
+          (values) => {
+            const missing = variables.filter((_, i) => Option.isNone(values[i]))
+            return Effect.fail(
+              missing.length < 2 ? error : new Config.ConfigError(
+                new Schema.SchemaError(
+                  new SchemaIssue.Composite(
+                    Schema.Unknown.ast,
+                    missing.map((variable) =>
+                      new SchemaIssue.Pointer([variable], new SchemaIssue.MissingKey(undefined))
+                    ) as [
+                      SchemaIssue.Issue,
+                      ...Array<SchemaIssue.Issue>
+                    ]
+                  )
+                )
+              )
+            )
+          }
+        )
+    )
+  )
 
 /** A setting and what is wrong with it. */
 export interface Problem {

@@ -45,15 +45,20 @@ const from = <S extends Schema.Top>(
 // -----------------------------------------------------------------------------
 
 /**
- * Whether `text` is well-formed UTF-16: a lone surrogate cannot be sent in a form body
- * (it would leave as U+FFFD, another credential than the one given).
+ * Whether `text` is well-formed UTF-16. A lone surrogate has no UTF-8 form: a form body
+ * would carry U+FFFD in its place, another credential than the one given (and
+ * `encodeURIComponent` throws on it).
+ *
+ * @internal
  */
-const isWellFormed = (text: string): boolean =>
+export const isWellFormed = (text: string): boolean =>
   !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)
 
-const wellFormed = guard((text: string) =>
-  isWellFormed(text) || "must be well-formed text (it holds a lone UTF-16 surrogate, which cannot be sent as is)"
-)
+/** @internal */
+export const notWellFormed =
+  "must be well-formed text: it holds a lone UTF-16 surrogate, which would be sent as U+FFFD, another credential than the one given"
+
+const wellFormed = guard((text: string) => isWellFormed(text) || notWellFormed)
 
 /** @internal */
 export const ClientId: Schema.Codec<string, unknown> = from(
@@ -483,6 +488,99 @@ export const invalid = (name: string, message: string): Config.ConfigError =>
   new Config.ConfigError(
     new Schema.SchemaError(new SchemaIssue.Pointer([name], new SchemaIssue.InvalidValue({ message })))
   )
+
+/** What one setting of a group resolved to. */
+type Reading<A> =
+  | { readonly _tag: "Value"; readonly value: A }
+  | { readonly _tag: "Absent" }
+  | { readonly _tag: "Failed"; readonly error: Config.ConfigError }
+
+const reading = <A>(config: Config.Config<A>): Config.Config<Reading<A>> =>
+  config.pipe(
+    Config.map((value): Reading<A> => ({ _tag: "Value", value })),
+    // absence only (`withDefault` recovers nothing else)
+    Config.withDefault<Reading<A>>({ _tag: "Absent" }),
+    // what is left: a value that is invalid, or a source that could not be read
+    Config.orElse((error) => Config.succeed<Reading<A>>({ _tag: "Failed", error }))
+  )
+
+/** The error of a setting found absent (an absence carries it, not `withDefault`). */
+const absenceOf = <A>(config: Config.Config<A>): Config.Config<Config.ConfigError | undefined> =>
+  config.pipe(
+    Config.map(() => undefined),
+    Config.orElse((error) => Config.succeed(error))
+  )
+
+/**
+ * One `ConfigError` of several, their issues side by side; a source that could not be
+ * read is reported alone (nothing else was read from it).
+ */
+const combine = (
+  errors: readonly [Config.ConfigError, ...Array<Config.ConfigError>]
+): Config.ConfigError => {
+  const source = errors.find((error) => error.cause._tag === "SourceError")
+  if (errors.length === 1 || source !== undefined) return source ?? errors[0]
+  const issues = errors.map((error) => (error.cause as Schema.SchemaError).issue)
+  return new Config.ConfigError(
+    new Schema.SchemaError(
+      new SchemaIssue.Composite(Schema.Unknown.ast, issues as [SchemaIssue.Issue, ...Array<SchemaIssue.Issue>])
+    )
+  )
+}
+
+/**
+ * `Config.all` over a record that reports every bad setting, as the Effect 3 line's
+ * `Config.all` does, where Effect 4's stops at the first. A group with a failing setting
+ * fails with one `ConfigError` naming each failing and each absent setting, in order. A
+ * group with absent settings and no failing one is absent, as `Config.all` has it (an
+ * outer `Config.option` or `Config.withDefault` recovers it), its error naming the first.
+ *
+ * @internal
+ */
+export const all = <const R extends Record<string, Config.Config<any>>>(
+  configs: R
+): Config.Config<{ -readonly [K in keyof R]: Config.Success<R[K]> }> => {
+  const keys = Object.keys(configs)
+  const readings: Record<string, Config.Config<Reading<unknown>>> = {}
+  for (const key of keys) readings[key] = reading(configs[key])
+  return Config.all(readings).pipe(
+    Config.flatMap((read): Config.Config<any> => {
+      const bad = keys.filter((key) => read[key]._tag !== "Value")
+      if (bad.length === 0) {
+        const values: Record<string, unknown> = {}
+        for (const key of keys) values[key] = (read[key] as { readonly value: unknown }).value
+        return Config.succeed(values)
+      }
+      // nothing failed: absent, by `Config.all`'s own rule (read again, at no cost worth saving)
+      if (bad.every((key) => read[key]._tag === "Absent")) return Config.all(configs)
+      return Config.all(bad.map((key) => {
+        const setting = read[key]
+        return setting._tag === "Failed" ? Config.succeed(setting.error) : absenceOf(configs[key])
+      })).pipe(
+        Config.flatMap((errors) => {
+          const found = errors.filter(Predicate.isNotUndefined)
+          return found.length === 0
+            ? Config.all(configs)
+            : Config.fail(combine(found as [Config.ConfigError, ...Array<Config.ConfigError>]).cause)
+        })
+      )
+    })
+  )
+}
+
+/**
+ * `Config.unwrap` over {@link all}: one `Config` per option, every bad one reported.
+ *
+ * @internal
+ */
+export const unwrap = <T>(wrapped: Config.Wrap<T>): Config.Config<T> => {
+  if (Config.isConfig(wrapped)) return wrapped as Config.Config<T>
+  const configs: Record<string, Config.Config<unknown>> = {}
+  for (const [key, value] of Object.entries(wrapped as Record<string, Config.Wrap<unknown>>)) {
+    configs[key] = unwrap(value)
+  }
+  return all(configs) as unknown as Config.Config<T>
+}
 
 // Functions and schedules are not data: as `OpenAiClient.layerConfig` does, they are taken
 // out before the schema decodes the rest, checked for what they are, and put back.
