@@ -5,8 +5,14 @@
  * overhead scenario sees mixed with the emulator's and the network's. Run it on the built
  * packages, under `--cpu-prof` to see where the time goes:
  *
- *   EFFECT_LUCCA_BENCH_PACKAGES=core node --import tsx --import ./src/registerBuilt.mjs [--cpu-prof] \
- *     src/overheadInProcess.ts [concurrency] [rounds]
+ *   EFFECT_LUCCA_BENCH_PACKAGES=core node --expose-gc --import tsx --import ./src/registerBuilt.mjs \
+ *     [--cpu-prof] src/overheadInProcess.ts [concurrency] [rounds] [aa]
+ *
+ * It prints the median of the per-round differences and ratios with a 95 % bootstrap
+ * interval. `aa` measures the bare client against itself: the interval it prints is the
+ * noise floor of the machine at that moment, which a change must clear to be told apart.
+ * With `--expose-gc` the heap is collected before each block, so that neither client pays
+ * for the garbage of the other.
  *
  * @since 0.0.0
  */
@@ -15,10 +21,13 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
+import * as Stats from "./Stats.js"
 
 const concurrency = Number(process.argv[2] ?? 32)
-const rounds = Number(process.argv[3] ?? 12)
-const perRound = 5_000
+const rounds = Number(process.argv[3] ?? 30)
+const aa = process.argv[4] === "aa"
+const perRound = 2_000
+const gc = (globalThis as { gc?: () => void }).gc
 
 const accountUrl = "https://example.ilucca.net"
 const body = JSON.stringify({ id: 1, name: "Lucca" })
@@ -54,27 +63,41 @@ const program = Effect.gen(function*() {
   // CPU time of the process per request: less moved than wall time by the other tenants of a shared machine
   const time = (client: HttpClient.HttpClient.With<unknown>) =>
     Effect.suspend(() => {
+      gc?.()
       const start = process.cpuUsage()
       return Effect.map(batch(client), () => {
         const used = process.cpuUsage(start)
         return (used.user + used.system) / perRound
       })
     })
-  yield* batch(lucca.httpClient)
-  yield* batch(bare)
+  const measured = aa ? bare : lucca.httpClient
+  // warm-up: the JIT settles over the first few ten thousand requests
+  for (let i = 0; i < 5; i++) {
+    yield* batch(measured)
+    yield* batch(bare)
+  }
   const extra: Array<number> = []
+  const ratios: Array<number> = []
   for (let i = 0; i < rounds; i++) {
     const [l, b] = i % 2 === 0
-      ? yield* Effect.all([time(lucca.httpClient), time(bare)])
-      : (yield* Effect.all([time(bare), time(lucca.httpClient)])).reverse()
+      ? yield* Effect.all([time(measured), time(bare)])
+      : (yield* Effect.all([time(bare), time(measured)])).reverse()
     extra.push(l - b)
-    process.stderr.write(`round ${i + 1}: LuccaClient ${l.toFixed(2)} µs CPU/req, bare ${b.toFixed(2)} µs CPU/req\n`)
+    ratios.push(b / l)
+    process.stderr.write(
+      `round ${i + 1}: ${aa ? "bare (A)" : "LuccaClient"} ${l.toFixed(2)} µs CPU/req, bare ${b.toFixed(2)} µs CPU/req\n`
+    )
   }
-  extra.sort((a, b) => a - b)
+  const interval = (samples: ReadonlyArray<number>, digits: number) =>
+    `${Stats.median(samples).toFixed(digits)} (95 % CI ${
+      Stats.medianInterval(samples).map((n) => n.toFixed(digits)).join(" to ")
+    })`
   process.stdout.write(
-    `concurrency ${concurrency}: LuccaClient costs ${
-      extra[Math.floor(extra.length / 2)]!.toFixed(2)
-    } µs more CPU per request (median of ${rounds} rounds of ${perRound})\n`
+    `concurrency ${concurrency}${aa ? ", bare against itself" : ""}: ${aa ? "A" : "LuccaClient"} costs ${
+      interval(extra, 2)
+    } µs more CPU per request; CPU efficiency ${
+      interval(ratios, 3)
+    }x the bare client's (medians of ${rounds} rounds of ${perRound}${gc === undefined ? ", no --expose-gc" : ""})\n`
   )
 })
 
