@@ -12,7 +12,9 @@
  * It prints the median of the per-round CPU differences and ratios with a 95 % bootstrap
  * interval (`aa`: the bare client against itself, the noise floor), and the bytes each
  * client allocates per request (heap growth over blocks that start from a collected heap),
- * which does not move with the load of the machine.
+ * which does not move with the load of the machine. With `EFFECT_LUCCA_BENCH_HEAP_PROFILE=<dir>`,
+ * a sampling heap profile of 3,000 requests of each client, collected objects included, is
+ * written to `<dir>/{lucca,bare}-<concurrency>.heapprofile`: where the extra bytes are allocated.
  *
  * @since 0.0.0
  */
@@ -22,6 +24,9 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Redacted from "effect/Redacted"
+import * as Fs from "node:fs"
+import * as Inspector from "node:inspector/promises"
+import * as Path from "node:path"
 import * as Stats from "./Stats.js"
 
 const concurrency = Number(process.argv[2] ?? 32)
@@ -132,6 +137,24 @@ const program = Effect.gen(function*() {
         Math.round(b)
       } bytes (+${Math.round(l - b)})\n`
     )
+  }
+  const heapProfileDir = process.env.EFFECT_LUCCA_BENCH_HEAP_PROFILE
+  if (heapProfileDir !== undefined) {
+    const session = new Inspector.Session()
+    session.connect()
+    for (const [name, client] of [["lucca", measured], ["bare", bare]] as const) {
+      yield* Effect.promise(() =>
+        session.post("HeapProfiler.startSampling", {
+          samplingInterval: 256,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true
+        })
+      )
+      yield* batch(client, 3_000)
+      const { profile } = yield* Effect.promise(() => session.post("HeapProfiler.stopSampling"))
+      Fs.writeFileSync(Path.join(heapProfileDir, `${name}-${concurrency}.heapprofile`), JSON.stringify(profile))
+    }
+    session.disconnect()
   }
 })
 
