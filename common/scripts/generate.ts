@@ -17,6 +17,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as TestingTable from "../../packages/testing/scripts/generate.js"
 import * as Description from "./description.js"
+import * as Redis from "./redis.js"
 
 /** The generated files of the Effect 4 line, by URL. */
 export const outputs = {
@@ -67,4 +68,6 @@ if (process.argv[1] !== undefined && Path.resolve(process.argv[1]) === fileURLTo
     Fs.writeFileSync(outputs[name], files[name])
     console.log(`wrote ${fileURLToPath(outputs[name])}`)
   }
+  // the redis package's Lua scripts and crypto (no description involved)
+  await Redis.write()
 }

@@ -1,16 +1,26 @@
-// The install lines of every README, run as written (scripts/consumer-test.sh calls this).
+// The install lines of every README, run as written, one line of packages at a time.
 //
-//   node scripts/consumer/install-lines.mjs <tarball dir> <work dir>
+//   node scripts/consumer/install-lines.mjs <tarball dir> <work dir> [--line 3|4]
 //
-// Every ```sh block of README.md, packages/*/README.md and examples/README.md that holds an
-// `npm install` line (not `--global`) is run in an empty folder of its own, line by line:
-// `npm install` with our `@effect-lucca/*` names replaced by the packed tarballs and every
-// other argument exactly as written (the rest comes from the registry), `npx <command>` of an
-// installed command with `--no-install`. Then `program.mjs` runs with plain `node`: it checks
-// that Effect 3 was installed, imports every `@effect-lucca/*` package there, lists the
-// employees of the emulator the LUCCA_* variables point at with whichever client the line
-// installed (NodeLucca, BrowserLucca over fetch, or the core over FetchHttpClient), and
-// drives the installed in-memory emulator of `@effect-lucca/testing`.
+// `--line 3` (the default; scripts/consumer-test.sh) runs the Effect 3 line's blocks with its
+// tarballs; `--line 4` (`node scripts/v4.mjs consumer`, under Node 22) the Effect 4 line's
+// with its tarballs. A block belongs to the Effect 4 line when it installs `effect` 4 or one
+// of our packages by the Effect 4 line's dist-tag (`@effect-lucca/core@next`).
+//
+// Every ```sh block of README.md, packages/*/README.md, examples/README.md, v4/README.md and
+// v4/packages/*/README.md that holds an `npm install` line (not `--global`) is run in an
+// empty folder of its own, line by line: `npm install` with our `@effect-lucca/*` names
+// replaced by the packed tarballs and every other argument exactly as written (the rest comes
+// from the registry), `npx <command>` of an installed command with `--no-install`. A name's
+// specifier must be what the registry would resolve to that tarball: no specifier or
+// `@latest` for a tarball without a `publishConfig.tag`, `@<tag>` for one published under
+// that tag (`@next`), or its exact version; anything else fails, naming the line. Then the
+// line's program runs with plain `node`: scripts/consumer/program.mjs (Effect 3) or
+// scripts/consumer-v4/program.mjs (Effect 4, after `npm ls --all` has found every peer
+// satisfied). It checks the Effect major that was installed, imports every `@effect-lucca/*`
+// package there, lists the employees of the emulator the LUCCA_* variables point at with
+// whichever client the line installed (NodeLucca, BrowserLucca over fetch, or the core over
+// a fetch client), and drives the installed in-memory emulator of `@effect-lucca/testing`.
 //
 // The installs share npm's cache (one cache for the machine; --prefer-offline reuses what an
 // earlier line of the run fetched) and run two at a time; a block that installs the same
@@ -22,9 +32,10 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
-const [tarballDir, workDir] = process.argv.slice(2)
-if (tarballDir === undefined || workDir === undefined) {
-  console.error("usage: node scripts/consumer/install-lines.mjs <tarball dir> <work dir>")
+const [tarballDir, workDir, ...flags] = process.argv.slice(2)
+const effectLine = flags[0] === "--line" ? flags[1] : flags.length === 0 ? "3" : undefined
+if (tarballDir === undefined || workDir === undefined || (effectLine !== "3" && effectLine !== "4")) {
+  console.error("usage: node scripts/consumer/install-lines.mjs <tarball dir> <work dir> [--line 3|4]")
   process.exit(2)
 }
 for (const name of ["LUCCA_TOKEN_URL", "LUCCA_ACCOUNT_URL", "LUCCA_CLIENT_ID", "LUCCA_CLIENT_SECRET", "LUCCA_SCOPES"]) {
@@ -34,18 +45,25 @@ for (const name of ["LUCCA_TOKEN_URL", "LUCCA_ACCOUNT_URL", "LUCCA_CLIENT_ID", "
   }
 }
 
+/** Each tarball by the package name its manifest holds, with its version and dist-tag. */
 const tarballs = new Map(
   Fs.readdirSync(tarballDir)
     .filter((file) => /^effect-lucca-.*\.tgz$/.test(file))
-    .map((
-      file
-    ) => [`@effect-lucca/${/^effect-lucca-(.*)-\d+\.\d+\.\d+.*\.tgz$/.exec(file)[1]}`, Path.resolve(tarballDir, file)])
+    .map((file) => {
+      const path = Path.resolve(tarballDir, file)
+      const manifest = JSON.parse(
+        ChildProcess.execFileSync("tar", ["-xzOf", path, "package/package.json"], { encoding: "utf8" })
+      )
+      return [manifest.name, { path, version: manifest.version, tag: manifest.publishConfig?.tag ?? "latest" }]
+    })
 )
 
 const readmes = [
   "README.md",
   ...Fs.readdirSync(Path.join(root, "packages")).sort().map((dir) => `packages/${dir}/README.md`),
-  "examples/README.md"
+  "examples/README.md",
+  "v4/README.md",
+  ...Fs.readdirSync(Path.join(root, "v4", "packages")).sort().map((dir) => `v4/packages/${dir}/README.md`)
 ].filter((file) => Fs.existsSync(Path.join(root, file)))
 
 /** The shell lines of every ```sh block, without comments and blank lines. */
@@ -58,13 +76,19 @@ const shBlocks = (markdown) =>
 
 const isAppInstall = (line) => /^npm (install|i) /.test(line) && !/\s(--global|-g)(\s|$)/.test(line)
 
+/** A block of the Effect 4 line: it installs `effect` 4, or our packages by the `next` tag. */
+const isEffect4 = (lines) =>
+  lines.some((line) =>
+    line.split(/\s+/).some((word) => /^effect@[~^=v]?4(\.|$)/.test(word) || /^@effect-lucca\/[a-z-]+@next$/.test(word))
+  )
+
 const blocks = readmes.flatMap((file) =>
   shBlocks(Fs.readFileSync(Path.join(root, file), "utf8"))
     .filter((lines) => lines.some(isAppInstall))
     .map((lines, i) => ({ file, n: i + 1, lines }))
-)
+).filter((block) => isEffect4(block.lines) === (effectLine === "4"))
 if (!blocks.some((block) => block.file === "README.md")) {
-  console.error("install-lines: README.md has no install line")
+  console.error(`install-lines: README.md has no install line for the Effect ${effectLine} line`)
   process.exit(1)
 }
 
@@ -73,11 +97,18 @@ const commandOf = (line) => {
   const words = line.split(/\s+/)
   if (words[0] === "npm") {
     const args = words.slice(1).map((word) => {
-      const ours = /^(@effect-lucca\/[a-z-]+)(@.*)?$/.exec(word)
+      const ours = /^(@effect-lucca\/[a-z-]+)(?:@(.*))?$/.exec(word)
       if (ours === null) return word
-      const tarball = tarballs.get(ours[1])
-      if (tarball === undefined) throw new Error(`${line}: no tarball for ${ours[1]}`)
-      return tarball
+      const [, name, specifier = "latest"] = ours
+      const tarball = tarballs.get(name)
+      if (tarball === undefined) throw new Error(`${line}: no tarball for ${name}`)
+      // what the registry would answer: the dist-tag this tarball is published under, or its version
+      if (specifier !== tarball.tag && specifier !== tarball.version) {
+        throw new Error(
+          `${line}: ${word} would not resolve to ${name}@${tarball.version}, published under the tag ${tarball.tag}`
+        )
+      }
+      return tarball.path
     })
     return ["npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"]]
   }
@@ -94,7 +125,10 @@ const run = (command, args, cwd) =>
     child.on("close", (code) => resolve({ code, output }))
   })
 
-const program = Fs.readFileSync(Path.join(root, "scripts/consumer/program.mjs"), "utf8")
+const program = Fs.readFileSync(
+  Path.join(root, effectLine === "4" ? "scripts/consumer-v4/program.mjs" : "scripts/consumer/program.mjs"),
+  "utf8"
+)
 
 const runBlock = async (block, index) => {
   const started = Date.now()
@@ -103,10 +137,21 @@ const runBlock = async (block, index) => {
   Fs.writeFileSync(Path.join(dir, "package.json"), JSON.stringify({ name: `line-${index + 1}`, private: true }))
   const report = [`${block.file} (block ${block.n}):`]
   for (const line of block.lines) {
-    const [command, args] = commandOf(line)
+    let command, args
+    try {
+      ;[command, args] = commandOf(line)
+    } catch (error) {
+      return { ok: false, report: [...report, `  ${error.message}`] }
+    }
     const { code, output } = await run(command, args, dir)
     report.push(`  $ ${line}`)
     if (code !== 0) return { ok: false, report: [...report, output.trim(), `  exit ${code}`] }
+  }
+  if (effectLine === "4") {
+    // no peer left missing or out of range (npm install already refuses a conflict: ERESOLVE)
+    const { code, output } = await run("npm", ["ls", "--all"], dir)
+    if (code !== 0) return { ok: false, report: [...report, output.trim(), `  npm ls --all: exit ${code}`] }
+    report.push("  npm ls --all: every dependency and peer satisfied")
   }
   Fs.writeFileSync(Path.join(dir, "program.mjs"), program)
   const { code, output } = await run(process.execPath, ["program.mjs"], dir)
@@ -145,7 +190,7 @@ for (const [index, result] of results.entries()) {
 }
 const failed = results.filter((result) => !result.ok).length
 console.log(
-  `${
+  `Effect ${effectLine} line: ${
     distinct.length - failed
   } of ${distinct.length} distinct installs (${blocks.length} blocks of install lines) installed and ran`
 )

@@ -32,7 +32,7 @@ import * as LuccaError from "./LuccaError.js"
  * @category constants
  */
 export const defaultBackoff: Schedule.Schedule<unknown> = Schedule.exponential("250 millis").pipe(
-  Schedule.union(Schedule.spaced("5 seconds")),
+  Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.seconds(5))),
   Schedule.jittered
 )
 

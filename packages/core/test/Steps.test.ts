@@ -17,12 +17,15 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HashMap from "effect/HashMap"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { accountUrl, bearer, eventually, json, makeFake, problem } from "./fixtures.js"
@@ -133,6 +136,18 @@ describe("LuccaRetry", () => {
       yield* TestClock.adjust("1 minute")
       assert.strictEqual((yield* Fiber.join(post)).status, 502)
       assert.strictEqual(fake.state.apiRequests.length, 2)
+    }))
+
+  it.effect("defaultBackoff: from 250 ms, doubling, each delay capped at 5 s, jittered", () =>
+    Effect.gen(function*() {
+      const delays = yield* Schedule.run(Schedule.delays(LuccaRetry.defaultBackoff), 0, Array.from({ length: 9 }))
+      const expected = [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000, 5_000, 5_000]
+      assert.strictEqual(Chunk.size(delays), expected.length)
+      Chunk.toReadonlyArray(delays).forEach((delay, i) => {
+        // `Schedule.jittered` scales each delay by a factor between 0.8 and 1.2
+        assert.isAtLeast(Duration.toMillis(delay), expected[i]! * 0.8, `delay ${i}`)
+        assert.isAtMost(Duration.toMillis(delay), expected[i]! * 1.2, `delay ${i}`)
+      })
     }))
 })
 

@@ -218,6 +218,28 @@ describe.skipIf(!installed)("LuccaRedis", () => {
         assert.strictEqual((yield* fake.stats).token.issued, 1)
       }))
 
+    it.scoped("a process whose first connection is slow to open stays in the fleet: its first commands wait for it", () =>
+      Effect.gen(function*() {
+        const server = yield* Server
+        const token = tokenOf("token-stored-before")
+        yield* Effect.flatMap(
+          Effect.flatMap(storeOf(server.url), (store) => store.forClient(client)),
+          (s) => s.set(token)
+        )
+        const fallbacks = Metric.value(Metric.tagged(LuccaRedis.fallbacks, "operation", "get"))
+        const before = (yield* fallbacks).count
+        // Redis answers nothing for 0.6 s: the connection opens, and is ready only then (a busy
+        // host, a slow network), after the layer has waited for it (connectTimeout, 0.2 s here)
+        yield* Effect.promise(() => server.client.call("CLIENT", "PAUSE", "600", "ALL"))
+        const store = yield* Effect.flatMap(
+          storeOf(server.url, { commandTimeout: "2 seconds", redis: { connectTimeout: 200 } }),
+          (s) => s.forClient(client)
+        )
+        const read = yield* store.get
+        assert.isTrue(Option.isSome(read) && AccessToken.isSame(read.value, token))
+        assert.strictEqual((yield* fallbacks).count, before)
+      }))
+
     it.scoped("the shared bucket lets the burst through at once, then paces", () =>
       Effect.gen(function*() {
         const server = yield* Server

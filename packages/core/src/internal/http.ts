@@ -1,9 +1,8 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import type * as Option from "effect/Option"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
-import * as Schema from "effect/Schema"
 
 /**
  * A text as JSON, or `None` when it is not JSON. The client's descriptions of a bad body
@@ -11,7 +10,13 @@ import * as Schema from "effect/Schema"
  *
  * @internal
  */
-export const parseJson: (text: string) => Option.Option<unknown> = Schema.decodeUnknownOption(Schema.parseJson())
+export const parseJson = (text: string): Option.Option<unknown> => {
+  try {
+    return Option.some(JSON.parse(text))
+  } catch {
+    return Option.none()
+  }
+}
 
 /**
  * `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in milliseconds from

@@ -256,6 +256,17 @@ const Bool = Schema.Boolean.annotations({ message: () => "must be true or false"
 /** `false`, or the options of a feature. */
 const orFalse = <A, I>(schema: Schema.Schema<A, I>) => Schema.Union(Schema.Literal(false), schema)
 
+/**
+ * An optional option with a default: `Schema.optionalWith(schema, { default })` as decoding
+ * sees it. `optionalWith` carries the code of all its variants (exact, nullable, as
+ * `Option`) into every bundle that uses it; this is the one variant the options need.
+ */
+const withDefault = <A, I>(schema: Schema.Schema<A, I>, value: () => A) =>
+  Schema.optionalToRequired(Schema.UndefinedOr(schema), Schema.typeSchema(schema), {
+    decode: Option.match({ onNone: value, onSome: (a) => a === undefined ? value() : a }),
+    encode: Option.some
+  })
+
 /** @internal */
 export const defaults = {
   refreshWindow: Duration.minutes(5),
@@ -270,13 +281,13 @@ export const defaults = {
 // -----------------------------------------------------------------------------
 
 const cacheFields = {
-  refreshWindow: Schema.optionalWith(NonNegativeDuration, { default: () => defaults.refreshWindow }),
-  hardMargin: Schema.optionalWith(NonNegativeDuration, { default: () => defaults.hardMargin }),
-  tokenRetry: Schema.optionalWith(
+  refreshWindow: withDefault(NonNegativeDuration, () => defaults.refreshWindow),
+  hardMargin: withDefault(NonNegativeDuration, () => defaults.hardMargin),
+  tokenRetry: withDefault(
     orFalse(Schema.Struct({
-      budget: Schema.optionalWith(NonNegativeDuration, { default: () => defaults.tokenRetryBudget })
+      budget: withDefault(NonNegativeDuration, () => defaults.tokenRetryBudget)
     })),
-    { default: () => ({ budget: defaults.tokenRetryBudget }) }
+    () => ({ budget: defaults.tokenRetryBudget })
   )
 }
 
@@ -332,35 +343,35 @@ export const ProviderOptions = Schema.Struct({
  */
 export const AccountOptions = Schema.Struct({
   accountUrl: urlOption(AccountUrl),
-  apiVersion: Schema.optionalWith(ApiVersion, { default: () => defaultApiVersion }),
-  rateLimit: Schema.optionalWith(
+  apiVersion: withDefault(ApiVersion, () => defaultApiVersion),
+  rateLimit: withDefault(
     orFalse(
       Schema.Struct({
-        requests: Schema.optionalWith(Count, { default: () => defaults.rateLimit.requests }),
-        per: Schema.optionalWith(NonNegativeDuration, { default: () => defaults.rateLimit.per }),
-        burst: Schema.optionalWith(Count, { default: () => defaults.rateLimit.burst })
+        requests: withDefault(Count, () => defaults.rateLimit.requests),
+        per: withDefault(NonNegativeDuration, () => defaults.rateLimit.per),
+        burst: withDefault(Count, () => defaults.rateLimit.burst)
       }).pipe(
         Schema.filter((limit) =>
           limit.burst < limit.requests || { path: ["burst"], message: "must be below rateLimit.requests" }
         )
       )
     ),
-    { default: () => defaults.rateLimit }
+    () => defaults.rateLimit
   ),
-  requestRetry: Schema.optionalWith(
+  requestRetry: withDefault(
     orFalse(Schema.Struct({
-      times: Schema.optionalWith(Count, { default: () => defaults.requestRetry.times }),
-      maxRetryAfter: Schema.optionalWith(NonNegativeDuration, { default: () => defaults.requestRetry.maxRetryAfter }),
-      nonIdempotent: Schema.optionalWith(Bool, { default: () => false })
+      times: withDefault(Count, () => defaults.requestRetry.times),
+      maxRetryAfter: withDefault(NonNegativeDuration, () => defaults.requestRetry.maxRetryAfter),
+      nonIdempotent: withDefault(Bool, () => false)
     })),
-    { default: () => ({ ...defaults.requestRetry, nonIdempotent: false }) }
+    () => ({ ...defaults.requestRetry, nonIdempotent: false })
   ),
-  responseBody: Schema.optionalWith(
+  responseBody: withDefault(
     Schema.Struct({
-      maxBytes: Schema.optionalWith(Count, { default: () => Body.jsonLimits.maxBytes }),
-      timeout: Schema.optionalWith(NonNegativeDuration, { default: () => Body.jsonLimits.timeout })
+      maxBytes: withDefault(Count, () => Body.jsonLimits.maxBytes),
+      timeout: withDefault(NonNegativeDuration, () => Body.jsonLimits.timeout)
     }),
-    { default: () => Body.jsonLimits }
+    () => Body.jsonLimits
   )
 })
 

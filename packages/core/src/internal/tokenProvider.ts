@@ -93,7 +93,7 @@ type Decision =
 
 /** How a provider that waits for another holder's token polls the store. */
 const waitSchedule = Schedule.exponential(Duration.millis(20), 1.5).pipe(
-  Schedule.union(Schedule.spaced(Duration.millis(250)))
+  Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(250)))
 )
 
 const stillHeld = "lease still held" as const
@@ -166,12 +166,17 @@ export const make = (
       let failures = 0
       return source.pipe(
         Effect.tapError(() => failures++ === 0 ? onFirstFailure : Effect.void),
-        Effect.retry(TokenRetry.policy(redact, {
-          backoff: retry.backoff,
-          retryable: LuccaError.isTransient,
-          retryAfterMillis: (error) => error._tag === "InvalidTokenResponse" ? undefined : error.retryAfterMillis,
-          deadline
-        }))
+        // `retry` with the last failure failed: `retryOrElse` spares a worker bundle the code
+        // of `Effect.retry`'s options form
+        Effect.retryOrElse(
+          TokenRetry.policy(redact, {
+            backoff: retry.backoff,
+            retryable: LuccaError.isTransient,
+            retryAfterMillis: (error) => error._tag === "InvalidTokenResponse" ? undefined : error.retryAfterMillis,
+            deadline
+          }),
+          Effect.fail
+        )
       )
     }
 
@@ -218,15 +223,17 @@ export const make = (
                         ? Effect.succeed(found)
                         : Effect.flatMap(store.held, (held) => held ? Effect.fail(stillHeld) : Effect.succeedNone)
                     ),
-                    Effect.retry(waitSchedule.pipe(
-                      // a background refresh waits no longer than its current token serves
-                      Schedule.upTo(
-                        deadline > now
-                          ? Duration.min(lease.expiresIn, Duration.millis(deadline - now))
-                          : lease.expiresIn
-                      )
-                    )),
-                    Effect.orElseSucceed(Option.none),
+                    Effect.retryOrElse(
+                      waitSchedule.pipe(
+                        // a background refresh waits no longer than its current token serves
+                        Schedule.upTo(
+                          deadline > now
+                            ? Duration.min(lease.expiresIn, Duration.millis(deadline - now))
+                            : lease.expiresIn
+                        )
+                      ),
+                      () => Effect.succeedNone
+                    ),
                     Effect.flatMap((found) => Option.isSome(found) ? Effect.succeed(found.value) : round(left - 1))
                   ))
             }

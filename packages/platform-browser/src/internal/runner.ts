@@ -91,7 +91,13 @@ const redactJson = (value: unknown, redact: (text: string) => string): unknown =
   return Option.getOrElse(parseJson(redacted), () => redactEach(value, redact))
 }
 
-const parseJson = Schema.decodeUnknownOption(Schema.parseJson())
+const parseJson = (text: string): Option.Option<unknown> => {
+  try {
+    return Option.some(JSON.parse(text))
+  } catch {
+    return Option.none()
+  }
+}
 
 const redactEach = (value: unknown, redact: (text: string) => string): unknown =>
   typeof value === "string"

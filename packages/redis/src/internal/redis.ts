@@ -10,6 +10,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { Redis, type RedisOptions } from "ioredis"
 import * as Crypto from "./crypto.js"
+import { scripts } from "./scripts.js"
 
 /** @internal */
 export interface Settings {
@@ -43,13 +44,13 @@ export interface Scripts {
     refillMillis: number,
     limit: number,
     allowOverflow: "1" | "0"
-  ) => Promise<number>
+  ) => Promise<[remaining: string, elapsedMillis: string]>
   readonly luccaFixedWindow: (
     key: string,
     tokens: number,
     refillMillis: number,
     limit: number | ""
-  ) => Promise<[number, number]>
+  ) => Promise<[count: string, ttl: number]>
 }
 
 /** @internal */
@@ -97,7 +98,7 @@ export const connect = (settings: Settings): Effect.Effect<Connection, never, Sc
           : new Redis(Redacted.value(settings.url), options)
         // errors are reported by `guard`; without a listener ioredis prints each one
         redis.on("error", () => {})
-        for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { numberOfKeys: 1, lua })
+        for (const [name, lua] of Object.entries(commands)) redis.defineCommand(name, { numberOfKeys: 1, lua })
         return redis as Client
       }),
       (redis) =>
@@ -107,17 +108,28 @@ export const connect = (settings: Settings): Effect.Effect<Connection, never, Sc
           Effect.ensuring(Effect.sync(() => redis.disconnect()))
         )
     )
-    // the first commands would fail while the connection opens: wait for it, briefly
-    yield* Effect.async<void>((resume) => {
-      if (redis.status === "ready") return resume(Effect.void)
-      const done = () => resume(Effect.void)
-      redis.once("ready", done)
-      return Effect.sync(() => redis.off("ready", done))
-    }).pipe(Effect.timeout(options.connectTimeout!), Effect.ignore)
+    // Commands fail at once while the connection is not open (no offline queue), which is
+    // right in an outage but not while the first attempt is under way: a process starting
+    // on a busy host would leave the fleet's single-flight for want of a socket. Until that
+    // attempt ends (ready, or an error: then Redis is down and commands fail at once), a
+    // command waits for it, within its timeout.
+    let opening: Promise<void> | undefined = redis.status === "ready" ? undefined : new Promise((resolve) => {
+      const done = () => {
+        opening = undefined
+        redis.off("ready", done).off("error", done).off("end", done)
+        resolve()
+      }
+      redis.once("ready", done).once("error", done).once("end", done)
+    })
+    // and the layer waits for it, briefly
+    if (opening !== undefined) {
+      const first = opening
+      yield* Effect.promise(() => first).pipe(Effect.timeout(options.connectTimeout!), Effect.ignore)
+    }
 
     let down = false
     const guard = <A, B>(operation: string, command: (redis: Client) => Promise<A>, fallback: Effect.Effect<B>) =>
-      Effect.tryPromise(() => command(redis)).pipe(
+      Effect.tryPromise(() => opening === undefined ? command(redis) : opening.then(() => command(redis))).pipe(
         Effect.timeout(timeout),
         Effect.matchEffect({
           onFailure: (error) =>
@@ -161,34 +173,6 @@ const StoredToken = Schema.parseJson(Schema.Struct({
 const decodeStored = Schema.decodeUnknownOption(StoredToken)
 const encodeStored = Schema.encodeSync(StoredToken)
 
-// compare-and-delete: the value starts with the id of the token that failed
-const deleteIfId = `
-if string.sub(redis.call("GET", KEYS[1]) or "", 1, #ARGV[1]) == ARGV[1] then
-  return redis.call("DEL", KEYS[1])
-end
-return 0`
-
-// compare-and-delete of a lease: only its owner releases it
-const deleteIfOwner = `
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  return redis.call("DEL", KEYS[1])
-end
-return 0`
-
-// take the lease, or say how long it is held for; a lease key without expiry (a holder's
-// key that lost its TTL: PERSIST, a restore, a foreign write) would be held forever, so it
-// is given one lease time. -2: acquired.
-const acquireLease = `
-if redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2], "NX") then
-  return -2
-end
-local left = redis.call("PTTL", KEYS[1])
-if left < 0 then
-  redis.call("PEXPIRE", KEYS[1], ARGV[2])
-  return tonumber(ARGV[2])
-end
-return left`
-
 /**
  * The token store on one connection. A value is `v1.<id>.<iv>.<ciphertext>`: the id is a
  * keyed hash of the token (for compare-and-delete), the ciphertext holds the token and its
@@ -201,20 +185,20 @@ export const makeTokenStore = (connection: Connection): TokenStore.Service => ({
     Effect.gen(function*() {
       const { guard, prefix } = connection
       const context = TokenStore.keyOf(client)
-      const key = `${prefix}token:${yield* Crypto.digest(context)}`
+      const key = `${prefix}token:${yield* Effect.promise(() => Crypto.digest(context))}`
       const leaseKey = `${key}:lease`
-      const keys = yield* Crypto.deriveKeys(client.clientSecret, context)
+      const keys = yield* Effect.promise(() => Crypto.deriveKeys(Redacted.value(client.clientSecret), context))
       const leaseMillis = Duration.toMillis(connection.leaseTtl)
       const owner = crypto.randomUUID()
       const idPrefix = (token: AccessToken.AccessToken) =>
-        Effect.map(Crypto.tokenId(keys, token.value), (id) => `v1.${id}.`)
+        Effect.map(Effect.promise(() => Crypto.tokenId(keys, Redacted.value(token.value))), (id) => `v1.${id}.`)
 
       const get = Effect.flatMap(
         guard("get", (redis) => redis.get(key), Effect.succeed(null)),
         (value): Effect.Effect<Option.Option<AccessToken.AccessToken>> => {
           if (value === null || !value.startsWith("v1.")) return Effect.succeedNone
           const sealed = value.slice(value.indexOf(".", 3) + 1)
-          return Effect.map(Crypto.decrypt(keys, sealed, key), (plain) =>
+          return Effect.map(Effect.promise(() => Crypto.decrypt(keys, sealed, key)), (plain) =>
             Option.map(
               plain === undefined ? Option.none() : decodeStored(plain),
               (stored) =>
@@ -239,7 +223,7 @@ export const makeTokenStore = (connection: Connection): TokenStore.Service => ({
             issuedAt: token.issuedAt,
             expiresAt: token.expiresAt
           })
-          const value = `${yield* idPrefix(token)}${yield* Crypto.encrypt(keys, plain, key)}`
+          const value = `${yield* idPrefix(token)}${yield* Effect.promise(() => Crypto.encrypt(keys, plain, key))}`
           yield* guard("set", (redis) => redis.set(key, value, "PX", ttl), Effect.void)
         })
 
@@ -267,65 +251,13 @@ export const makeTokenStore = (connection: Connection): TokenStore.Service => ({
     })
 })
 
-// A token bucket like @effect/experimental's Redis store, with two differences: the time
-// comes from Redis (one clock for the whole fleet, whatever the hosts' skew), and the key
-// expires once the bucket would be full again, so idle tenants leave nothing behind.
-const tokenBucket = `
-local key = KEYS[1]
-local tokens = tonumber(ARGV[1])
-local refill_ms = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local overflow = ARGV[4] == "1"
-local time = redis.call("TIME")
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local state = redis.call("HMGET", key, "tokens", "refill")
-local current = tonumber(state[1])
-local last = tonumber(state[2])
-if not current then
-  current = limit
-  last = now
-end
-local refill = math.floor((now - last) / refill_ms)
-if refill > 0 then
-  current = math.min(current + refill, limit)
-  last = last + refill * refill_ms
-end
-local next = current - tokens
-local kept = next
-if next < 0 and not overflow then kept = current end
-redis.call("HSET", key, "tokens", kept, "refill", last)
-redis.call("PEXPIRE", key, math.max(1, math.ceil((limit - kept + 1) * refill_ms)))
-return next`
-
-// @effect/experimental's fixed window, with whole milliseconds for PX (a refill rate such as
-// 2 s / 45 is not a whole number, and PX refuses a fraction)
-const fixedWindow = `
-local key = KEYS[1]
-local tokens = tonumber(ARGV[1])
-local refillms = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local current = tonumber(redis.call("GET", key))
-if not current then
-  local nextpttl = math.ceil(refillms * tokens)
-  redis.call("SET", key, tokens, "PX", nextpttl)
-  return { tokens, nextpttl }
-end
-local currentpttl = tonumber(redis.call("PTTL", key) or "0")
-local next = current + tokens
-if limit and next > limit then
-  return { next, currentpttl }
-end
-local nextpttl = math.ceil(currentpttl + (refillms * tokens))
-redis.call("SET", key, next, "PX", nextpttl)
-return { next, nextpttl }`
-
-// every script takes one key, KEYS[1]
-const scripts: { readonly [K in keyof Scripts]: string } = {
-  luccaDeleteIfId: deleteIfId,
-  luccaDeleteIfOwner: deleteIfOwner,
-  luccaAcquireLease: acquireLease,
-  luccaTokenBucket: tokenBucket,
-  luccaFixedWindow: fixedWindow
+// every script takes one key, KEYS[1] (their source: common/redis/*.lua)
+const commands: { readonly [K in keyof Scripts]: string } = {
+  luccaDeleteIfId: scripts.deleteIfId,
+  luccaDeleteIfOwner: scripts.deleteIfOwner,
+  luccaAcquireLease: scripts.acquireLease,
+  luccaTokenBucket: scripts.tokenBucket,
+  luccaFixedWindow: scripts.fixedWindow
 }
 
 /** What this process last learnt of an account's bucket in Redis, on its own clock. */
@@ -443,13 +375,13 @@ export const makeRateLimiterStore = (
           "rate",
           async (redis) => ({
             remaining: Number(
-              await redis.luccaTokenBucket(
+              (await redis.luccaTokenBucket(
                 keyOf(options.key),
                 options.tokens,
                 Duration.toMillis(options.refillRate),
                 options.limit,
                 options.allowOverflow ? "1" : "0"
-              )
+              ))[0]
             )
           }),
           fallback(options)

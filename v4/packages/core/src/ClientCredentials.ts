@@ -8,6 +8,7 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
@@ -15,13 +16,13 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as AccessToken from "./AccessToken.js"
 import * as Body from "./internal/body.js"
 import * as Http from "./internal/http.js"
+import * as InternalOptions from "./internal/options.js"
 import * as Redact from "./internal/redact.js"
 import * as LuccaError from "./LuccaError.js"
 import * as LuccaMetrics from "./LuccaMetrics.js"
@@ -33,7 +34,7 @@ import * as LuccaMetrics from "./LuccaMetrics.js"
  * @since 0.1.0
  * @category constants
  */
-export const defaultTokenUrl = "https://accounts.world.luccasoftware.com/connect/token"
+export const defaultTokenUrl: string = Http.defaultTokenUrl
 
 /**
  * How long one token request may take before it fails as a transient `Timeout`.
@@ -80,8 +81,6 @@ export interface Options {
   readonly maxResponseBytes?: number | undefined
 }
 
-const tokenHost = new URL(defaultTokenUrl).hostname
-
 /**
  * Where the client secret may be sent: `https` to Lucca's token host, or a loopback host
  * (`http` allowed there, for local emulation); any other `https` host only with
@@ -94,18 +93,8 @@ const tokenHost = new URL(defaultTokenUrl).hostname
 export const checkTokenUrl = (
   url: string | URL,
   options?: { readonly dangerouslyAllowTokenUrl?: boolean | undefined }
-): string | undefined => {
-  if (!URL.canParse(url)) return `"${String(url)}" is not an absolute URL`
-  const parsed = new URL(url)
-  if (parsed.username !== "" || parsed.password !== "") return "must not contain credentials"
-  const host = parsed.hostname.replace(/\.$/, "")
-  if (Http.isLoopback(host) && (parsed.protocol === "http:" || parsed.protocol === "https:")) return undefined
-  if (parsed.protocol !== "https:") {
-    return `must use https (plain http is only accepted for loopback hosts), got ${parsed.protocol}//`
-  }
-  if (host === tokenHost || options?.dangerouslyAllowTokenUrl === true) return undefined
-  return `must be Lucca's token host ${tokenHost} or a loopback host; set dangerouslyAllowTokenUrl to send the client secret to ${host}`
-}
+): string | undefined =>
+  Result.match(InternalOptions.checkTokenUrl(url, options), { onFailure: identity, onSuccess: () => undefined })
 
 /**
  * Builds the token request: a form-urlencoded POST with `grant_type=client_credentials`,
@@ -430,15 +419,9 @@ const countRequest = (outcome: string) =>
  * (the form body holds the secret), only a system error code such as `ECONNREFUSED`.
  */
 const transportDescription = (error: HttpClientError.HttpClientError): string => {
-  const cause = error.reason.cause
-  const code = errorCode(cause) ?? errorCode(Predicate.hasProperty(cause, "cause") ? cause.cause : undefined)
+  const code = Http.systemErrorCode(error.reason.cause)
   return code === undefined ? "the request could not be sent" : `the request could not be sent (${code})`
 }
-
-const errorCode = (u: unknown): string | undefined =>
-  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
-    ? u.code
-    : undefined
 
 // A server might echo the request; what it says must not reveal the secret, in any encoding.
 const scrubSecret = (error: LuccaError.TokenError, secrets: ReadonlyArray<string>): LuccaError.TokenError => {

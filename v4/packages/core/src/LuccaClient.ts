@@ -1,52 +1,57 @@
 /**
- * The authenticated client of one Lucca account, a composition of small steps (each in a
- * file of its own under `internal/`), from the bytes out:
+ * The authenticated client of one Lucca account, one `pipe` of public steps (each in a
+ * module of its own, its implementation under `internal/`), from the bytes out:
  *
- * 1. `authenticate.ts`: `TokenProvider.authenticate` over the platform `HttpClient`: the
- *    bearer token is added last, only when the final URL is on the account origin; a 401
- *    invalidates the token it used and is retried once with a fresh one (a second 401, or a
- *    401 on a body that cannot be sent twice, fails with `Unauthorized`); a 403 fails with
- *    `Forbidden`, explaining which scope is missing;
+ * 1. `TokenProvider.authenticate` over the platform `HttpClient`: the bearer token is
+ *    added last, only when the final URL is on the account origin; a 401 invalidates the
+ *    token it used and is retried once with a fresh one (a second 401, or a 401 on a body
+ *    that cannot be sent twice, fails with `Unauthorized`); a 403 fails with `Forbidden`,
+ *    explaining which scope is missing;
  * 2. your `transformClient`, if any;
- * 3. `pace.ts`: pacing to Lucca's limit of 50 requests a minute per account;
- * 4. `retry.ts`: 429 (after `Retry-After`) for every method; 408, 502, 503, 504 and dropped
- *    connections for idempotent methods; never a request whose body cannot be sent twice
- *    (a stream: its answer is returned as it came);
- * 5. `deprecation.ts`: one warning per endpoint that answers with `Deprecation` or `Sunset`;
- * 6. `resolve.ts`: `Api-Version` and `Accept: application/json`, and paths resolved on the
- *    account origin (`ForeignOriginError` for any other origin).
+ * 3. `LuccaPacing.pace`: pacing to Lucca's limit of 50 requests a minute per account, on
+ *    the `LuccaPacing.RateBudget` in context;
+ * 4. `LuccaRetry.retry`: 429 (after `Retry-After`) for every method; 408, 500, 502, 503,
+ *    504 and dropped connections for idempotent methods; never a request whose body
+ *    cannot be sent twice (a stream: its answer is returned as it came);
+ * 5. `LuccaDeprecation.warnOnDeprecation`: one warning per endpoint that answers with
+ *    `Deprecation` or `Sunset`;
+ * 6. `LuccaAccount.resolve`: `Api-Version` and `Accept: application/json`, and paths
+ *    resolved on the account origin (`ForeignOriginError` for any other origin).
  *
  * Every other status is returned as a response. `get`, `post`, `put`, `patch`, `del`,
- * `executeDecoded` and `paginate` (`decode.ts`, `paginate.ts`) read bodies with a `Schema`
- * and turn error statuses into `ApiError`.
+ * `executeDecoded` and `paginate` read bodies with a `Schema` and turn error statuses into
+ * `ApiError`. {@link fromHttpClient} puts them over a client you assembled yourself from
+ * the same steps (for example over a token provider of your own).
  *
  * @see https://developers.lucca.fr/ (Get Started With Authentication)
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type * as UrlParams from "effect/http/UrlParams"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
-import * as RateLimiter from "effect/persistence/RateLimiter"
-import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import { jsonLimits as defaultBodyLimits } from "./internal/body.js"
 import * as Decode from "./internal/decode.js"
 import * as internal from "./internal/luccaClient.js"
 import * as InternalOptions from "./internal/options.js"
-import * as Pace from "./internal/pace.js"
 import * as Paginate from "./internal/paginate.js"
 import * as InternalTokenProvider from "./internal/tokenProvider.js"
+import * as LuccaAccount from "./LuccaAccount.js"
 import * as LuccaConfig from "./LuccaConfig.js"
+import * as LuccaDeprecation from "./LuccaDeprecation.js"
 import type * as LuccaError from "./LuccaError.js"
+import * as LuccaPacing from "./LuccaPacing.js"
 import * as LuccaRetry from "./LuccaRetry.js"
 import * as TokenProvider from "./TokenProvider.js"
 
@@ -106,10 +111,62 @@ export interface PaginateOptions extends RequestOptions {
 }
 
 /**
+ * The request helpers of a client, whatever it fails with (`E`): `Service` has them with
+ * {@link DecodedError}, and a client of your own can offer the same shape (as the Effect 3
+ * line's `@effect-lucca/platform-browser` `LuccaWorkerClient` does, with the failures that
+ * cross a worker boundary).
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Service {
+export interface Requests<E> {
+  /** `GET path`, the answer decoded with `schema`. */
+  readonly get: <S extends Schema.Top>(
+    path: string,
+    schema: S,
+    options?: RequestOptions
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"]>
+  /** `POST path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly post: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"] | B["EncodingServices"]>
+  /** `PUT path` with a JSON body, the answer decoded with `schema`. */
+  readonly put: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"] | B["EncodingServices"]>
+  /** `PATCH path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
+  readonly patch: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
+    path: string,
+    schema: S,
+    options: WriteOptions<B>
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"] | B["EncodingServices"]>
+  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
+  readonly del: <S extends Schema.Top>(
+    path: string,
+    schema: S,
+    options?: RequestOptions
+  ) => Effect.Effect<S["Type"], E, S["DecodingServices"]>
+  /**
+   * Every item of a cursor-paginated list, following `links.next.href` to the end. Pages
+   * are fetched as the stream is pulled; a `next` link back to a page already read fails
+   * with `ResponseDecodeError` on `links.next.href`.
+   */
+  readonly paginate: <S extends Schema.Top>(
+    path: string,
+    item: S,
+    options?: PaginateOptions
+  ) => Stream.Stream<S["Type"], E, S["DecodingServices"]>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service extends Requests<DecodedError> {
   /** The account origin, such as `https://example.ilucca.net`. */
   readonly accountUrl: URL
   /** The `Api-Version` sent with every request (unless the request sets its own). */
@@ -140,46 +197,6 @@ export interface Service {
     request: HttpClientRequest.HttpClientRequest,
     schema: S
   ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
-  /** `GET path`, the answer decoded with `schema`. */
-  readonly get: <S extends Schema.Top>(
-    path: string,
-    schema: S,
-    options?: RequestOptions
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
-  /** `POST path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
-  readonly post: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
-    path: string,
-    schema: S,
-    options: WriteOptions<B>
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
-  /** `PUT path` with a JSON body, the answer decoded with `schema`. */
-  readonly put: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
-    path: string,
-    schema: S,
-    options: WriteOptions<B>
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
-  /** `PATCH path` with a JSON body, the answer decoded with `schema`. Not retried on 408 or 503 unless opted in. */
-  readonly patch: <S extends Schema.Top, B extends Schema.Top = Schema.Unknown>(
-    path: string,
-    schema: S,
-    options: WriteOptions<B>
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"] | B["EncodingServices"]>
-  /** `DELETE path`, the answer decoded with `schema` (`Schema.Void` for a 204). */
-  readonly del: <S extends Schema.Top>(
-    path: string,
-    schema: S,
-    options?: RequestOptions
-  ) => Effect.Effect<S["Type"], DecodedError, S["DecodingServices"]>
-  /**
-   * Every item of a cursor-paginated list, following `links.next.href` to the end. Pages
-   * are fetched as the stream is pulled; a `next` link back to a page already read fails
-   * with `ResponseDecodeError` on `links.next.href`.
-   */
-  readonly paginate: <S extends Schema.Top>(
-    path: string,
-    item: S,
-    options?: PaginateOptions
-  ) => Stream.Stream<S["Type"], DecodedError, S["DecodingServices"]>
 }
 
 /**
@@ -215,12 +232,12 @@ export interface ClientOptions {
    * minute, burst 5. The budget is the account's, as Lucca counts it: every client of the
    * same account origin in the process draws on one bucket, whatever its client
    * application (clients of one account should agree on these settings: each request
-   * counts with its own). {@link layerWithRateLimiter} replaces it with the `RateLimiter`
-   * in context (for example Redis-backed, shared across processes). `false` turns pacing
-   * off.
+   * counts with its own). The budget is the `LuccaPacing.RateBudget` in context: provide
+   * another (for example `LuccaRedis.layer`, shared across processes) to replace it.
+   * `false` turns pacing off.
    */
   readonly rateLimit?: RateLimitOptions | false | undefined
-  /** Retries of 408, 429, 502, 503 and 504 answers and dropped connections; `false` turns them off. */
+  /** Retries of 408, 429, 500, 502, 503 and 504 answers and dropped connections; `false` turns them off. */
   readonly requestRetry?: RetryOptions | false | undefined
   /**
    * Limits on the 2xx bodies the decoding helpers read: at most `maxBytes` (default 32
@@ -249,45 +266,12 @@ export interface RateLimitOptions {
 }
 
 /**
+ * The retries of the client (see `LuccaRetry.retry`).
+ *
  * @since 0.1.0
  * @category models
  */
-export interface RetryOptions {
-  /** Delays between attempts; defaults to `LuccaRetry.defaultBackoff`. `Retry-After` is honoured on top. */
-  readonly backoff?: Schedule.Schedule<unknown, LuccaRetry.RequestOutcome> | undefined
-  /** Defaults to 5. */
-  readonly times?: number | undefined
-  /**
-   * The longest `Retry-After` the client waits for; a longer one (or a skewed HTTP date)
-   * ends the retries and the answer is returned, its `retryAfterMillis` on the `ApiError`.
-   * Defaults to one minute, Lucca's rate-limit window.
-   */
-  readonly maxRetryAfter?: Duration.Input | undefined
-  /**
-   * Also retry POST and PATCH. Off by default: a 503, a 408 or a dropped connection does
-   * not prove the server did nothing, and a second POST may create a second leave.
-   */
-  readonly nonIdempotent?: boolean | undefined
-}
-
-/** The settings of the steps, from the decoded account options. */
-const clientSettings = (options: ClientOptions): Effect.Effect<internal.Settings, Config.ConfigError> =>
-  Effect.map(InternalOptions.decode(InternalOptions.AccountOptions, options), (decoded) => ({
-    accountUrl: decoded.accountUrl,
-    apiVersion: decoded.apiVersion,
-    bodyLimits: decoded.responseBody,
-    transformClient: options.transformClient?.bind(options),
-    pace: decoded.rateLimit === false ? undefined : decoded.rateLimit,
-    retry: decoded.requestRetry === false ? undefined : {
-      backoff: (decoded.requestRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
-        unknown,
-        LuccaRetry.RequestOutcome
-      >,
-      times: decoded.requestRetry.times,
-      nonIdempotent: decoded.requestRetry.nonIdempotent,
-      maxRetryAfter: decoded.requestRetry.maxRetryAfter
-    }
-  }))
+export interface RetryOptions extends LuccaRetry.Options {}
 
 /**
  * A client application (credentials and cache options) and the account it calls.
@@ -297,44 +281,54 @@ const clientSettings = (options: ClientOptions): Effect.Effect<internal.Settings
  */
 export interface Options extends ClientOptions, TokenProvider.Options {}
 
-// the process-wide budget: every client of the account in this process draws on it
-const withPacing = <A, E>(effect: Effect.Effect<A, E, RateLimiter.RateLimiter>): Effect.Effect<A, E> =>
-  Effect.provideService(effect, RateLimiter.RateLimiter, Pace.processLimiter())
+/**
+ * The account and a token provider of your own (for example one that asks your backend
+ * for tokens, on a page where no secret may go), in place of a client application.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WithTokenProvider extends ClientOptions {
+  readonly tokenProvider: TokenProvider.Service
+}
+
+const hasTokenProvider = (options: Options | WithTokenProvider): options is WithTokenProvider =>
+  "tokenProvider" in options && options.tokenProvider !== undefined
+
+const providerOf = (
+  options: Options | WithTokenProvider,
+  accountUrl: URL
+): Effect.Effect<TokenProvider.Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
+  hasTokenProvider(options)
+    ? Effect.succeed(options.tokenProvider)
+    : Effect.flatMap(
+      InternalOptions.decodeProvider(options),
+      (credentials) =>
+        Effect.andThen(
+          InternalOptions.tokenUrlHint(accountUrl, credentials.tokenUrl),
+          InternalTokenProvider.makeClientCredentials(credentials)
+        )
+    )
+
+// `authenticate` and `resolve` refuse a bad account origin on each request, with a
+// `ConfigError`; `make` refused it when the options were decoded, so they never do here
+const originChecked = <E, R>(
+  client: HttpClient.HttpClient.With<E, R>
+): HttpClient.HttpClient.With<Exclude<E, Config.ConfigError>, R> =>
+  client as HttpClient.HttpClient.With<Exclude<E, Config.ConfigError>, R>
 
 /**
- * A client over a token provider of your own (for example one that asks your backend for
- * tokens), using the `HttpClient` in context. Pacing draws on the account's budget in
- * the process (see `ClientOptions.rateLimit`).
+ * A client with its own cached client credentials `TokenProvider` (or the `tokenProvider`
+ * you give), over the `HttpClient` in context: one pipe of the steps
+ * `TokenProvider.authenticate`, your `transformClient`, `LuccaPacing.pace`,
+ * `LuccaRetry.retry`, `LuccaDeprecation.warnOnDeprecation` and `LuccaAccount.resolve`. Its
+ * provider shares tokens through the `TokenStore` in context (none by default), and pacing
+ * draws on the `LuccaPacing.RateBudget` in context (the process-wide budget of the account
+ * by default). Options are checked first: a `ConfigError` names the bad one.
  *
  * @example
  * ```ts
  * import { LuccaClient, TokenProvider } from "@effect-lucca/core"
- * import { Effect } from "effect"
- *
- * const client = LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("a-token"), {
- *   accountUrl: "https://example.ilucca.net"
- * }) // Effect<LuccaClient.Service, ConfigError, HttpClient>
- * ```
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeWithTokenProvider = (
-  tokenProvider: TokenProvider.Service,
-  options: ClientOptions
-): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient> =>
-  Effect.flatMap(
-    Effect.zip(clientSettings(options), HttpClient.HttpClient),
-    ([settings, base]) => withPacing(internal.make(base, tokenProvider, settings))
-  )
-
-/**
- * A client with its own cached client credentials `TokenProvider`, over the `HttpClient`
- * in context. Options are checked first: a `ConfigError` names the bad one.
- *
- * @example
- * ```ts
- * import { LuccaClient } from "@effect-lucca/core"
  * import { Effect, Redacted, Schema } from "effect"
  *
  * const program = Effect.gen(function*() {
@@ -346,36 +340,66 @@ export const makeWithTokenProvider = (
  *   })
  *   return yield* lucca.get("/lucca-api/employees/1", Schema.Struct({ id: Schema.String }))
  * }) // Effect<{ id: string }, ..., HttpClient | Scope>
+ *
+ * // over a token provider of your own
+ * const withMyTokens = LuccaClient.make({
+ *   accountUrl: "https://example.ilucca.net",
+ *   tokenProvider: TokenProvider.makeStatic("a-token-from-my-backend")
+ * }) // Effect<LuccaClient.Service, ConfigError, HttpClient>
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (
-  options: Options
-): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  // the account first: a wrong account URL is the likelier mistake to report
-  Effect.flatMap(clientSettings(options), (settings) =>
-    Effect.flatMap(
-      Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
-      ([tokenProvider, base]) => withPacing(internal.make(base, tokenProvider, settings))
-    ))
-
-const providerOf = (options: Options, accountUrl: URL) =>
-  Effect.flatMap(
-    InternalOptions.decode(InternalOptions.ProviderOptions, options),
-    (decoded) =>
-      Effect.andThen(
-        InternalOptions.tokenUrlHint(accountUrl, decoded.tokenUrl),
-        InternalTokenProvider.makeClientCredentials(decoded)
-      )
-  )
+export function make(options: WithTokenProvider): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient>
+export function make(
+  options: Options | WithTokenProvider
+): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope>
+export function make(
+  options: Options | WithTokenProvider
+): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> {
+  return Effect.gen(function*() {
+    // the account first: a wrong account URL is the likelier mistake to report
+    const account = yield* InternalOptions.decodeClient(options)
+    const provider = yield* providerOf(options, account.accountUrl)
+    const budget = yield* LuccaPacing.RateBudget
+    const { accountUrl, apiVersion, rateLimit, requestRetry } = account
+    const origin = accountUrl.origin
+    const pacing = rateLimit === false ? undefined : { ...rateLimit, origin, budget }
+    const httpClient = (yield* HttpClient.HttpClient).pipe(
+      // the one request this step sends on its own, the retry after a 401, takes a turn too
+      TokenProvider.authenticate(provider, { origin, beforeRetry: pacing && LuccaPacing.turn(pacing) }),
+      originChecked,
+      account.transformClient ?? identity,
+      pacing === undefined ? identity : LuccaPacing.pace({ ...pacing, awaitToken: provider.get }),
+      requestRetry === false ? identity : LuccaRetry.retry({
+        backoff: requestRetry.backoff,
+        times: requestRetry.times,
+        maxRetryAfter: requestRetry.maxRetryAfter,
+        nonIdempotent: requestRetry.nonIdempotent
+      }),
+      LuccaDeprecation.warnOnDeprecation(apiVersion),
+      LuccaAccount.resolve(accountUrl, apiVersion),
+      originChecked
+    )
+    return internal.fromHttpClient(httpClient, {
+      accountUrl,
+      apiVersion,
+      redact: provider.redact,
+      grantedScopes: Effect.map(provider.get, (token) => token.scopes),
+      bodyLimits: account.responseBody
+    })
+  })
+}
 
 /**
+ * {@link make} as a layer. Provide a `TokenStore` or a `LuccaPacing.RateBudget` below it
+ * (for example `LuccaRedis.layer`, which provides both) to share tokens and budget.
+ *
  * @example
  * ```ts
- * import { LuccaClient } from "@effect-lucca/core"
- * import { Redacted } from "effect"
+ * import { LuccaClient, TokenProvider } from "@effect-lucca/core"
+ * import { Effect, Layer, Redacted } from "effect"
  *
  * const LuccaLive = LuccaClient.layer({
  *   clientId: "my-client-id",
@@ -383,48 +407,22 @@ const providerOf = (options: Options, accountUrl: URL) =>
  *   scopes: ["employees.readonly"],
  *   accountUrl: "https://example.ilucca.net"
  * }) // Layer<LuccaClient, ConfigError, HttpClient>
+ *
+ * // over the TokenProvider in context
+ * const OverMyTokens = Layer.unwrap(
+ *   Effect.map(
+ *     TokenProvider.TokenProvider,
+ *     (tokenProvider) => LuccaClient.layer({ accountUrl: "https://example.ilucca.net", tokenProvider })
+ *   )
+ * ) // Layer<LuccaClient, ConfigError, HttpClient | TokenProvider>
  * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(LuccaClient, make(options))
-
-/**
- * Like {@link layer}, but pacing draws on the `RateLimiter` in context instead of the
- * process-wide budget: for example a Redis-backed one, so that the clients of one account
- * share its budget across processes.
- *
- * @example
- * ```ts
- * import { LuccaClient } from "@effect-lucca/core"
- * import { Layer, Redacted } from "effect"
- * import * as RateLimiter from "effect/persistence/RateLimiter"
- *
- * const SharedLimiter = RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory))
- * const LuccaLive = LuccaClient.layerWithRateLimiter({
- *   clientId: "my-client-id",
- *   clientSecret: Redacted.make("my-client-secret"),
- *   scopes: ["employees.readonly"],
- *   accountUrl: "https://example.ilucca.net"
- * }).pipe(Layer.provide(SharedLimiter)) // Layer<LuccaClient, ConfigError, HttpClient>
- * ```
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerWithRateLimiter = (
-  options: Options
-): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient | RateLimiter.RateLimiter> =>
-  Layer.effect(
-    LuccaClient,
-    Effect.flatMap(clientSettings(options), (settings) =>
-      Effect.flatMap(
-        Effect.zip(providerOf(options, settings.accountUrl), HttpClient.HttpClient),
-        ([tokenProvider, base]) => internal.make(base, tokenProvider, settings)
-      ))
-  )
+export const layer = (
+  options: Options | WithTokenProvider
+): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient> => Layer.effect(LuccaClient, make(options))
 
 /**
  * A client configured through `Config`, as Effect's own clients are: either one `Config`
@@ -465,17 +463,91 @@ export const layerConfig = (
   )
 
 /**
- * A client over the `TokenProvider` in context.
+ * The helpers of a `LuccaClient` (`get`, `post`, `paginate`, ...) over a client you
+ * assembled yourself from the steps {@link make} uses: for example one authenticated by a
+ * token provider of your own (one that asks your backend for tokens). `redact` and
+ * `grantedScopes` usually come from that provider; `apiVersion` defaults to
+ * `LuccaConfig.defaultApiVersion`, `responseBody` to 32 MiB within 30 s. The `ConfigError`
+ * with which `TokenProvider.authenticate` and `LuccaAccount.resolve` refuse a bad account
+ * origin fails the request as an `HttpClientError` (reason `InvalidUrlError`), with its
+ * message.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   LuccaAccount,
+ *   LuccaClient,
+ *   LuccaDeprecation,
+ *   LuccaPacing,
+ *   LuccaRetry,
+ *   TokenProvider
+ * } from "@effect-lucca/core"
+ * import { Effect } from "effect"
+ * import { HttpClient } from "effect/http"
+ *
+ * const accountUrl = new URL("https://example.ilucca.net")
+ * const apiVersion = "2024-11-01"
+ *
+ * const client = Effect.gen(function*() {
+ *   const provider = TokenProvider.makeStatic("a-token-from-my-backend")
+ *   const origin = accountUrl.origin
+ *   const httpClient = (yield* HttpClient.HttpClient).pipe(
+ *     TokenProvider.authenticate(provider, { origin, beforeRetry: LuccaPacing.turn({ origin }) }),
+ *     LuccaPacing.pace({ origin, awaitToken: provider.get }),
+ *     LuccaRetry.retry(),
+ *     LuccaDeprecation.warnOnDeprecation(apiVersion),
+ *     LuccaAccount.resolve(accountUrl, apiVersion)
+ *   )
+ *   return LuccaClient.fromHttpClient(httpClient, {
+ *     accountUrl,
+ *     apiVersion,
+ *     redact: provider.redact,
+ *     grantedScopes: Effect.map(provider.get, (token) => token.scopes)
+ *   })
+ * }) // Effect<LuccaClient.Service, never, HttpClient>
+ * ```
  *
  * @since 0.1.0
- * @category layers
+ * @category constructors
  */
-export const layerWithTokenProvider = (
-  options: ClientOptions
-): Layer.Layer<LuccaClient, Config.ConfigError, HttpClient.HttpClient | TokenProvider.TokenProvider> =>
-  Layer.effect(
-    LuccaClient,
-    Effect.flatMap(TokenProvider.TokenProvider, (provider) => makeWithTokenProvider(provider, options))
+export const fromHttpClient = (
+  httpClient: HttpClient.HttpClient.With<RequestError | Config.ConfigError>,
+  options: {
+    readonly accountUrl: URL
+    readonly apiVersion?: string | undefined
+    readonly redact: (text: string) => string
+    readonly grantedScopes: Effect.Effect<ReadonlyArray<string>, LuccaError.TokenError>
+    readonly responseBody?: ClientOptions["responseBody"]
+  }
+): Service =>
+  internal.fromHttpClient(
+    HttpClient.makeWith<never, never, RequestError, never>(
+      Effect.flatMap((request) =>
+        Effect.catchIf(
+          httpClient.execute(request),
+          (error): error is Config.ConfigError => error instanceof Config.ConfigError,
+          (error) =>
+            Effect.fail(
+              new HttpClientError.HttpClientError({
+                reason: new HttpClientError.InvalidUrlError({ request, description: error.message })
+              })
+            )
+        )
+      ),
+      Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
+    ),
+    {
+      accountUrl: options.accountUrl,
+      apiVersion: options.apiVersion ?? LuccaConfig.defaultApiVersion,
+      redact: options.redact,
+      grantedScopes: options.grantedScopes,
+      bodyLimits: {
+        maxBytes: options.responseBody?.maxBytes ?? defaultBodyLimits.maxBytes,
+        timeout: options.responseBody?.timeout === undefined
+          ? defaultBodyLimits.timeout
+          : Duration.fromInputUnsafe(options.responseBody.timeout)
+      }
+    }
   )
 
 /**
@@ -677,3 +749,48 @@ export const nextPage: (
   page: { readonly links?: { readonly next?: { readonly href: string } | null | undefined } | null | undefined },
   currentUrl?: string | URL
 ) => Option.Option<HttpClientRequest.HttpClientRequest> = Paginate.nextPage
+
+/**
+ * Every page of a cursor-paginated list from `first` (see {@link firstPage}), each with
+ * the response it came in, fetched with `fetch` as the stream is pulled: for a client of
+ * your own, whose fetch sends the request and decodes the body with the schema it is given
+ * (as {@link decodeResponse} does). A `next` link to a page already read fails with
+ * `ResponseDecodeError` on `links.next.href` rather than looping forever.
+ *
+ * @example
+ * ```ts
+ * import { LuccaClient } from "@effect-lucca/core"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.Number })
+ *
+ * // the size of each page, with the client in context
+ * const sizes = Stream.unwrap(Effect.map(LuccaClient.LuccaClient, (client) =>
+ *   LuccaClient.pages(
+ *     LuccaClient.firstPage("/lucca-api/employees", { limit: 100 }),
+ *     Employee,
+ *     (request, schema) =>
+ *       Effect.flatMap(client.execute(request), (response) =>
+ *         Effect.map(LuccaClient.decodeResponse(response, schema), (value) => ({ value, response })))
+ *   ))).pipe(Stream.map((page) => page.items.length))
+ * ```
+ *
+ * @since 0.1.0
+ * @category pagination
+ */
+export const pages: <S extends Schema.Top, E, R2 = never>(
+  first: HttpClientRequest.HttpClientRequest,
+  item: S,
+  fetch: <P extends Schema.Top>(
+    request: HttpClientRequest.HttpClientRequest,
+    schema: P
+  ) => Effect.Effect<
+    { readonly value: P["Type"]; readonly response: HttpClientResponse.HttpClientResponse },
+    E,
+    P["DecodingServices"] | R2
+  >
+) => Stream.Stream<
+  { readonly items: ReadonlyArray<S["Type"]>; readonly response: HttpClientResponse.HttpClientResponse },
+  E | LuccaError.ResponseDecodeError,
+  S["DecodingServices"] | R2
+> = Paginate.pages

@@ -19,13 +19,11 @@
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import * as SchemaIssue from "effect/SchemaIssue"
 import type * as ClientCredentials from "./ClientCredentials.js"
 import * as Options from "./internal/options.js"
-import * as LuccaScope from "./LuccaScope.js"
 
 /**
  * The API version sent in `Api-Version` by default.
@@ -97,7 +95,7 @@ export const Scopes: Schema.Codec<ReadonlyArray<string>, unknown> = Options.Scop
  * @since 0.1.0
  * @category schemas
  */
-export const AccountUrl: Schema.Codec<URL, string | URL> = Options.AccountUrl
+export const AccountUrl: Schema.Codec<URL, unknown> = Options.AccountUrl
 
 /**
  * A token URL: Lucca's token host (`https`) or a loopback host; another host only through the `dangerouslyAllowTokenUrl` option, since the secret is sent there.
@@ -113,7 +111,7 @@ export const AccountUrl: Schema.Codec<URL, string | URL> = Options.AccountUrl
  * @since 0.1.0
  * @category schemas
  */
-export const TokenUrl: Schema.Codec<URL, string | URL> = Options.TokenUrl
+export const TokenUrl: Schema.Codec<URL, unknown> = Options.TokenUrl
 
 /**
  * An API version: a real calendar date such as `2024-11-01`.
@@ -129,7 +127,7 @@ export const TokenUrl: Schema.Codec<URL, string | URL> = Options.TokenUrl
  * @since 0.1.0
  * @category schemas
  */
-export const ApiVersion: Schema.Codec<string, string> = Options.ApiVersion
+export const ApiVersion: Schema.Codec<string, unknown> = Options.ApiVersion
 
 /**
  * What the `Config` readers produce: a client application's credentials.
@@ -171,32 +169,16 @@ export type ClientConfig = Config.Config<Client>
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
 
-/** A failure naming the configuration key, as `LuccaClient`'s option errors name the option. */
-const invalid = (name: string, message: string): Config.ConfigError =>
-  new Config.ConfigError(
-    new Schema.SchemaError(new SchemaIssue.Pointer([name], new SchemaIssue.InvalidValue({ message })))
-  )
-
-/** A string variable, checked as the option it sets; the error names the variable. */
-const checked = <B>(name: string, check: (value: string) => Result.Result<B, string>): Config.Config<B> =>
-  Config.String(name).pipe(
-    Config.mapEffect((value) =>
-      Result.match(check(value), {
-        onFailure: (message) => Effect.fail(invalid(name, message)),
-        onSuccess: (decoded) => Effect.succeed(decoded)
-      })
-    )
-  )
-
-// the token URL and its opt-in are read together: the error names LUCCA_TOKEN_URL
+// the token URL and its opt-in are read together: the error names LUCCA_TOKEN_URL, and
+// the URL is checked by `TokenUrl`'s rule unless the opt-in is set
 const tokenUrl = Config.all({
-  url: optional(Config.String("LUCCA_TOKEN_URL")),
+  url: optional(Options.config("LUCCA_TOKEN_URL", Schema.String)),
   dangerouslyAllowTokenUrl: Config.withDefault(Config.Boolean("LUCCA_DANGEROUSLY_ALLOW_TOKEN_URL"), false)
 }).pipe(
   Config.mapEffect(({ dangerouslyAllowTokenUrl, url }) => {
     if (url === undefined) return Effect.succeed({})
-    return Result.match(Options.checkTokenUrl({ dangerouslyAllowTokenUrl })(url), {
-      onFailure: (message) => Effect.fail(invalid("LUCCA_TOKEN_URL", message)),
+    return Result.match(Options.checkTokenUrl(url, { dangerouslyAllowTokenUrl }), {
+      onFailure: (message) => Effect.fail(Options.invalid("LUCCA_TOKEN_URL", message)),
       onSuccess: (parsed) =>
         Effect.succeed({
           tokenUrl: parsed.href,
@@ -215,10 +197,9 @@ const tokenUrl = Config.all({
  * @category config
  */
 export const credentials: CredentialsConfig = Config.all({
-  clientId: checked("LUCCA_CLIENT_ID", Options.checkClientId),
-  // checks run on the raw string so that errors carry the variable's name
-  clientSecret: checked("LUCCA_CLIENT_SECRET", (secret) => Options.checkClientSecret(Redacted.make(secret))),
-  scopes: checked("LUCCA_SCOPES", (scopes) => Options.checkScopes(LuccaScope.split(scopes))),
+  clientId: Options.config("LUCCA_CLIENT_ID", Options.ClientId),
+  clientSecret: Options.config("LUCCA_CLIENT_SECRET", Options.ClientSecretFromString),
+  scopes: Options.config("LUCCA_SCOPES", Options.ScopesFromString),
   tokenUrl
 }).pipe(Config.map(({ tokenUrl, ...rest }): Credentials => ({ ...rest, ...tokenUrl })))
 
@@ -230,8 +211,8 @@ export const credentials: CredentialsConfig = Config.all({
  */
 export const client: ClientConfig = Config.all({
   credentials,
-  accountUrl: checked("LUCCA_ACCOUNT_URL", (url) => Result.map(Options.checkAccountUrl(url), (u) => u.origin)),
-  apiVersion: optional(checked("LUCCA_API_VERSION", Options.checkApiVersion))
+  accountUrl: Config.map(Options.config("LUCCA_ACCOUNT_URL", AccountUrl), (url) => url.origin),
+  apiVersion: optional(Options.config("LUCCA_API_VERSION", ApiVersion))
 }).pipe(Config.map(({ credentials, ...rest }): Client => ({ ...credentials, ...rest })))
 
 /**
@@ -244,7 +225,7 @@ export const validateCredentials = (
   options: ClientCredentials.Options
 ): Effect.Effect<ClientCredentials.Options, Config.ConfigError> =>
   Effect.map(
-    Options.decode(Options.ProviderOptions, options),
+    Options.decodeProvider(options),
     (decoded): ClientCredentials.Options => ({
       clientId: decoded.clientId,
       clientSecret: decoded.clientSecret,

@@ -26,6 +26,7 @@
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as Http from "./internal/http.js"
 
 /**
  * @since 0.1.0
@@ -44,6 +45,20 @@ export type TypeId = typeof TypeId
  * @category guards
  */
 export const isLuccaError = (u: unknown): u is LuccaError => Predicate.hasProperty(u, TypeId)
+
+/**
+ * The statuses after which trying again later may succeed: 408 (Lucca gives up after 5 s),
+ * 429 (rate limit), 500, 503, and the 502 and 504 of a gateway in between; the same set as
+ * `HttpClient.retryTransient`. 500 is in it: Lucca answers it for failures of its own
+ * (a dependency down, a deadlock) that a second attempt usually gets past, and a request
+ * is only repeated when its method allows (see `LuccaRetry`), so a 500 that a request
+ * will always cause costs a few retries, never a second write. The one set of the
+ * package: the request retries, the token retries and {@link isTransient} read it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
 /**
  * The token endpoint could not be reached, or answered something that is not an OAuth 2.0
@@ -104,14 +119,14 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@effect-lucca/co
   /**
    * Whether trying again later may succeed. The RFC 6749 token endpoint codes are all
    * permanent; `temporarily_unavailable` and `server_error` are borrowed by some servers
-   * from the authorization endpoint and mean "later", and so does a 429 or 5xx status,
-   * whatever the body says.
+   * from the authorization endpoint and mean "later", and so does a status of
+   * {@link transientStatuses} (a 429, a 503), whatever the body says.
    *
    * @since 0.1.0
    */
   get transient(): boolean {
-    return this.error === "temporarily_unavailable" || this.error === "server_error" || this.status === 429 ||
-      this.status >= 500
+    return this.error === "temporarily_unavailable" || this.error === "server_error" ||
+      transientStatuses.has(this.status)
   }
 
   /**
@@ -160,6 +175,15 @@ export class InvalidTokenResponse
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Never: the token endpoint answered, and would answer the same again.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -204,6 +228,15 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-lucc
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Never: the refused request was already retried with another token, or could not be.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -241,6 +274,15 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@effect-lucca/core
    * @since 0.1.0
    */
   readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * Never: a missing scope is granted by an administrator, not by waiting.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
 
   /**
    * The accepted scopes the token was granted: empty when the application lacks every
@@ -321,6 +363,15 @@ export class ApiError extends Schema.TaggedError<ApiError>("@effect-lucca/core/A
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Whether trying again later may succeed: its status is one of {@link transientStatuses}.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return transientStatuses.has(this.status)
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -356,6 +407,15 @@ export class ResponseDecodeError
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Never: the same request would get the same body.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -384,6 +444,15 @@ export class ForeignOriginError
   readonly [TypeId]: TypeId = TypeId
 
   /**
+   * Never: the request names another origin, and always will.
+   *
+   * @since 0.1.0
+   */
+  get transient(): boolean {
+    return false
+  }
+
+  /**
    * @since 0.1.0
    */
   override get message(): string {
@@ -400,36 +469,23 @@ export class ForeignOriginError
  */
 export type AuthenticationError = TokenError | Unauthorized | Forbidden | ForeignOriginError
 
-const transientStatuses = new Set([408, 429, 500, 502, 503, 504])
-
 /**
  * The one way to ask whether trying again later may succeed, for every error of this
- * package and Effect's `HttpClientError`: a transient token failure (see
- * `TokenRequestError.transient` and `OAuthError.transient`), an `ApiError` with status
- * 408, 429, 500, 502, 503 or 504, or an `HttpClientError` whose `reason` is a
- * `TransportError` or a `StatusCodeError` with one of those statuses. Everything else (a
- * refused secret, a missing scope, a body that does not match) is permanent.
+ * package (its `transient`) and Effect's `HttpClientError`: one whose `reason` is a
+ * `TransportError`, or a `StatusCodeError` whose status is one of
+ * {@link transientStatuses}. Everything else (a refused secret, a missing scope, a body
+ * that does not match) is permanent. The token retries and the request retries of the
+ * client ask it too.
  *
  * @since 0.1.0
  * @category predicates
  */
 export const isTransient = (error: unknown): boolean => {
-  if (!Predicate.hasProperty(error, "_tag")) return false
-  switch (error._tag) {
-    case "TokenRequestError":
-    case "OAuthError":
-      return (error as TokenRequestError | OAuthError).transient
-    case "ApiError":
-      return transientStatuses.has((error as ApiError).status)
-    case "HttpClientError": {
-      if (!HttpClientError.isHttpClientError(error)) return false
-      const reason = error.reason
-      return reason._tag === "TransportError" ||
-        (reason._tag === "StatusCodeError" && transientStatuses.has(reason.response.status))
-    }
-    default:
-      return false
-  }
+  if (isLuccaError(error)) return error.transient
+  if (!HttpClientError.isHttpClientError(error)) return false
+  const reason = error.reason
+  return reason._tag === "TransportError" ||
+    (reason._tag === "StatusCodeError" && transientStatuses.has(reason.response.status))
 }
 
 /**
@@ -447,3 +503,58 @@ export type LuccaError =
   | ApiError
   | ResponseDecodeError
   | ForeignOriginError
+
+/**
+ * A URL as the errors of this package show it: origin and path, without credentials,
+ * query or fragment (a cursor or a filter may be personal data).
+ *
+ * @example
+ * ```ts
+ * import { LuccaError } from "@effect-lucca/core"
+ *
+ * LuccaError.displayUrl("https://example.ilucca.net/lucca-api/employees?cursor=abc")
+ * // "https://example.ilucca.net/lucca-api/employees"
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const displayUrl: (url: string | URL) => string = Http.displayUrl
+
+/**
+ * The first issue of a `SchemaError` as the errors of this package report it: `path` such
+ * as `items[3].id` (`""` at the root) and the schema's message (`"is missing"` for a missing
+ * field), the fields of a {@link ResponseDecodeError}. (The name is the Effect 3 line's,
+ * whose schemas fail with a `ParseError`.)
+ *
+ * @example
+ * ```ts
+ * import { LuccaError } from "@effect-lucca/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Employee = Schema.Struct({ id: Schema.String })
+ *
+ * const decoded = Schema.decodeUnknownEffect(Employee)({}).pipe(
+ *   Effect.mapError((error) => {
+ *     const { message, path } = LuccaError.describeParseError(error) // "id", "is missing"
+ *     return new LuccaError.ResponseDecodeError({ method: "GET", url: "", status: 200, path, description: message })
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const describeParseError: (
+  error: Schema.SchemaError
+) => { readonly path: string; readonly message: string } = Http.describeParseError
+
+/**
+ * The system error code (`ECONNREFUSED`, `UND_ERR_CONNECT_TIMEOUT`, ...) of a transport
+ * failure's cause, or of the cause's cause: the only part of a cause the errors of this
+ * package quote, since its message may quote the request (and the request its token).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const systemErrorCode: (cause: unknown) => string | undefined = Http.systemErrorCode

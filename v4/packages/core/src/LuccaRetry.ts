@@ -1,22 +1,28 @@
 /**
- * What is retried, and how long: the classification of failures and the default backoff
- * shared by the token provider and the account client.
+ * The retries of the client, and what is retried: the classification shared by the token
+ * provider and the account client, the default backoff, and the step {@link retry}.
  *
- * - Token endpoint: transient failures (network errors, timeouts, 5xx, 429, a 4xx whose
- *   body is not an RFC 6749 error) are retried; OAuth errors such as `invalid_client` fail
- *   at once.
+ * - Token endpoint: transient failures (network errors, timeouts, a status of
+ *   `LuccaError.transientStatuses`, a 4xx whose body is not an RFC 6749 error) are
+ *   retried; OAuth errors such as `invalid_client` fail at once (`LuccaError.isTransient`).
  * - Account API: 429 waits for `Retry-After`, for every method (the request was not
- *   processed); 408, 502, 503, 504 and dropped connections are retried with backoff for
- *   idempotent methods only, unless opted in. A 401 is handled apart (one retry with a
- *   fresh token).
+ *   processed); 408, 500, 502, 503, 504 and dropped connections are retried with backoff
+ *   for idempotent methods only, unless opted in. A 401 is handled apart (one retry with a
+ *   fresh token, by `TokenProvider.authenticate`).
  *
  * @since 0.1.0
  */
+import * as Duration from "effect/Duration"
+import { dual } from "effect/Function"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Schedule from "effect/Schedule"
-import type * as LuccaError from "./LuccaError.js"
+import { isHttpClient } from "./internal/http.js"
+import * as InternalOptions from "./internal/options.js"
+import * as internal from "./internal/retry.js"
+import * as LuccaError from "./LuccaError.js"
 
 /**
  * Exponential backoff from 250 ms, doubling, each delay capped at 5 s, with jitter so that
@@ -28,23 +34,6 @@ import type * as LuccaError from "./LuccaError.js"
 export const defaultBackoff: Schedule.Schedule<unknown> = Schedule.jittered(
   Schedule.min([Schedule.exponential("250 millis"), Schedule.spaced("5 seconds")])
 )
-
-/**
- * Whether trying to get a token again may succeed.
- *
- * @since 0.1.0
- * @category predicates
- */
-export const isTransientTokenError = (error: LuccaError.TokenError): boolean => {
-  switch (error._tag) {
-    case "TokenRequestError":
-      return error.transient
-    case "OAuthError":
-      return error.transient
-    case "InvalidTokenResponse":
-      return false
-  }
-}
 
 /**
  * Methods that may be sent twice without changing the outcome (RFC 9110 §9.2.2).
@@ -62,22 +51,6 @@ export const idempotentMethods: ReadonlySet<HttpClientRequest.HttpClientRequest[
 ])
 
 /**
- * Statuses of the account API worth retrying: 408 (Lucca gives up after 5 s), 429 (rate
- * limit), 503, and the 502 and 504 of a gateway in between.
- *
- * @since 0.1.0
- * @category constants
- */
-export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 502, 503, 504])
-
-/**
- * @since 0.1.0
- * @category predicates
- */
-export const isRetryableStatus = (response: HttpClientResponse.HttpClientResponse): boolean =>
-  retryableStatuses.has(response.status)
-
-/**
  * What one attempt at an account API request ends with: an answer, or a transport failure.
  *
  * @since 0.1.0
@@ -86,16 +59,17 @@ export const isRetryableStatus = (response: HttpClientResponse.HttpClientRespons
 export type RequestOutcome = HttpClientResponse.HttpClientResponse | HttpClientError.HttpClientError
 
 /**
- * Whether an attempt is worth repeating (for a method that may be repeated): a retryable
- * status, or a connection that failed or dropped before an answer.
+ * Whether an attempt is worth repeating (for a method that may be repeated): an answer
+ * with a status of `LuccaError.transientStatuses`, or a failure `LuccaError.isTransient`
+ * accepts (a connection that failed or dropped before an answer).
  *
  * @since 0.1.0
  * @category predicates
  */
 export const isRetryableOutcome = (outcome: RequestOutcome): boolean =>
   HttpClientError.isHttpClientError(outcome)
-    ? outcome.reason._tag === "TransportError"
-    : isRetryableStatus(outcome)
+    ? LuccaError.isTransient(outcome)
+    : LuccaError.transientStatuses.has(outcome.status)
 
 /**
  * Whether an attempt of a request with this method may be repeated: a retryable outcome
@@ -114,3 +88,70 @@ export const mayRetry = (
   isRetryableOutcome(outcome) &&
   (options?.nonIdempotent === true || idempotentMethods.has(method) ||
     (!HttpClientError.isHttpClientError(outcome) && outcome.status === 429))
+
+/**
+ * The options of {@link retry}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Delays between attempts; defaults to {@link defaultBackoff}. `Retry-After` is honoured on top. */
+  readonly backoff?: Schedule.Schedule<unknown, RequestOutcome> | undefined
+  /** Defaults to 5. */
+  readonly times?: number | undefined
+  /**
+   * The longest `Retry-After` the client waits for; a longer one (or a skewed HTTP date)
+   * ends the retries and the answer is returned, its `retryAfterMillis` on the `ApiError`.
+   * Defaults to one minute, Lucca's rate-limit window.
+   */
+  readonly maxRetryAfter?: Duration.Input | undefined
+  /**
+   * Also retry POST and PATCH. Off by default: a 503, a 408 or a dropped connection does
+   * not prove the server did nothing, and a second POST may create a second leave.
+   */
+  readonly nonIdempotent?: boolean | undefined
+}
+
+/**
+ * The retry step of the account client, shaped as `HttpClient.retryTransient`: an attempt
+ * that {@link mayRetry} (a 429 for every method; 408, 500, 502, 503, 504 and dropped
+ * connections for idempotent ones) is repeated after the `backoff`, or after the server's
+ * `Retry-After` when it asks for longer, at most `times` times in all; when the retries
+ * end, the last answer is returned as a response (its body already read), or the last
+ * failure failed. A 2xx costs one step. A request whose body cannot be sent twice (a
+ * stream) is never repeated: its answer is returned as it came. Retries are counted in
+ * `LuccaMetrics.apiRetries`.
+ *
+ * Apply it above `LuccaPacing.pace`, so that every retry takes a turn of the account's
+ * budget.
+ *
+ * @example
+ * ```ts
+ * import { LuccaRetry } from "@effect-lucca/core"
+ * import { Effect } from "effect"
+ * import { HttpClient } from "effect/http"
+ *
+ * const client = Effect.map(HttpClient.HttpClient, LuccaRetry.retry({ times: 3, maxRetryAfter: "30 seconds" }))
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3 (Retry-After)
+ * @see https://www.rfc-editor.org/rfc/rfc6585#section-4 (429)
+ * @since 0.1.0
+ * @category combinators
+ */
+export const retry: {
+  (options?: Options): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
+  <E, R>(self: HttpClient.HttpClient.With<E, R>, options?: Options): HttpClient.HttpClient.With<E, R>
+} = dual(
+  (args) => isHttpClient(args[0]),
+  <E, R>(self: HttpClient.HttpClient.With<E, R>, options?: Options): HttpClient.HttpClient.With<E, R> =>
+    internal.make(self, {
+      backoff: options?.backoff ?? defaultBackoff,
+      times: options?.times ?? InternalOptions.defaults.requestRetry.times,
+      nonIdempotent: options?.nonIdempotent ?? false,
+      maxRetryAfter: options?.maxRetryAfter === undefined
+        ? InternalOptions.defaults.requestRetry.maxRetryAfter
+        : Duration.fromInputUnsafe(options.maxRetryAfter)
+    })
+)

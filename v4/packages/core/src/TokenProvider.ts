@@ -140,14 +140,15 @@ export const cached = (
   options?: CacheOptions
 ): Effect.Effect<Service, Config.ConfigError, Scope.Scope> =>
   Effect.flatMap(
-    InternalOptions.decode(InternalOptions.CacheOptions, options ?? {}),
+    InternalOptions.decodeCache(options),
     (decoded) => internal.make(source, internal.settingsOf(decoded))
   )
 
 /**
  * A cached provider for one client application, whose token requests go through the
- * `HttpClient` in context. Fails with a `ConfigError` naming the option when the options
- * are invalid.
+ * `HttpClient` in context. It shares its tokens through the `TokenStore` in context (none
+ * by default; `TokenStore.layerMemory`, `LuccaRedis.layer`). Fails with a `ConfigError`
+ * naming the option when the options are invalid.
  *
  * @example
  * ```ts
@@ -170,19 +171,24 @@ export const cached = (
 export const make = (
   options: Options
 ): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(InternalOptions.decode(InternalOptions.ProviderOptions, options), internal.makeClientCredentials)
+  Effect.flatMap(InternalOptions.decodeProvider(options), internal.makeClientCredentials)
 
 /**
+ * {@link make} as a layer. Provide a `TokenStore` below it to share its tokens.
+ *
  * @example
  * ```ts
- * import { TokenProvider } from "@effect-lucca/core"
- * import { Redacted } from "effect"
+ * import { TokenProvider, TokenStore } from "@effect-lucca/core"
+ * import { Layer, Redacted } from "effect"
  *
  * const TokensLive = TokenProvider.layer({
  *   clientId: "my-client-id",
  *   clientSecret: Redacted.make("my-client-secret"),
  *   scopes: ["employees.readonly"]
  * }) // Layer<TokenProvider, ConfigError, HttpClient>
+ *
+ * // tokens shared with every provider of the same client application in the process
+ * const SharedTokensLive = TokensLive.pipe(Layer.provide(TokenStore.layerMemory))
  * ```
  *
  * @since 0.1.0
@@ -190,32 +196,6 @@ export const make = (
  */
 export const layer = (options: Options): Layer.Layer<TokenProvider, Config.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(TokenProvider, make(options))
-
-/**
- * Like {@link layer}, for a provider that shares tokens and token requests through the
- * `TokenStore` below it with every provider of the same client application that uses the
- * store (for example every process of a fleet, with `@effect-lucca/redis`). In Effect 4 a
- * `Context.Reference` is never a requirement of a layer: this layer reads the store like
- * {@link layer} does, and is kept so that programs read the same on both lines.
- *
- * @example
- * ```ts
- * import { TokenProvider, TokenStore } from "@effect-lucca/core"
- * import { Layer, Redacted } from "effect"
- *
- * const TokensLive = TokenProvider.layerWithTokenStore({
- *   clientId: "my-client-id",
- *   clientSecret: Redacted.make("my-client-secret"),
- *   scopes: ["employees.readonly"]
- * }).pipe(Layer.provide(TokenStore.layerMemory)) // Layer<TokenProvider, ConfigError, HttpClient>
- * ```
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerWithTokenStore = (
-  options: Options
-): Layer.Layer<TokenProvider, Config.ConfigError, HttpClient.HttpClient> => Layer.effect(TokenProvider, make(options))
 
 /**
  * A cached provider configured from `LUCCA_CLIENT_ID`, `LUCCA_CLIENT_SECRET`,
@@ -259,6 +239,17 @@ export const layerStatic = (
 ): Layer.Layer<TokenProvider> => Layer.succeed(TokenProvider, makeStatic(token, options))
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthenticateOptions {
+  /** The account origin: only requests whose final URL is on it get the token. */
+  readonly origin: string | URL
+  /** Run before the one retry after a 401 is sent; for example `LuccaPacing.turn`. */
+  readonly beforeRetry?: Effect.Effect<void> | undefined
+}
+
+/**
  * Authenticates any `HttpClient` with the tokens of `provider`, as golang/oauth2's
  * `Transport` does: each request gets `Authorization: Bearer <token>` as the last change
  * before it leaves, and only when its final URL is on `origin`. Apply it to the client that
@@ -279,6 +270,8 @@ export const layerStatic = (
  *   string, an `ArrayBuffer`, a `Blob`, a `FormData` or `URLSearchParams` are sent twice:
  *   a stream (`HttpBody.stream`, a raw Node `Readable` or web `ReadableStream`) or any
  *   other raw value is never re-sent, since its second copy would leave empty.
+ * - `beforeRetry` runs before that retry is sent: with `LuccaPacing.turn`, the retry takes
+ *   a turn of the account's budget, as every request does.
  * - A 403 fails with `Forbidden`, naming the scopes the token was granted.
  * - Responses and errors handed back carry the request as it was before the token was
  *   added; texts the server sent back go through `provider.redact`.
@@ -307,21 +300,21 @@ export const layerStatic = (
 export const authenticate: {
   (
     provider: Service,
-    options: { readonly origin: string | URL }
+    options: AuthenticateOptions
   ): <E, R>(
     self: HttpClient.HttpClient.With<E, R>
   ) => HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R>
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
     provider: Service,
-    options: { readonly origin: string | URL }
+    options: AuthenticateOptions
   ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R>
 } = dual(3, <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   provider: Service,
-  options: { readonly origin: string | URL }
+  options: AuthenticateOptions
 ): HttpClient.HttpClient.With<E | LuccaError.AuthenticationError | Config.ConfigError, R> =>
-  Result.match(Schema.decodeUnknownResult(OriginOption)(options), {
+  Result.match(Schema.decodeUnknownResult(OriginOption)({ origin: options.origin }), {
     // a combinator cannot fail where it is applied: its requests carry the refusal
     // (`HttpClient.With` is invariant in its error: each branch is widened to the union)
     onFailure: (error) => {
@@ -329,7 +322,10 @@ export const authenticate: {
       return HttpClient.transform(self, () => Effect.fail(refused)) as HttpClient.HttpClient.With<any, R>
     },
     onSuccess: ({ origin }) =>
-      Authenticate.make(self, provider, { origin: origin.origin }) as HttpClient.HttpClient.With<any, R>
+      Authenticate.make(self, provider, {
+        origin: origin.origin,
+        beforeRetry: options.beforeRetry
+      }) as HttpClient.HttpClient.With<any, R>
   }))
 
 // the origin of `authenticate` follows `LuccaClient`'s rule for `accountUrl`

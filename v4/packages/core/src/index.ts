@@ -11,6 +11,11 @@ export * as ClientCredentials from "./ClientCredentials.js"
 /**
  * @since 0.1.0
  */
+export * as LuccaAccount from "./LuccaAccount.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as LuccaClient from "./LuccaClient.js"
 
 /**
@@ -21,12 +26,22 @@ export * as LuccaConfig from "./LuccaConfig.js"
 /**
  * @since 0.1.0
  */
+export * as LuccaDeprecation from "./LuccaDeprecation.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as LuccaError from "./LuccaError.js"
 
 /**
  * @since 0.1.0
  */
 export * as LuccaMetrics from "./LuccaMetrics.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as LuccaPacing from "./LuccaPacing.js"
 
 /**
  * @since 0.1.0

@@ -1,6 +1,7 @@
-import { LuccaClient, LuccaError, TokenProvider } from "@effect-lucca/core"
+import { LuccaClient, LuccaError, LuccaPacing, TokenProvider } from "@effect-lucca/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HttpClient from "effect/http/HttpClient"
@@ -244,6 +245,38 @@ describe("LuccaClient", () => {
       }))
   })
 
+  it.effect("pages gives each page with the response that held it, over a fetch of the caller's", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* setup
+      const all = Array.from({ length: 7 }, (_, i) => ({ id: String(i), name: `E${i}` }))
+      fake.state.onApi = (request) => {
+        const page = Number(request.url.searchParams.get("page") ?? "0")
+        const next = page + 3 < all.length ? { href: `/lucca-api/employees?page=${page + 3}&limit=3` } : null
+        return Effect.succeed(json(200, { items: all.slice(page, page + 3), links: { next } }))
+      }
+      const pages = yield* Stream.runCollect(
+        LuccaClient.pages(
+          LuccaClient.firstPage("/lucca-api/employees", { limit: 3 }),
+          Employee,
+          (request, schema) =>
+            Effect.flatMap(
+              client.execute(request),
+              (response) => Effect.map(LuccaClient.decodeResponse(response, schema), (value) => ({ value, response }))
+            )
+        )
+      )
+      assert.deepStrictEqual(pages.map((page) => page.items.length), [3, 3, 1])
+      assert.deepStrictEqual(pages.flatMap((page) => page.items), all)
+      assert.deepStrictEqual(pages.map((page) => page.response.status), [200, 200, 200])
+      // the first page asks for the links; the relative ones resolve against the page that held them
+      assert.strictEqual(fake.state.apiRequests[0].url.searchParams.get("include"), "links")
+      assert.deepStrictEqual(fake.state.apiRequests.map((request) => request.url.searchParams.get("page")), [
+        null,
+        "3",
+        "6"
+      ])
+    }))
+
   it.effect("paginate follows links.next.href to the end", () =>
     Effect.gen(function*() {
       const { client, fake } = yield* setup
@@ -379,7 +412,7 @@ describe("LuccaClient", () => {
             )
             : Effect.succeed(HttpClientResponse.fromWeb(request, json(200, { ok: true })))
         })
-        const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("t"), { accountUrl }).pipe(
+        const client = yield* LuccaClient.make({ tokenProvider: TokenProvider.makeStatic("t"), accountUrl }).pipe(
           Effect.provideService(HttpClient.HttpClient, flaky)
         )
         const get = yield* Effect.forkChild(client.execute(HttpClientRequest.get("/lucca-api/employees")))
@@ -437,7 +470,7 @@ describe("LuccaClient", () => {
         assert.isBelow(sentAt[sentAt.length - 1] - sentAt[0], 3 * 60_000)
       }))
 
-    it.effect("layerWithRateLimiter: clients of one account share the RateLimiter they are given", () =>
+    it.effect("a RateBudget in context: clients of one account share the budget they are given", () =>
       Effect.gen(function*() {
         const fake = makeFake()
         const limiter = yield* Layer.build(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
@@ -445,9 +478,9 @@ describe("LuccaClient", () => {
         const client = () =>
           Effect.flatMap(
             Layer.build(
-              LuccaClient.layerWithRateLimiter(options).pipe(
+              LuccaClient.layer(options).pipe(
                 Layer.provide(fake.layer),
-                Layer.provide(Layer.succeedContext(limiter))
+                Layer.provide(Layer.succeed(LuccaPacing.RateBudget, Context.get(limiter, RateLimiter.RateLimiter)))
               )
             ),
             (context) => Effect.provide(LuccaClient.LuccaClient, context)
@@ -494,8 +527,7 @@ describe("LuccaClient", () => {
       const fake = makeFake()
       yield* LuccaClient.get("/lucca-api/employees/1", Schema.Unknown).pipe(
         Effect.provide(
-          LuccaClient.layerWithTokenProvider({ accountUrl }).pipe(
-            Layer.provide(TokenProvider.layerStatic("from-my-backend")),
+          LuccaClient.layer({ accountUrl, tokenProvider: TokenProvider.makeStatic("from-my-backend") }).pipe(
             Layer.provide(fake.layer)
           )
         )

@@ -265,6 +265,11 @@ describe("configuration", () => {
       assert.include(refusal(LuccaConfig.ClientId, 42), "must be a string, got number")
       assert.strictEqual(Redacted.value(Schema.decodeUnknownSync(LuccaConfig.ClientSecret)(Redacted.make("s"))), "s")
       assert.include(refusal(LuccaConfig.ClientSecret, Redacted.make("sec\n")), "whitespace")
+      // a secret passed without Redacted is refused without being quoted
+      const plain = refusal(LuccaConfig.ClientSecret, "plain-s3cr3t")
+      assert.include(plain, "must be a Redacted string (Redacted.make(secret)), got string")
+      assert.notInclude(plain, "plain-s3cr3t")
+      assert.notInclude(refusal(LuccaConfig.ClientSecret, Redacted.make(" s3cr3t")), "s3cr3t")
       assert.deepStrictEqual(
         Schema.decodeUnknownSync(LuccaConfig.Scopes)(["employees.readonly", "employees.readonly"]),
         ["employees.readonly"]

@@ -27,6 +27,9 @@ describe("options are checked when the provider is built, and the error names th
     ["an empty secret", { clientSecret: Redacted.make("") }, "clientSecret", "must not be empty"],
     ["a secret read with its line break", { clientSecret: Redacted.make("sec\n") }, "clientSecret", "whitespace"],
     ["a secret that is not Redacted", { clientSecret: "plain" as never }, "clientSecret", "Redacted"],
+    // found by the configuration property: it threw a URIError while the secret's encodings were computed
+    ["a secret with a lone surrogate", { clientSecret: Redacted.make("s3cr3t\ud800") }, "clientSecret", "well-formed"],
+    ["a client id with a lone surrogate", { clientId: "id\udc00" }, "clientId", "well-formed"],
     ["no scope", { scopes: [] }, "scopes", "at least one scope"],
     ["a malformed scope", { scopes: ["employees:read"] }, "scopes", "not a Lucca scope"],
     ["a near miss", { scopes: ["employee.readonly"] }, "scopes", "Did you mean \"employees.readonly\"?"],

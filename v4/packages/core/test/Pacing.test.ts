@@ -1,4 +1,4 @@
-import { LuccaClient } from "@effect-lucca/core"
+import { LuccaClient, LuccaPacing } from "@effect-lucca/core"
 import { FakeLucca, FakeLuccaClient } from "@effect-lucca/testing"
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
@@ -140,13 +140,13 @@ describe("pacing: one budget per account in the process", () => {
       // ...but a client with a limiter of its own sends its burst at once
       const limiter = yield* Layer.build(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
       const own = yield* Layer.build(
-        LuccaClient.layerWithRateLimiter({
+        LuccaClient.layer({
           clientId: payroll.clientId,
           clientSecret: Redacted.make(payroll.clientSecret),
           scopes: ["employees.readonly"],
           accountUrl: FakeLucca.defaultAccountUrl
         }).pipe(
-          Layer.provide(Layer.succeedContext(limiter)),
+          Layer.provide(Layer.succeed(LuccaPacing.RateBudget, Context.get(limiter, RateLimiter.RateLimiter))),
           Layer.provide(Layer.succeed(HttpClient.HttpClient, yield* wireOf(onTheWire)))
         )
       )

@@ -21,12 +21,10 @@ describe("secret hygiene", () => {
       const fake = makeFake()
       const built = yield* TokenProvider.make(options).pipe(
         Effect.flatMap((tokenProvider) =>
-          Effect.map(LuccaClient.makeWithTokenProvider(tokenProvider, options), (lucca) =>
-            [tokenProvider, lucca] as const)
+          Effect.map(LuccaClient.make({ ...options, tokenProvider }), (lucca) => [tokenProvider, lucca] as const)
         ),
         Effect.provide(fake.layer),
-        (effect) =>
-          run(effect)
+        (effect) => run(effect)
       )
       assert.isTrue(Exit.isSuccess(built))
       if (Exit.isFailure(built)) {
@@ -57,7 +55,8 @@ describe("secret hygiene", () => {
       assert.isTrue(Exit.isFailure(refused))
 
       // a transport failure of an API call carries the request, whose headers hold the token
-      const broken = yield* LuccaClient.makeWithTokenProvider(tokenProvider, {
+      const broken = yield* LuccaClient.make({
+        tokenProvider,
         accountUrl,
         requestRetry: false
       }).pipe(
@@ -91,14 +90,14 @@ describe("secret hygiene", () => {
     const token = "a-token-that-must-not-leak"
     const fake = makeFake()
     const client = await Effect.runPromise(
-      LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), { accountUrl, requestRetry: false }).pipe(
+      LuccaClient.make({ tokenProvider: TokenProvider.makeStatic(token), accountUrl, requestRetry: false }).pipe(
         Effect.provide(fake.layer)
       )
     )
     const response = await Effect.runPromise(client.execute(HttpClientRequest.get("/lucca-api/employees")))
     assert.strictEqual(bearer(fake.state.apiRequests[0]), token, "the token was sent")
     const broken = await Effect.runPromise(
-      LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), { accountUrl, requestRetry: false }).pipe(
+      LuccaClient.make({ tokenProvider: TokenProvider.makeStatic(token), accountUrl, requestRetry: false }).pipe(
         Effect.provideService(
           HttpClient.HttpClient,
           HttpClient.make((request) =>

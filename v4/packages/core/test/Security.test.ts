@@ -175,7 +175,8 @@ describe("finding 3: a token is an RFC 6750 b64token, and no cause's message is 
           })
         )
       )
-      const lucca = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic(token), {
+      const lucca = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic(token),
         accountUrl,
         requestRetry: false,
         rateLimit: false
@@ -239,7 +240,7 @@ describe("finding 5: every encoding of the secret and every token held is scrubb
       const app = { ...credentials, clientSecret: Redacted.make(secret), accountUrl, rateLimit: false } as const
       const built = yield* TokenProvider.make(app).pipe(
         Effect.flatMap((provider) =>
-          Effect.map(LuccaClient.makeWithTokenProvider(provider, app), (lucca) => [provider, lucca] as const)
+          Effect.map(LuccaClient.make({ ...app, tokenProvider: provider }), (lucca) => [provider, lucca] as const)
         ),
         Effect.provide(fake.layer),
         harness.run

@@ -128,7 +128,8 @@ describe("finding 2: a refused token is never used again, whatever the store ret
     Effect.gen(function*() {
       const fake = makeFake()
       fake.state.onApi = () => Effect.succeed(problem(401, "Unauthorized"))
-      const client = yield* LuccaClient.makeWithTokenProvider(TokenProvider.makeStatic("static-token"), {
+      const client = yield* LuccaClient.make({
+        tokenProvider: TokenProvider.makeStatic("static-token"),
         accountUrl,
         rateLimit: false
       }).pipe(Effect.provide(fake.layer))

@@ -86,10 +86,10 @@ describe("TokenStore", () => {
       assert.strictEqual(fake.state.tokenRequests.length, 2)
     }).pipe(Effect.scoped))
 
-  it.effect("layerWithTokenStore shares through the store provided below it", () =>
+  it.effect("layer draws on the store provided below it", () =>
     Effect.gen(function*() {
       const fake = Fixtures.makeFake()
-      const layer = Layer.merge(TokenProvider.layerWithTokenStore(options), Layer.empty)
+      const layer = Layer.merge(TokenProvider.layer(options), Layer.empty)
       const token = yield* Effect.flatMap(TokenProvider.TokenProvider, (p) => p.get).pipe(
         Effect.provide(layer.pipe(Layer.provide([fake.layer, TokenStore.layerMemory])))
       )

@@ -38,7 +38,12 @@ const setup = (options?: {
       : yield* fake.registerApplication(options.application)
     // the client over a provider of its own, so that tests can watch the provider
     const built = yield* Layer.build(
-      LuccaClient.layerWithTokenProvider({ accountUrl: server.url, rateLimit: false }).pipe(
+      Layer.unwrap(
+        Effect.map(
+          TokenProvider.TokenProvider,
+          (tokenProvider) => LuccaClient.layer({ accountUrl: server.url, rateLimit: false, tokenProvider })
+        )
+      ).pipe(
         Layer.provideMerge(NodeLucca.layerTokenProvider({
           clientId: application?.clientId ?? FakeLucca.defaultClientId,
           clientSecret: application?.clientSecret ?? Redacted.make(FakeLucca.defaultClientSecret),

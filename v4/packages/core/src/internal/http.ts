@@ -1,4 +1,7 @@
+import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Predicate from "effect/Predicate"
+import type * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 
 /** @internal */
@@ -62,6 +65,28 @@ export const describeIssue = (issue: SchemaIssue.Issue): { readonly path: string
   return { path: formatPath(first.path), message: first.missing ? "is missing" : first.message }
 }
 
+/**
+ * The first issue of a `SchemaError` as the errors of this package report it (see
+ * `LuccaError.describeParseError`).
+ *
+ * @internal
+ */
+export const describeParseError = (error: Schema.SchemaError): { readonly path: string; readonly message: string } =>
+  describeIssue(error.issue)
+
+/**
+ * The system error code (`ECONNREFUSED`, ...) of a cause, or of the cause's cause.
+ *
+ * @internal
+ */
+export const systemErrorCode = (cause: unknown): string | undefined =>
+  codeOf(cause) ?? (Predicate.hasProperty(cause, "cause") ? codeOf(cause.cause) : undefined)
+
+const codeOf = (u: unknown): string | undefined =>
+  Predicate.hasProperty(u, "code") && typeof u.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(u.code)
+    ? u.code
+    : undefined
+
 /** @internal */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
@@ -97,3 +122,21 @@ export const isLoopback = (hostname: string): boolean => {
   const host = hostname.replace(/\.$/, "")
   return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
+
+/** Lucca's global token host. @internal */
+export const tokenHost = "accounts.world.luccasoftware.com"
+
+/** @internal */
+export const defaultTokenUrl = `https://${tokenHost}/connect/token`
+
+/** A URL's host name without its trailing dot. @internal */
+export const hostOf = (url: URL): string => url.hostname.replace(/\.$/, "")
+
+/**
+ * Whether `u` is an `HttpClient`: how the `dual` steps whose options are optional tell
+ * `step(client, options)` from `step(options)`.
+ *
+ * @internal
+ */
+export const isHttpClient = (u: unknown): u is HttpClient.HttpClient.With<unknown, unknown> =>
+  HttpClient.isHttpClient(u)

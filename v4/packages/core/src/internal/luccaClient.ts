@@ -2,77 +2,18 @@ import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as RateLimiter from "effect/persistence/RateLimiter"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import type * as LuccaClient from "../LuccaClient.js"
 import type * as LuccaError from "../LuccaError.js"
-import type * as TokenProvider from "../TokenProvider.js"
-import * as Authenticate from "./authenticate.js"
 import type * as Body from "./body.js"
 import * as Decode from "./decode.js"
-import * as Deprecation from "./deprecation.js"
 import * as Http from "./http.js"
-import * as Pace from "./pace.js"
 import * as Paginate from "./paginate.js"
-import * as Resolve from "./resolve.js"
-import * as Retry from "./retry.js"
-
-/** @internal */
-export interface Settings {
-  readonly accountUrl: URL
-  readonly apiVersion: string
-  readonly bodyLimits: Body.Limits
-  readonly transformClient:
-    | ((
-      client: HttpClient.HttpClient.With<LuccaClient.RequestError>
-    ) => HttpClient.HttpClient.With<LuccaClient.RequestError>)
-    | undefined
-  readonly pace: Pace.Settings | undefined
-  readonly retry: Retry.RequestSettings | undefined
-}
 
 /**
- * The account client, step by step from the bytes out: authenticate the platform client
- * (the token is added last, for the account origin only), the user's `transformClient`,
- * pacing, retries, the deprecation warning, `Api-Version`/`Accept`, and the resolution of
- * paths on the account. Each step is a file of its own.
- *
- * @internal
- */
-export const make = (
-  base: HttpClient.HttpClient,
-  tokenProvider: TokenProvider.Service,
-  settings: Settings
-): Effect.Effect<LuccaClient.Service, never, RateLimiter.RateLimiter> =>
-  Effect.map(
-    settings.pace === undefined ? Effect.succeed(undefined) : Pace.make(settings.pace, settings.accountUrl.origin),
-    (pace) => {
-      const { accountUrl, apiVersion } = settings
-      // the one request the authentication step sends on its own, the retry after a 401,
-      // takes a turn of the account's budget too
-      const authenticated = Authenticate.make(base, tokenProvider, {
-        origin: accountUrl.origin,
-        beforeRetry: pace?.turn
-      })
-      let client: HttpClient.HttpClient.With<LuccaClient.RequestError> = settings.transformClient === undefined
-        ? authenticated
-        : settings.transformClient(authenticated)
-      if (pace !== undefined) client = pace.step(client, tokenProvider.get)
-      if (settings.retry !== undefined) client = Retry.requests(client, settings.retry)
-      const httpClient = Resolve.onAccount(Deprecation.warnOnce(client, apiVersion), accountUrl, apiVersion)
-      return fromHttpClient(httpClient, {
-        accountUrl,
-        apiVersion,
-        redact: tokenProvider.redact,
-        bodyLimits: settings.bodyLimits,
-        grantedScopes: Effect.map(tokenProvider.get, (token) => token.scopes)
-      })
-    }
-  )
-
-/**
- * The decoding and writing helpers over an authenticated account client.
+ * The decoding and writing helpers over an authenticated account client (see
+ * `LuccaClient.fromHttpClient`).
  *
  * @internal
  */

@@ -12,54 +12,49 @@ export interface Settings {
   readonly burst: number
 }
 
-/** @internal */
-export interface Pacer {
-  /** Waits for a turn in the account's budget (for a request sent below the step). */
-  readonly turn: Effect.Effect<void>
-  readonly step: <E, R, E2>(
-    self: HttpClient.HttpClient.With<E, R>,
-    ready: Effect.Effect<unknown, E2>
-  ) => HttpClient.HttpClient.With<E | E2, R>
-}
-
 /**
- * The pacing step: once `ready` (the token is at hand), each request waits for its turn
- * in a token bucket of the account's budget (`RateLimiter.sleep`), which allows `burst`
- * requests at once and refills at `requests - burst` per `per`, so that no window of `per`
- * ever holds more than `requests`. The refill is counted over `per` plus
- * {@link jitterMargin} of it: requests leave on time but reach the server a little early
- * or late (network, a busy event loop), and the window right after a burst has no other
- * slack. A store that fails (Redis down) logs a warning and lets the request go.
+ * A turn in the account's budget: a token bucket (`RateLimiter`, algorithm
+ * `token-bucket`, delayed rather than refused) which allows `burst` requests at once and
+ * refills at `requests - burst` per `per`, so that no window of `per` ever holds more than
+ * `requests`. The refill is counted over `per` plus {@link jitterMargin} of it: requests
+ * leave on time but reach the server a little early or late (network, a busy event loop),
+ * and the window right after a burst has no other slack. A store that fails (Redis down)
+ * logs a warning and lets the request go.
  *
  * @internal
  */
-export const make = (
+export const turn = (
+  budget: RateLimiter.RateLimiter,
   settings: Settings,
   accountOrigin: string
-): Effect.Effect<Pacer, never, RateLimiter.RateLimiter> =>
-  Effect.map(RateLimiter.RateLimiter, (limiter) => {
-    const sleep = RateLimiter.sleep(limiter)
-    const turn: Effect.Effect<void> = sleep({
-      algorithm: "token-bucket",
-      key: keyOf(accountOrigin),
-      limit: settings.burst,
-      // refill `burst` tokens every `window`: (requests - burst) per `per` and its margin
-      window: Duration.times(
-        settings.per,
-        (1 + jitterMargin) * settings.burst / (settings.requests - settings.burst)
-      )
-    }).pipe(
-      Effect.asVoid,
-      Effect.catch((error) => Effect.logWarning("Lucca request pacing is unavailable", error))
-    )
-    return {
-      turn,
-      // `ready` (the token) first: a turn taken while the token is fetched would be spent
-      // waiting, and the requests held meanwhile would all reach the server at once, in a
-      // window already open
-      step: (self, ready) => HttpClient.transform(self, (effect) => Effect.andThen(ready, Effect.andThen(turn, effect)))
-    }
-  })
+): Effect.Effect<void> =>
+  RateLimiter.sleep(budget)({
+    algorithm: "token-bucket",
+    key: keyOf(accountOrigin),
+    limit: settings.burst,
+    // refill `burst` tokens every `window`: (requests - burst) per `per` and its margin
+    window: Duration.times(settings.per, (1 + jitterMargin) * settings.burst / (settings.requests - settings.burst))
+  }).pipe(
+    Effect.asVoid,
+    Effect.catch((error) => Effect.logWarning("Lucca request pacing is unavailable", error))
+  )
+
+/**
+ * The pacing step: once `ready` (the token is at hand), each request waits for `turn`.
+ * `ready` first: a turn taken while the token is fetched would be spent waiting, and the
+ * requests held meanwhile would all reach the server at once, in a window already open.
+ *
+ * @internal
+ */
+export const make = <E, R, E2>(
+  self: HttpClient.HttpClient.With<E, R>,
+  turn: Effect.Effect<void>,
+  ready: Effect.Effect<unknown, E2> | undefined
+): HttpClient.HttpClient.With<E | E2, R> =>
+  // (`HttpClient.With` is invariant in its error: the first branch is widened to the union)
+  ready === undefined
+    ? HttpClient.transform(self, (effect) => Effect.andThen(turn, effect)) as HttpClient.HttpClient.With<E | E2, R>
+    : HttpClient.transform(self, (effect) => Effect.andThen(ready, Effect.andThen(turn, effect)))
 
 /**
  * The share of `per` left unused for jitter: 0.5 %, that is 0.3 s of Lucca's minute on
@@ -168,12 +163,12 @@ export const makeStore = (): RateLimiter.RateLimiterStore["Service"] => {
 const processLimiterKey = Symbol.for("@effect-lucca/core/Pace/processLimiter")
 
 /**
- * The default budget: one `RateLimiter` per process, so that every client of an account in
- * the process (whatever its client application, whichever layer built it) draws on the
- * same bucket, as Lucca counts. A global value rather than a layer: a layer is built once
- * per `Effect.provide`, and two clients provided apart would each get one; a key on
- * `globalThis` also survives a second copy of this module (ESM and CJS, or two versions)
- * in one process. It is created on first use and holds no timer or fiber.
+ * The default budget (`LuccaPacing.RateBudget`): one `RateLimiter` per process, so that
+ * every client of an account in the process (whatever its client application, whichever
+ * layer built it) draws on the same bucket, as Lucca counts. A key on `globalThis`, not
+ * only the reference's default: it also survives a second copy of this module (ESM and
+ * CJS, or two versions) in one process. It is created on first use and holds no timer or
+ * fiber: a bucket is plain data computed from the clock when a request asks for its turn.
  *
  * @internal
  */
@@ -183,10 +178,3 @@ export const processLimiter = (): RateLimiter.RateLimiter => {
     Effect.provideService(RateLimiter.make, RateLimiter.RateLimiterStore, makeStore())
   )
 }
-
-/**
- * The process-wide limiter as a layer.
- *
- * @internal
- */
-export const layerProcess: Layer.Layer<RateLimiter.RateLimiter> = Layer.sync(RateLimiter.RateLimiter, processLimiter)

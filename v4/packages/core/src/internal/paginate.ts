@@ -59,25 +59,34 @@ export const nextPage = (
 const pageKey = (request: HttpClientRequest.HttpClientRequest): string =>
   Option.match(HttpClientRequest.toUrl(request), { onNone: () => request.url, onSome: (url) => url.href })
 
+/** @internal */
+export type Fetch<E, R2> = <P extends Schema.Top>(
+  request: HttpClientRequest.HttpClientRequest,
+  schema: P
+) => Effect.Effect<
+  { readonly value: P["Type"]; readonly response: HttpClientResponse.HttpClientResponse },
+  E,
+  P["DecodingServices"] | R2
+>
+
+/** @internal */
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  readonly response: HttpClientResponse.HttpClientResponse
+}
+
 /**
- * Every item of a cursor-paginated list: pages are fetched as the stream is pulled. A
- * `next` link to a page already read ends the stream with a `ResponseDecodeError` on
- * `links.next.href` rather than looping forever.
+ * Every page of a cursor-paginated list, fetched as the stream is pulled. A `next` link to
+ * a page already read ends the stream with a `ResponseDecodeError` on `links.next.href`
+ * rather than looping forever.
  *
  * @internal
  */
-export const paginate = <S extends Schema.Top, E, R2>(
+export const pages = <S extends Schema.Top, E, R2 = never>(
   first: HttpClientRequest.HttpClientRequest,
   item: S,
-  fetch: <P extends Schema.Top>(
-    request: HttpClientRequest.HttpClientRequest,
-    schema: P
-  ) => Effect.Effect<
-    { readonly value: P["Type"]; readonly response: HttpClientResponse.HttpClientResponse },
-    E,
-    P["DecodingServices"] | R2
-  >
-): Stream.Stream<S["Type"], E | LuccaError.ResponseDecodeError, S["DecodingServices"] | R2> => {
+  fetch: Fetch<E, R2>
+): Stream.Stream<Page<S["Type"]>, E | LuccaError.ResponseDecodeError, S["DecodingServices"] | R2> => {
   const page = pageSchema(item)
   return Stream.suspend(() => {
     const seen = new Set<string>()
@@ -98,8 +107,21 @@ export const paginate = <S extends Schema.Top, E, R2>(
               })
             )
           }
-          return Effect.succeed([value.items as ReadonlyArray<S["Type"]>, next] as const)
+          const current: Page<S["Type"]> = { items: value.items as ReadonlyArray<S["Type"]>, response }
+          return Effect.succeed([[current], next] as const)
         })
     )
   })
 }
+
+/**
+ * Every item of a cursor-paginated list (see {@link pages}).
+ *
+ * @internal
+ */
+export const paginate = <S extends Schema.Top, E, R2>(
+  first: HttpClientRequest.HttpClientRequest,
+  item: S,
+  fetch: Fetch<E, R2>
+): Stream.Stream<S["Type"], E | LuccaError.ResponseDecodeError, S["DecodingServices"] | R2> =>
+  Stream.flattenIterable(Stream.map(pages(first, item, fetch), (page) => page.items))

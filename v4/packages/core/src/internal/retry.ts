@@ -3,6 +3,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
@@ -52,17 +53,6 @@ export const policy = <In, R>(options: {
   )
 }
 
-/**
- * `self`, fed inputs of another type through `f` (Effect 4 has no `Schedule.mapInput`).
- *
- * @internal
- */
-export const mapInput = <O, In, In2, E, R>(
-  self: Schedule.Schedule<O, In, E, R>,
-  f: (input: In2) => In
-): Schedule.Schedule<O, In2, E, R> =>
-  Schedule.fromStep(Effect.map(Schedule.toStep(self), (step) => (now: number, input: In2) => step(now, f(input))))
-
 /** @internal */
 export interface RequestSettings {
   readonly backoff: Schedule.Schedule<unknown, LuccaRetry.RequestOutcome>
@@ -71,114 +61,112 @@ export interface RequestSettings {
   readonly maxRetryAfter: Duration.Duration
 }
 
-/** A retryable answer, as a failure so that `Effect.retry` sees it; its body is already read. */
-class RetryableResponse {
-  constructor(readonly response: HttpClientResponse.HttpClientResponse) {}
-}
-
-/** A failure that is not retried, carried out of `Effect.retry` as a value. */
-class Stop<E> {
-  constructor(readonly failure: E) {}
-}
-
 /**
  * A retryable answer as a copy whose body is read (within limits), so that the connection
- * is free for the retry.
+ * is free for the retry and the last answer can still be returned, body included.
  */
-const retryable = (response: HttpClientResponse.HttpClientResponse) =>
+const drained = (response: HttpClientResponse.HttpClientResponse) =>
   Effect.map(
     Effect.option(Body.readText(response, Body.problemLimits)),
     (body) =>
-      new RetryableResponse(HttpClientResponse.fromWeb(
+      HttpClientResponse.fromWeb(
         response.request,
         new Response(Option.isNone(body) || body.value === "" ? null : body.value, {
           status: response.status,
           headers: new Headers(response.headers)
         })
-      ))
+      )
   )
 
 /**
- * The retry step of the account client: transient answers and dropped connections are
- * retried with `Effect.retry` over {@link policy} (see `LuccaRetry.mayRetry` for which, and
- * for which methods); when the retries end, the last answer is returned as it came.
+ * The schedule of the retry step: {@link policy} over the outcomes of the attempts (an
+ * answer or a failure), passing the last one through, each retry counted.
  *
  * @internal
  */
-export const requests = <E, R>(
+export const schedule = (
+  settings: RequestSettings,
+  retryable: (outcome: LuccaRetry.RequestOutcome) => boolean = LuccaRetry.isRetryableOutcome
+): Schedule.Schedule<LuccaRetry.RequestOutcome, LuccaRetry.RequestOutcome> =>
+  policy<LuccaRetry.RequestOutcome, never>({
+    backoff: settings.backoff,
+    retryable,
+    retryAfterMillis: (outcome, now) =>
+      HttpClientError.isHttpClientError(outcome) ? undefined : Http.retryAfterMillis(outcome, now),
+    times: settings.times,
+    maxDelay: settings.maxRetryAfter
+  }).pipe(
+    // runs for each retry the schedule decides on
+    Schedule.tap(({ input }) =>
+      Metric.update(
+        Metric.withAttributes(LuccaMetrics.apiRetries, {
+          reason: HttpClientError.isHttpClientError(input) ? input.reason._tag : String(input.status)
+        }),
+        1
+      )
+    ),
+    Schedule.passthrough
+  )
+
+/**
+ * The retry step (see `LuccaRetry.retry`), shaped as `HttpClient.retryTransient`: the
+ * outcomes of the attempts, answers and transport failures alike, are repeated on one
+ * schedule, so that `times` counts every retry whatever its cause. Most requests succeed
+ * at once: the first attempt is one `matchEffect`, and the schedule runs only from an
+ * outcome that may be retried (`Effect.scheduleFrom`). When the retries end, the last
+ * answer is returned (its body read) or the last failure failed.
+ *
+ * @internal
+ */
+export const make = <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   settings: RequestSettings
 ): HttpClient.HttpClient.With<E, R> => {
-  // Built on the first failure and kept: a client that never retries (most of the
-  // thousands of tenant clients a program may hold) does not carry it.
-  let counted: Schedule.Schedule<Duration.Duration, LuccaRetry.RequestOutcome> | undefined
-  const schedule = () => {
-    if (counted !== undefined) return counted
-    counted = policy<LuccaRetry.RequestOutcome, never>({
-      backoff: settings.backoff,
-      retryable: LuccaRetry.isRetryableOutcome,
-      retryAfterMillis: (outcome, now) =>
-        HttpClientError.isHttpClientError(outcome) ? undefined : Http.retryAfterMillis(outcome, now),
-      times: settings.times,
-      maxDelay: settings.maxRetryAfter
-    }).pipe(
-      // runs for each retry the schedule decides on
-      Schedule.tap(({ input }) =>
-        Metric.update(
-          Metric.withAttributes(LuccaMetrics.apiRetries, {
-            reason: HttpClientError.isHttpClientError(input) ? input.reason._tag : String(input.status)
-          }),
-          1
-        )
-      )
-    )
-    return counted
-  }
   const options = { nonIdempotent: settings.nonIdempotent }
-  return HttpClient.transform(self, (effect, request) => {
+  // the schedule decides on every later outcome, so it must know the method: a POST
+  // retried after a 429 that then meets a 502 stops there (it may have been processed)
+  const retries = schedule(settings)
+  const retriesOfNonIdempotent = schedule(
+    settings,
+    (outcome) => !HttpClientError.isHttpClientError(outcome) && outcome.status === 429
+  )
+  const isRetried = (
+    request: HttpClientRequest.HttpClientRequest,
+    error: E
+  ): error is E & HttpClientError.HttpClientError =>
+    HttpClientError.isHttpClientError(error) && LuccaRetry.mayRetry(request.method, error, options)
+  // built only from a first outcome that may be retried: most requests never need it
+  const retryFrom = (
+    effect: Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>,
+    request: HttpClientRequest.HttpClientRequest,
+    first: LuccaRetry.RequestOutcome
+  ) => {
+    // an attempt as an outcome: a retryable answer drained, a retryable failure as a
+    // value (any other failure, an `Unauthorized` after a 503 say, ends the retries as it is)
+    const attempt: Effect.Effect<LuccaRetry.RequestOutcome, E, R> = Effect.matchEffect(effect, {
+      onFailure: (error) => isRetried(request, error) ? Effect.succeed(error) : Effect.fail(error),
+      onSuccess: (response) =>
+        LuccaRetry.mayRetry(request.method, response, options) ? drained(response) : Effect.succeed(response)
+    })
+    return Effect.flatMap(
+      Effect.scheduleFrom(
+        attempt,
+        first,
+        settings.nonIdempotent || LuccaRetry.idempotentMethods.has(request.method) ? retries : retriesOfNonIdempotent
+      ),
+      (last) => HttpClientError.isHttpClientError(last) ? Effect.fail(last as E) : Effect.succeed(last)
+    )
+  }
+  return HttpClient.transform(self, (effect, request) =>
     // a one-shot body (a stream) has been consumed by the first attempt: the answer is
     // returned as it came rather than a second, empty copy sent
-    if (!Body.isReplayable(request.body)) return effect
-    const mayRetry = (outcome: LuccaRetry.RequestOutcome) => LuccaRetry.mayRetry(request.method, outcome, options)
-    const outcome = (failure: E | RetryableResponse): LuccaRetry.RequestOutcome | undefined =>
-      failure instanceof RetryableResponse
-        ? failure.response
-        : HttpClientError.isHttpClientError(failure) && mayRetry(failure)
-        ? failure
-        : undefined
-    // Most requests succeed at once: the first attempt is one `matchEffect`, and the
-    // schedule (and its state) is only set up once it failed, fed that first failure
-    // before any new attempt.
-    const retryAfter = (first: E | RetryableResponse) => {
-      const attempt: Effect.Effect<HttpClientResponse.HttpClientResponse, E | RetryableResponse, R> = Effect.flatMap(
-        effect,
-        (response) => mayRetry(response) ? Effect.flatMap(retryable(response), Effect.fail) : Effect.succeed(response)
-      )
-      // Only retryable outcomes reach the schedule: any other failure (an `Unauthorized`
-      // after a 503, say) leaves the retries as a value and is failed again after them.
-      const attemptOrStop = Effect.catch(
-        attempt,
-        (failure) => outcome(failure) === undefined ? Effect.succeed(new Stop(failure)) : Effect.fail(failure)
-      )
-      let pending: E | RetryableResponse | undefined = first
-      return Effect.suspend(() => {
-        if (pending === undefined) return attemptOrStop
-        const failure = pending
-        pending = undefined
-        return Effect.fail(failure)
-      }).pipe(
-        Effect.retry(mapInput(schedule(), (failure: E | RetryableResponse) => outcome(failure)!)),
-        Effect.flatMap((result) => result instanceof Stop ? Effect.fail(result.failure as E) : Effect.succeed(result)),
-        Effect.catchIf(
-          (failure): failure is RetryableResponse => failure instanceof RetryableResponse,
-          (last) => Effect.succeed(last.response)
-        )
-      ) as Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>
-    }
-    return Effect.matchEffect(effect, {
-      onFailure: (error) => outcome(error) === undefined ? Effect.fail(error) : retryAfter(error),
-      onSuccess: (response) =>
-        mayRetry(response) ? Effect.flatMap(retryable(response), retryAfter) : Effect.succeed(response)
-    })
-  })
+    Body.isReplayable(request.body)
+      ? Effect.matchEffect(effect, {
+        onFailure: (error) => isRetried(request, error) ? retryFrom(effect, request, error) : Effect.fail(error),
+        onSuccess: (response) =>
+          LuccaRetry.mayRetry(request.method, response, options)
+            ? Effect.flatMap(drained(response), (first) => retryFrom(effect, request, first))
+            : Effect.succeed(response)
+      })
+      : effect)
 }

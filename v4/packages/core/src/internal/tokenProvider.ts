@@ -12,7 +12,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "../AccessToken.js"
 import * as ClientCredentials from "../ClientCredentials.js"
-import type * as LuccaError from "../LuccaError.js"
+import * as LuccaError from "../LuccaError.js"
 import * as LuccaMetrics from "../LuccaMetrics.js"
 import * as LuccaRetry from "../LuccaRetry.js"
 import type * as TokenProvider from "../TokenProvider.js"
@@ -168,7 +168,7 @@ export const make = (
         Effect.tapError(() => failures++ === 0 ? onFirstFailure : Effect.void),
         Effect.retry(TokenRetry.policy(redact, {
           backoff: retry.backoff,
-          retryable: LuccaRetry.isTransientTokenError,
+          retryable: LuccaError.isTransient,
           retryAfterMillis: (error) => error._tag === "InvalidTokenResponse" ? undefined : error.retryAfterMillis,
           deadline
         }))
@@ -365,17 +365,14 @@ export const make = (
 export const settingsOf = (options: {
   readonly refreshWindow: Duration.Duration
   readonly hardMargin: Duration.Duration
-  readonly tokenRetry: false | { readonly backoff?: unknown; readonly budget: Duration.Duration }
+  readonly tokenRetry: InternalOptions.TokenRetrySettings
 }): Settings => ({
   margins: {
     refreshWindow: Duration.toMillis(options.refreshWindow),
     hardMargin: Duration.toMillis(options.hardMargin)
   },
   retry: options.tokenRetry === false ? undefined : {
-    backoff: (options.tokenRetry.backoff ?? LuccaRetry.defaultBackoff) as Schedule.Schedule<
-      unknown,
-      LuccaError.TokenError
-    >,
+    backoff: options.tokenRetry.backoff ?? LuccaRetry.defaultBackoff,
     budget: Duration.toMillis(options.tokenRetry.budget)
   }
 })
@@ -387,7 +384,7 @@ export const settingsOf = (options: {
  * @internal
  */
 export const makeClientCredentials = (
-  options: InternalOptions.ProviderOptions
+  options: InternalOptions.ProviderSettings
 ): Effect.Effect<TokenProvider.Service, never, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const requestToken = yield* ClientCredentials.makeRequestToken(options)
