@@ -34,37 +34,90 @@ export const isOnOrigin = (url: string, origin: string): boolean => {
   return new URL(url).origin === origin
 }
 
+const tokenless = Symbol.for("@effect-lucca/core/internal/authenticate/tokenless")
+
+interface Tokenless {
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly original: HttpClientResponse.HttpClientResponse
+  readonly redact: (text: string) => string
+}
+type Copy = HttpClientResponse.HttpClientResponse & { readonly [tokenless]: Tokenless }
+
+const strip = <A>(copy: Copy, effect: Effect.Effect<A, HttpClientError.HttpClientError>) =>
+  Effect.mapError(effect, (error) => errorWithoutToken(error, copy[tokenless].request, copy[tokenless].redact))
+
+const overrides: PropertyDescriptorMap = {
+  request: {
+    get(this: Copy) {
+      return this[tokenless].request
+    },
+    enumerable: true
+  },
+  json: {
+    get(this: Copy) {
+      return strip(this, this[tokenless].original.json)
+    }
+  },
+  text: {
+    get(this: Copy) {
+      return strip(this, this[tokenless].original.text)
+    }
+  },
+  urlParamsBody: {
+    get(this: Copy) {
+      return strip(this, this[tokenless].original.urlParamsBody)
+    }
+  },
+  formData: {
+    get(this: Copy) {
+      return strip(this, this[tokenless].original.formData)
+    }
+  },
+  arrayBuffer: {
+    get(this: Copy) {
+      return strip(this, this[tokenless].original.arrayBuffer)
+    }
+  },
+  stream: {
+    get(this: Copy) {
+      const { original, redact, request } = this[tokenless]
+      return Stream.mapError(original.stream, (error) => errorWithoutToken(error, request, redact))
+    }
+  }
+}
+// one overlay per response class: the overridden getters in front of the class's prototype
+const overlays = new WeakMap<object, object>()
+const overlayOf = (proto: object) => {
+  let overlay = overlays.get(proto)
+  if (overlay === undefined) {
+    overlay = Object.create(proto, overrides) as object
+    overlays.set(proto, overlay)
+  }
+  return overlay
+}
+
 /**
  * A response handed to the caller: the one received, but whose `request` (and the
  * `request` of the errors its body reads fail with) is the request before the token was
  * added, so that logging or serializing it never shows the token.
  *
- * Built by prototype delegation rather than as a class implementing the interface: every
- * member of the response, including those a later Effect minor adds (4.1 added
- * `upgrade`), stays the original's, read with `this` being the copy.
+ * Built by delegation rather than as a class implementing the interface: every member of
+ * the response, including those a later Effect minor adds (4.1 added `upgrade`), stays the
+ * original's, read with `this` being the copy. The copy holds the original's own fields
+ * over one overlay per response class (the overridden members in front of the class's
+ * prototype), so a response costs one object, not a prototype and seven closures.
  */
 const withoutToken = (
   original: HttpClientResponse.HttpClientResponse,
   request: HttpClientRequest.HttpClientRequest,
   redact: (text: string) => string
 ): HttpClientResponse.HttpClientResponse => {
-  const strip = <A>(effect: Effect.Effect<A, HttpClientError.HttpClientError>) =>
-    Effect.mapError(effect, (error) => errorWithoutToken(error, request, redact))
-  const copy: HttpClientResponse.HttpClientResponse = Object.create(original)
-  Object.defineProperties(copy, {
-    request: { value: request, enumerable: true },
-    [tokenless]: { value: true },
-    json: { get: () => strip(original.json) },
-    text: { get: () => strip(original.text) },
-    urlParamsBody: { get: () => strip(original.urlParamsBody) },
-    formData: { get: () => strip(original.formData) },
-    arrayBuffer: { get: () => strip(original.arrayBuffer) },
-    stream: { get: () => Stream.mapError(original.stream, (error) => errorWithoutToken(error, request, redact)) }
-  })
+  const copy = Object.create(overlayOf(Object.getPrototypeOf(original)))
+  // the original's own fields (its source, cached values), shared by reference
+  for (const key of Reflect.ownKeys(original)) if (key !== "request") copy[key] = (original as any)[key]
+  copy[tokenless] = { request, original, redact }
   return copy
 }
-
-const tokenless = Symbol.for("@effect-lucca/core/internal/authenticate/tokenless")
 
 /**
  * The cause of a transport failure may quote the request (fetch's "invalid header value"
@@ -104,7 +157,7 @@ export const errorWithoutToken = (
     ...(reason.description === undefined ? {} : { description: redact(reason.description) })
   }
   const response = (original: HttpClientResponse.HttpClientResponse) =>
-    (original as any)[tokenless] === true ? original : withoutToken(original, request, redact)
+    (original as any)[tokenless] !== undefined ? original : withoutToken(original, request, redact)
   switch (reason._tag) {
     case "TransportError":
       return new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError(details) })
