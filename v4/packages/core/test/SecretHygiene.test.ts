@@ -6,6 +6,7 @@ import * as Exit from "effect/Exit"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/testing/TestClock"
 import { accountUrl, bearer, clientSecret, credentials, json, makeFake, problem, tokenFor } from "./fixtures.js"
@@ -124,5 +125,13 @@ describe("secret hygiene", () => {
     const harness = SecretHygiene.make()
     harness.record(new LuccaError.ApiError({ method: "GET", url: "u", status: 500, detail: clientSecret }))
     assert.deepStrictEqual(harness.leaks({ clientSecret }), ["clientSecret"])
+  })
+
+  it("a secret holding a lone surrogate is looked for as written, never a URIError", () => {
+    const lone = Redacted.make("s3cr3t\ud800")
+    const harness = SecretHygiene.make()
+    assert.deepStrictEqual(harness.leaks({ lone }), [])
+    harness.record(new LuccaError.ApiError({ method: "GET", url: "u", status: 500, detail: "s3cr3t\ud800" }))
+    assert.deepStrictEqual(harness.leaks({ lone }), ["lone"])
   })
 })

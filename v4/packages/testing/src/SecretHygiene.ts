@@ -69,6 +69,16 @@ export const renderings = (value: unknown): Array<string> => {
   return out
 }
 
+// a lone surrogate has no percent-encoding (`encodeURIComponent` throws): such a text is
+// still looked for as written and in its other encodings
+const percentEncoded = (text: string): string | undefined => {
+  try {
+    return encodeURIComponent(text)
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The ways a secret may appear in a text: raw, form-encoded (`application/x-www-form-urlencoded`,
  * as in a token request body), percent-encoded (upper- and lower-case hex), JSON-escaped,
@@ -81,13 +91,12 @@ export const renderings = (value: unknown): Array<string> => {
 export const encodings = (secret: string): Array<string> => {
   if (secret === "") return []
   const form = new URLSearchParams({ s: secret }).toString().slice(2)
-  const percent = encodeURIComponent(secret)
+  const percent = percentEncoded(secret)
   return [
     ...new Set([
       secret,
       form,
-      percent,
-      percent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+      ...(percent === undefined ? [] : [percent, percent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())]),
       JSON.stringify(secret).slice(1, -1),
       JSON.stringify(form).slice(1, -1)
     ])
