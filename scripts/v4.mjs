@@ -3,7 +3,7 @@
 // with Node 20 and npm runs both lines.
 //
 //   node scripts/v4.mjs install        toolchain (Node 22, pnpm 10) and the v4 workspace
-//   node scripts/v4.mjs test           install, then tsc -b and vitest run
+//   node scripts/v4.mjs test           install, then tsc -b, the test-parity check and vitest run
 //   node scripts/v4.mjs check          install, then tsc -b
 //   node scripts/v4.mjs vitest [args]  install, then vitest run [args]
 //   node scripts/v4.mjs docgen         install, then the API reference of every published v4
@@ -89,6 +89,8 @@ const step = (status) => {
 const install = () => step(pnpm(["install", "--frozen-lockfile", "--prefer-offline", "--reporter=silent"]))
 const tsc = () =>
   step(run(node, [Path.join(v4, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.json"], { cwd: v4, env }))
+// every behaviour test of the Effect 3 line has a test in this line, or a reason in the script
+const parity = () => step(run(node, [Path.join(v4, "scripts", "test-parity.mjs"), "--check"], { cwd: root, env }))
 const vitest = (args) =>
   step(run(node, [Path.join(v4, "node_modules", "vitest", "vitest.mjs"), "run", ...args], { cwd: v4, env }))
 
@@ -307,6 +309,7 @@ switch (command) {
   case "test":
     install()
     tsc()
+    parity()
     vitest(rest)
     break
   case "consumer":

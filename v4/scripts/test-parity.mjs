@@ -54,6 +54,8 @@ const counterparts = {
     "FakeLuccaClient > fails requests to any other host with a TransportError naming the host",
   "LuccaRedis > Redis unreachable: the store answers empty and unavailable, the limiter paces in process":
     "LuccaRedis without a Redis server > Redis unreachable: the store answers empty and unavailable, the limiter paces in process",
+  "finding 5: every encoding of the secret and every token held is scrubbed > a token of one's own that is not well-formed text is redacted as written, never a defect":
+    "TokenProvider.makeStatic > a token that is not well-formed text is redacted as written, never a defect",
   "LuccaRedis > bad options are a ConfigError naming the option":
     "LuccaRedis without a Redis server > bad options are a ConfigError naming the option",
   ...Object.fromEntries(

@@ -1,8 +1,10 @@
 import { LuccaClient, LuccaConfig, LuccaScope, TokenProvider } from "@effect-lucca/core"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -93,6 +95,24 @@ describe("configuration", () => {
           assert.include(String(error), message)
         }))
     }
+
+    it.effect("a lone surrogate in TokenProvider.make's secret is a ConfigError, never a URIError defect", () =>
+      Effect.gen(function*() {
+        const exit = yield* TokenProvider.make({ ...credentials, clientSecret: Redacted.make("s3cr3t\ud800") }).pipe(
+          Effect.provide(makeFake().layer),
+          Effect.exit
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isSuccess(exit)) return
+        const failure = Cause.findErrorOption(exit.cause)
+        assert.isTrue(Option.isSome(failure), `a defect instead of a ConfigError: ${Cause.pretty(exit.cause)}`)
+        if (Option.isNone(failure)) return
+        assert.instanceOf(failure.value, Config.ConfigError)
+        const message = String(failure.value)
+        assert.include(message, "clientSecret")
+        assert.include(message, "lone UTF-16 surrogate")
+        assert.include(message, "U+FFFD")
+      }))
   })
 
   it.effect("a loopback account with Lucca's token URL is told to set LUCCA_TOKEN_URL, at once", () =>
@@ -242,6 +262,27 @@ describe("configuration", () => {
         )
         assert.include(String(error), "LUCCA_SCOPES")
         assert.include(String(error), "LUCCA_CLIENT_ID")
+      }))
+
+    it.effect("a LUCCA_CLIENT_SECRET holding a lone surrogate is named, never a defect", () =>
+      Effect.gen(function*() {
+        const exit = yield* LuccaClient.LuccaClient.pipe(
+          Effect.provide(
+            LuccaClient.layerConfig().pipe(
+              Layer.provide(makeFake().layer),
+              Layer.provide(env({ ...validEnv, LUCCA_CLIENT_SECRET: "s3cr3t\udfff" }))
+            )
+          ),
+          Effect.exit
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isSuccess(exit)) return
+        const failure = Cause.findErrorOption(exit.cause)
+        assert.isTrue(Option.isSome(failure), `a defect instead of a ConfigError: ${Cause.pretty(exit.cause)}`)
+        if (Option.isNone(failure)) return
+        assert.instanceOf(failure.value, Config.ConfigError)
+        assert.include(String(failure.value), "LUCCA_CLIENT_SECRET")
+        assert.include(String(failure.value), "U+FFFD")
       }))
 
     it.effect("a missing variable is named", () =>
