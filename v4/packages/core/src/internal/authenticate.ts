@@ -1,9 +1,11 @@
 import * as Effect from "effect/Effect"
+import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Metric from "effect/Metric"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as AccessToken from "../AccessToken.js"
 import * as LuccaError from "../LuccaError.js"
@@ -202,6 +204,41 @@ interface Step<E, R> {
   readonly provider: TokenProvider.Service
   readonly origin: string
   readonly beforeRetry: Effect.Effect<void>
+  /** The headers last sent, with the token they were given: see {@link withToken}. */
+  last: Authorized | undefined
+}
+
+interface Authorized {
+  readonly headers: Headers.Headers
+  readonly token: AccessToken.AccessToken
+  readonly authorized: Headers.Headers
+}
+
+// `Headers` are immutable and most requests share theirs (the resolve step gives one set
+// to every request without headers of its own), as they share a fresh token: the headers
+// with the token are built once per pair, not copied, with the token string, per request
+const withToken = (
+  step: Step<any, any>,
+  request: HttpClientRequest.HttpClientRequest,
+  token: AccessToken.AccessToken
+): HttpClientRequest.HttpClientRequest => {
+  let last = step.last
+  if (last === undefined || last.headers !== request.headers || last.token !== token) {
+    last = {
+      headers: request.headers,
+      token,
+      authorized: Headers.set(request.headers, "authorization", `Bearer ${Redacted.value(token.value)}`)
+    }
+    step.last = last
+  }
+  return HttpClientRequest.makeWith(
+    request.method,
+    request.url,
+    request.urlParams,
+    request.hash,
+    last.authorized,
+    request.body
+  )
 }
 
 type Sent<E, R> = Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R>
@@ -214,7 +251,7 @@ const attempt = <E, R>(
   token: AccessToken.AccessToken,
   onResponse: (response: HttpClientResponse.HttpClientResponse) => Sent<E, R>
 ): Sent<E, R> =>
-  Effect.matchEffect(step.self.execute(HttpClientRequest.bearerToken(request, token.value)), {
+  Effect.matchEffect(step.self.execute(withToken(step, request, token)), {
     onFailure: (error) =>
       Effect.fail(
         HttpClientError.isHttpClientError(error) ? errorWithoutToken(error, request, step.provider.redact) as E : error
@@ -354,7 +391,13 @@ export const make = <E, R>(
     readonly beforeRetry?: Effect.Effect<void> | undefined
   }
 ): HttpClient.HttpClient.With<E | AuthenticationError, R> => {
-  const step: Step<E, R> = { self, provider, origin: options.origin, beforeRetry: options.beforeRetry ?? Effect.void }
+  const step: Step<E, R> = {
+    self,
+    provider,
+    origin: options.origin,
+    beforeRetry: options.beforeRetry ?? Effect.void,
+    last: undefined
+  }
   return HttpClient.makeWith(
     Effect.flatMap((request) => send(step, request)),
     Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
