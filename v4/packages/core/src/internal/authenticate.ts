@@ -244,19 +244,26 @@ const withToken = (
 type Sent<E, R> = Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R>
 
 // One `matchEffect` per attempt: the response is wrapped and its status checked in the
-// same step, so that a 2xx costs no more than the wrapper.
+// same step, so that a 2xx costs no more than the wrapper. Which attempt it is is a flag,
+// not a continuation: no closure per request for the status check.
 const attempt = <E, R>(
   step: Step<E, R>,
   request: HttpClientRequest.HttpClientRequest,
   token: AccessToken.AccessToken,
-  onResponse: (response: HttpClientResponse.HttpClientResponse) => Sent<E, R>
+  retried: boolean
 ): Sent<E, R> =>
   Effect.matchEffect(step.self.execute(withToken(step, request, token)), {
     onFailure: (error) =>
       Effect.fail(
         HttpClientError.isHttpClientError(error) ? errorWithoutToken(error, request, step.provider.redact) as E : error
       ),
-    onSuccess: (response) => onResponse(withoutToken(response, request, step.provider.redact))
+    onSuccess: (original) => {
+      const response = withoutToken(original, request, step.provider.redact)
+      if (response.status !== 401) return forbiddenOr(step, request, token, response)
+      return retried
+        ? unauthorized(step, request, response, { retried: true })
+        : retryWithFreshToken(step, request, response, token)
+    }
   })
 
 const problemFields = (response: HttpClientResponse.HttpClientResponse, redact: (text: string) => string) =>
@@ -347,10 +354,7 @@ const retryWithFreshToken = <E, R>(
             ? Effect.fail(unauthorizedWith(request, problem, { retried: false, notRetried: "SameToken" }))
             : Metric.update(LuccaMetrics.unauthorizedRetries, 1).pipe(
               Effect.andThen(step.beforeRetry),
-              Effect.andThen(attempt(step, request, token, (second) =>
-                second.status === 401
-                  ? unauthorized(step, request, second, { retried: true })
-                  : forbiddenOr(step, request, token, second)))
+              Effect.andThen(attempt(step, request, token, true))
             ))
       )
     )
@@ -365,14 +369,7 @@ const send = <E, R>(step: Step<E, R>, request: HttpClientRequest.HttpClientReque
       })
     )
   }
-  return Effect.flatMap(
-    step.provider.get,
-    (token) =>
-      attempt(step, request, token, (response) =>
-        response.status === 401
-          ? retryWithFreshToken(step, request, response, token)
-          : forbiddenOr(step, request, token, response))
-  )
+  return Effect.flatMap(step.provider.get, (token) => attempt(step, request, token, false))
 }
 
 /**
