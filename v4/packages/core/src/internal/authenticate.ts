@@ -1,9 +1,11 @@
 import * as Effect from "effect/Effect"
+import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Metric from "effect/Metric"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as AccessToken from "../AccessToken.js"
 import * as LuccaError from "../LuccaError.js"
@@ -202,24 +204,66 @@ interface Step<E, R> {
   readonly provider: TokenProvider.Service
   readonly origin: string
   readonly beforeRetry: Effect.Effect<void>
+  /** The headers last sent, with the token they were given: see {@link withToken}. */
+  last: Authorized | undefined
+}
+
+interface Authorized {
+  readonly headers: Headers.Headers
+  readonly token: AccessToken.AccessToken
+  readonly authorized: Headers.Headers
+}
+
+// `Headers` are immutable and most requests share theirs (the resolve step gives one set
+// to every request without headers of its own), as they share a fresh token: the headers
+// with the token are built once per pair, not copied, with the token string, per request
+const withToken = (
+  step: Step<any, any>,
+  request: HttpClientRequest.HttpClientRequest,
+  token: AccessToken.AccessToken
+): HttpClientRequest.HttpClientRequest => {
+  let last = step.last
+  if (last === undefined || last.headers !== request.headers || last.token !== token) {
+    last = {
+      headers: request.headers,
+      token,
+      authorized: Headers.set(request.headers, "authorization", `Bearer ${Redacted.value(token.value)}`)
+    }
+    step.last = last
+  }
+  return HttpClientRequest.makeWith(
+    request.method,
+    request.url,
+    request.urlParams,
+    request.hash,
+    last.authorized,
+    request.body
+  )
 }
 
 type Sent<E, R> = Effect.Effect<HttpClientResponse.HttpClientResponse, E | AuthenticationError, R>
 
 // One `matchEffect` per attempt: the response is wrapped and its status checked in the
-// same step, so that a 2xx costs no more than the wrapper.
+// same step, so that a 2xx costs no more than the wrapper. Which attempt it is is a flag,
+// not a continuation: no closure per request for the status check.
 const attempt = <E, R>(
   step: Step<E, R>,
   request: HttpClientRequest.HttpClientRequest,
   token: AccessToken.AccessToken,
-  onResponse: (response: HttpClientResponse.HttpClientResponse) => Sent<E, R>
+  retried: boolean
 ): Sent<E, R> =>
-  Effect.matchEffect(step.self.execute(HttpClientRequest.bearerToken(request, token.value)), {
+  Effect.matchEffect(step.self.execute(withToken(step, request, token)), {
     onFailure: (error) =>
       Effect.fail(
         HttpClientError.isHttpClientError(error) ? errorWithoutToken(error, request, step.provider.redact) as E : error
       ),
-    onSuccess: (response) => onResponse(withoutToken(response, request, step.provider.redact))
+    onSuccess: (original) => {
+      const response = withoutToken(original, request, step.provider.redact)
+      if (response.status !== 401) return forbiddenOr(step, request, token, response)
+      return retried
+        ? unauthorized(step, request, response, { retried: true })
+        : retryWithFreshToken(step, request, response, token)
+    }
   })
 
 const problemFields = (response: HttpClientResponse.HttpClientResponse, redact: (text: string) => string) =>
@@ -310,10 +354,7 @@ const retryWithFreshToken = <E, R>(
             ? Effect.fail(unauthorizedWith(request, problem, { retried: false, notRetried: "SameToken" }))
             : Metric.update(LuccaMetrics.unauthorizedRetries, 1).pipe(
               Effect.andThen(step.beforeRetry),
-              Effect.andThen(attempt(step, request, token, (second) =>
-                second.status === 401
-                  ? unauthorized(step, request, second, { retried: true })
-                  : forbiddenOr(step, request, token, second)))
+              Effect.andThen(attempt(step, request, token, true))
             ))
       )
     )
@@ -328,14 +369,7 @@ const send = <E, R>(step: Step<E, R>, request: HttpClientRequest.HttpClientReque
       })
     )
   }
-  return Effect.flatMap(
-    step.provider.get,
-    (token) =>
-      attempt(step, request, token, (response) =>
-        response.status === 401
-          ? retryWithFreshToken(step, request, response, token)
-          : forbiddenOr(step, request, token, response))
-  )
+  return Effect.flatMap(step.provider.get, (token) => attempt(step, request, token, false))
 }
 
 /**
@@ -354,7 +388,13 @@ export const make = <E, R>(
     readonly beforeRetry?: Effect.Effect<void> | undefined
   }
 ): HttpClient.HttpClient.With<E | AuthenticationError, R> => {
-  const step: Step<E, R> = { self, provider, origin: options.origin, beforeRetry: options.beforeRetry ?? Effect.void }
+  const step: Step<E, R> = {
+    self,
+    provider,
+    origin: options.origin,
+    beforeRetry: options.beforeRetry ?? Effect.void,
+    last: undefined
+  }
   return HttpClient.makeWith(
     Effect.flatMap((request) => send(step, request)),
     Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>

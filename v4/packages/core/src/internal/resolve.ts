@@ -1,4 +1,5 @@
 import * as Effect from "effect/Effect"
+import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as LuccaError from "../LuccaError.js"
@@ -49,16 +50,25 @@ export const onAccount = <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   accountUrl: URL,
   apiVersion: string
-): HttpClient.HttpClient.With<E | LuccaError.ForeignOriginError, R> =>
-  HttpClient.mapRequestInputEffect(self, (request) => {
+): HttpClient.HttpClient.With<E | LuccaError.ForeignOriginError, R> => {
+  // Most requests carry no headers of their own (`Headers.empty`): they all get this one
+  // immutable set, and the resolved request is built once rather than copied twice
+  const apiHeaders = Headers.fromInput({ "api-version": apiVersion, accept: "application/json" })
+  return HttpClient.mapRequestInputEffect(self, (request) => {
     const url = resolveOn(request.url, accountUrl)
-    return url === undefined
-      ? Effect.fail(
+    if (url === undefined) {
+      return Effect.fail(
         new LuccaError.ForeignOriginError({
           method: request.method,
           url: Http.displayUrl(URL.canParse(request.url, accountUrl) ? new URL(request.url, accountUrl) : request.url),
           accountOrigin: accountUrl.origin
         })
       )
-      : Effect.succeed(withApiHeaders(HttpClientRequest.setUrl(request, url), apiVersion))
+    }
+    return Effect.succeed(
+      request.headers === Headers.empty
+        ? HttpClientRequest.makeWith(request.method, url, request.urlParams, request.hash, apiHeaders, request.body)
+        : withApiHeaders(HttpClientRequest.setUrl(request, url), apiVersion)
+    )
   })
+}

@@ -50,18 +50,25 @@ export interface Settings {
 const marginsFor = (token: AccessToken.AccessToken, margins: Margins): Margins => {
   const lifetime = token.expiresAt - token.issuedAt
   if (!Number.isFinite(lifetime)) return margins
-  const hardMargin = Math.min(margins.hardMargin, lifetime / 10)
-  const refreshWindow = Math.max(hardMargin, Math.min(margins.refreshWindow, lifetime / 2))
-  return { refreshWindow, hardMargin }
+  const hardMargin = hardMarginFor(lifetime, margins)
+  return { refreshWindow: refreshWindowFor(lifetime, margins, hardMargin), hardMargin }
 }
+
+const hardMarginFor = (lifetime: number, margins: Margins) => Math.min(margins.hardMargin, lifetime / 10)
+
+const refreshWindowFor = (lifetime: number, margins: Margins, hardMargin: number) =>
+  Math.max(hardMargin, Math.min(margins.refreshWindow, lifetime / 2))
 
 type Phase = "fresh" | "refresh" | "expired"
 
 const phase = (token: AccessToken.AccessToken, now: number, margins: Margins): Phase => {
-  // plain numbers: this runs on every request
-  const effective = marginsFor(token, margins)
-  if (now >= token.expiresAt - effective.hardMargin) return "expired"
-  if (now >= token.expiresAt - effective.refreshWindow) return "refresh"
+  // plain numbers, no margins object: this runs on every request
+  const lifetime = token.expiresAt - token.issuedAt
+  const finite = Number.isFinite(lifetime)
+  const hardMargin = finite ? hardMarginFor(lifetime, margins) : margins.hardMargin
+  if (now >= token.expiresAt - hardMargin) return "expired"
+  const refreshWindow = finite ? refreshWindowFor(lifetime, margins, hardMargin) : margins.refreshWindow
+  if (now >= token.expiresAt - refreshWindow) return "refresh"
   return "fresh"
 }
 
