@@ -81,10 +81,6 @@ const counterparts = {
 
 /** v3 tests without a v4 test in v4/packages: where they are, or why not. */
 const reasons = {
-  "generated from Lucca's OpenAPI description > src/internal/operationScopes.ts and src/LuccaResources.ts are current (run scripts/generate.ts)":
-    "in common/test/Generated.test.ts (\"the Effect 4 line's generated files are current\"): both lines' files come from common/scripts",
-  "generated from Lucca's OpenAPI description > src/internal/operations.ts is current (run scripts/generate.ts when this fails)":
-    "in common/test/Generated.test.ts (\"the Effect 4 line's generated files are current\", \"the emulator's table is the same data in both lines\")",
   "examples > pnpm demo runs every example and prints the summary":
     "not ported: `pnpm demo` is the runner of the examples package, which the Effect 4 line does not have (its examples run as test fixtures)",
   "packages/core/README.md > the LuccaApi example runs as written against the emulator":
