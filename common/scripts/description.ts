@@ -35,8 +35,8 @@ const literal = (value: unknown): string => JSON.stringify(value)
 
 /** The Effect 3 line: `effect` 3.x `Schema`. */
 export const effect3: Dialect = {
-  generator: "scripts/generate.ts",
-  regenerate: "pnpm --filter @effect-lucca/core exec tsx scripts/generate.ts",
+  generator: "common/scripts/generate.ts",
+  regenerate: "pnpm generate",
   literals: (values) => `Schema.Literal(${values.map(literal).join(", ")})`,
   union: (members) => `Schema.Union(${members.join(", ")})`,
   record: (value) => `Schema.Record({ key: Schema.String, value: ${value} })`,
